@@ -1,0 +1,203 @@
+package probe
+
+import (
+	"bytes"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// runLocal runs a rendered probe with a local sh the way the plugin runs it remotely: the script
+// on stdin, and stdin held open until the probe exits.
+func runLocal(t *testing.T, shell string, p *Plan) (*Facts, string) {
+	t.Helper()
+	script, err := Render(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(shell, "-s")
+	stdin, _ := cmd.StdinPipe()
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := stdin.Write(script); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("%s -s: %v\nstderr: %s", shell, err, stderr.String())
+	}
+	stdin.Close()
+	facts, err := Parse(p, stdout.Bytes())
+	if err != nil {
+		t.Fatalf("Parse: %v\nstderr: %s", err, stderr.String())
+	}
+	return facts, stderr.String()
+}
+
+// shells are the POSIX shells on this machine the probe must work in.
+func shells(t *testing.T) []string {
+	var found []string
+	for _, s := range []string{"dash", "bash", "busybox"} {
+		if path, err := exec.LookPath(s); err == nil {
+			if s == "busybox" {
+				path = filepath.Join(t.TempDir(), "sh")
+				if err := os.Symlink(mustLook(s), path); err != nil {
+					t.Fatal(err)
+				}
+			}
+			found = append(found, path)
+		}
+	}
+	if len(found) == 0 {
+		t.Skip("no POSIX shell found")
+	}
+	return found
+}
+
+func mustLook(name string) string { p, _ := exec.LookPath(name); return p }
+
+func TestProbeFilesLocally(t *testing.T) {
+	dir := t.TempDir()
+	weird := filepath.Join(dir, "it's a \"file\" $(touch pwned) `id`\nwith newline")
+	os.WriteFile(weird, []byte("hello\x00world\n"), 0o640)
+	os.Mkdir(filepath.Join(dir, "sub"), 0o750)
+	os.Chmod(filepath.Join(dir, "sub"), 0o750|os.ModeSetgid) // mkdir(2) drops setgid
+	os.Symlink("sub", filepath.Join(dir, "link"))
+	os.Symlink("nowhere", filepath.Join(dir, "dangling"))
+	big := filepath.Join(dir, "big")
+	os.WriteFile(big, bytes.Repeat([]byte("x"), ContentLimit+10), 0o600)
+	dash := filepath.Join(dir, "-n")
+	os.WriteFile(dash, []byte("dash"), 0o644)
+
+	for _, sh := range shells(t) {
+		t.Run(filepath.Base(sh), func(t *testing.T) {
+			p := NewPlan()
+			p.File(weird, true)
+			p.File(filepath.Join(dir, "sub"), false)
+			p.File(filepath.Join(dir, "link"), false)
+			p.File(filepath.Join(dir, "dangling"), false)
+			p.File(filepath.Join(dir, "missing"), true)
+			p.File(big, true)
+			p.File(dash, true)
+			f, _ := runLocal(t, sh, p)
+
+			w := f.File(weird)
+			if !w.Exists || w.Type != "file" || w.Mode != 0o640 || string(w.Content) != "hello\x00world\n" || w.Size != 12 {
+				t.Errorf("weird file: %+v", w)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "pwned")); err == nil {
+				t.Error("a path ran a command substitution")
+			}
+			if s := f.File(filepath.Join(dir, "sub")); s.Type != "directory" || s.Mode != 0o2750 || s.Owner != "root" {
+				t.Errorf("sub: %+v", s)
+			}
+			if l := f.File(filepath.Join(dir, "link")); l.Type != "symlink" || l.LinkTarget != "sub" || l.Mode != 0o2750 {
+				t.Errorf("link: %+v", l)
+			}
+			if d := f.File(filepath.Join(dir, "dangling")); !d.Exists || d.Type != "symlink" || d.LinkTarget != "nowhere" {
+				t.Errorf("dangling: %+v", d)
+			}
+			if m := f.File(filepath.Join(dir, "missing")); m.Exists || m.Err != "" {
+				t.Errorf("missing: %+v", m)
+			}
+			if b := f.File(big); !b.ContentTruncated || len(b.Content) != ContentLimit {
+				t.Errorf("big: truncated=%v len=%d", b.ContentTruncated, len(b.Content))
+			}
+			if d := f.File(dash); string(d.Content) != "dash" {
+				t.Errorf("-n: %+v", d)
+			}
+		})
+	}
+}
+
+func TestProbeCommandsLocally(t *testing.T) {
+	for _, sh := range shells(t) {
+		t.Run(filepath.Base(sh), func(t *testing.T) {
+			dir := t.TempDir()
+			pidfile := filepath.Join(dir, "pid")
+			p := NewPlan()
+			ok := p.Command(Command{Run: "echo out; echo err >&2; exit 3", Timeout: 5 * time.Second})
+			hang := p.Command(Command{Run: "sleep 300 & echo $! > " + pidfile + "; wait", Timeout: time.Second})
+			flood := p.Command(Command{Run: "yes | head -c 3000000", Timeout: 10 * time.Second})
+			start := time.Now()
+			f, _ := runLocal(t, sh, p)
+			if took := time.Since(start); took > 8*time.Second {
+				t.Errorf("probe took %v; the hanging command was not stopped at 1s", took)
+			}
+			c := f.Command(ok)
+			if c.ExitStatus != 3 || string(c.Stdout) != "out\n" || string(c.Stderr) != "err\n" || c.TimedOut {
+				t.Errorf("command: %+v", c)
+			}
+			h := f.Command(hang)
+			if !h.TimedOut {
+				t.Errorf("hanging command: %+v", h)
+			}
+			pid, _ := os.ReadFile(pidfile)
+			if out, err := exec.Command("ps", "-o", "stat=", "-p", strings.TrimSpace(string(pid))).Output(); err == nil && !strings.HasPrefix(string(out), "Z") {
+				t.Errorf("the hanging command's child %s is still running", pid)
+			}
+			fl := f.Command(flood)
+			// busybox head reads ahead of what it keeps, so the size counted may fall a little short
+			if !fl.StdoutTruncated() || fl.StdoutSize < 2990000 || len(fl.Stdout) != ContentLimit {
+				t.Errorf("flood: size=%d kept=%d", fl.StdoutSize, len(fl.Stdout))
+			}
+		})
+	}
+}
+
+func TestProbePortsUsersPackagesLocally(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	port := l.Addr().(*net.TCPAddr).Port
+	for _, sh := range shells(t) {
+		t.Run(filepath.Base(sh), func(t *testing.T) {
+			p := NewPlan()
+			p.Ports()
+			p.User("root")
+			p.User("no-such-user-xyz")
+			p.Group("root")
+			p.Group("no-such-group-xyz")
+			p.Package("dpkg")
+			p.Package("no-such-package-xyz")
+			f, _ := runLocal(t, sh, p)
+			found := false
+			for _, s := range f.Ports().Sockets {
+				if s.Protocol == "tcp" && s.Port == port && s.Addr.String() == "127.0.0.1" {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("listener on 127.0.0.1:%d not among %v", port, f.Ports().Sockets)
+			}
+			if u := f.User("root"); !u.Exists || u.UID != 0 || u.Home != "/root" || len(u.Groups) == 0 || u.Groups[0] != "root" {
+				t.Errorf("root: %+v", u)
+			}
+			if u := f.User("no-such-user-xyz"); u.Exists || u.Err != "" {
+				t.Errorf("missing user: %+v", u)
+			}
+			if g := f.Group("root"); !g.Exists || g.GID != 0 {
+				t.Errorf("root group: %+v", g)
+			}
+			if g := f.Group("no-such-group-xyz"); g.Exists {
+				t.Errorf("missing group: %+v", g)
+			}
+			if _, err := exec.LookPath("dpkg-query"); err == nil {
+				if d := f.Package("dpkg"); !d.Installed || d.Manager != "dpkg" || len(d.Versions) != 1 {
+					t.Errorf("dpkg: %+v", d)
+				}
+				if d := f.Package("no-such-package-xyz"); d.Installed || d.Err != "" {
+					t.Errorf("missing package: %+v", d)
+				}
+			}
+		})
+	}
+}

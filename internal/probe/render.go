@@ -1,0 +1,125 @@
+package probe
+
+import (
+	_ "embed"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// prelude holds the shell functions that gather each kind of fact; Render calls them.
+//
+//go:embed prelude.sh
+var prelude string
+
+// statBatch bounds the paths given to one stat call, far below any argument-length limit.
+const statBatch = 200
+
+// Render writes the probe script for p. The script is meant for `sh -s`: it is read whole before
+// any of it runs, because its last line is the only one outside a function.
+func Render(p *Plan) ([]byte, error) {
+	r := renderer{}
+	r.files(p.files)
+	r.call("pk", nil, p.packages...)
+	if len(p.services) > 0 {
+		units := make([]string, len(p.services))
+		for i, s := range p.services {
+			units[i] = unitName(s)
+		}
+		r.call("sv", nil, units...)
+		for i, s := range p.services {
+			r.call("so", []int{i}, s)
+		}
+	}
+	if p.ports {
+		r.raw("ports")
+	}
+	if len(p.users) > 0 {
+		r.call("db", nil, append([]string{"passwd"}, p.users...)...)
+		for i, u := range p.users {
+			r.call("ug", []int{i}, u)
+		}
+	}
+	if len(p.groups) > 0 {
+		r.call("db", nil, append([]string{"group"}, p.groups...)...)
+	}
+	for i, c := range p.commands {
+		r.call("cr", []int{i, seconds(c.Timeout), ContentLimit}, c.Run)
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	var b strings.Builder
+	b.WriteString(prelude)
+	b.WriteString("\nmain() {\n\tprintf '" + header + "\\n'\n")
+	b.WriteString(r.body.String())
+	b.WriteString("\tprintf '" + trailer + "\\n'\n}\nstart; main; exit 0\n")
+	return []byte(b.String()), nil
+}
+
+// The first and last lines of a complete probe output.
+const (
+	header  = "assert-probe 1"
+	trailer = "assert-probe end"
+)
+
+type renderer struct {
+	body strings.Builder
+	err  error
+}
+
+func (r *renderer) raw(line string) { r.body.WriteString("\t" + line + "\n") }
+
+// call writes one call of a prelude function: numbers first, then quoted strings. A function
+// given no strings is not called at all.
+func (r *renderer) call(fn string, nums []int, args ...string) {
+	if len(args) == 0 {
+		return
+	}
+	words := []string{fn}
+	for _, n := range nums {
+		words = append(words, fmt.Sprint(n))
+	}
+	for _, a := range args {
+		words = append(words, r.quote(a))
+	}
+	r.raw(strings.Join(words, " "))
+}
+
+func (r *renderer) files(files []fileRequest) {
+	for i, f := range files {
+		q := r.quote(f.path)
+		r.raw(fmt.Sprintf(`fe %d %s && set -- "$@" %s`, i, q, q))
+		if (i+1)%statBatch == 0 || i == len(files)-1 {
+			r.raw(fmt.Sprintf(`fs %d "$@"; set --`, i/statBatch))
+		}
+	}
+	for i, f := range files {
+		if f.content {
+			r.raw(fmt.Sprintf("fc %d %s %d", i, r.quote(f.path), ContentLimit))
+		}
+	}
+}
+
+// quote makes s one shell word that stands for exactly s: inside single quotes nothing is
+// special, and a single quote itself is written as '\”. The shell cannot hold a NUL byte at all,
+// so such a value is refused rather than silently shortened.
+func (r *renderer) quote(s string) string {
+	if strings.IndexByte(s, 0) >= 0 && r.err == nil {
+		r.err = fmt.Errorf("the value %q contains a NUL byte, which no shell command can carry", s)
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// seconds rounds a time limit up to whole seconds, at least one, for sleep(1).
+func seconds(d time.Duration) int {
+	return max(1, int((d+time.Second-1)/time.Second))
+}
+
+// unitName gives a service name the ".service" suffix systemd would assume.
+func unitName(s string) string {
+	if strings.Contains(s, ".") {
+		return s
+	}
+	return s + ".service"
+}
