@@ -11,8 +11,9 @@ import (
 type FileFacts struct {
 	Exists     bool
 	Err        string // why the path could not be examined, such as "permission denied"
-	Type       string // file, directory, symlink, socket, fifo, block device, character device
+	Type       string // file, directory, symlink, socket, fifo, block_device, character_device
 	LinkTarget string // where a symlink points
+	Dangling   bool   // a symlink whose target does not exist: it has no mode, owner or content
 	Mode       uint32 // permission bits with setuid, setgid and sticky: 0o7777 at most
 	UID, GID   int
 	Owner      string // user name, as stat(1) resolves it
@@ -55,7 +56,7 @@ func fileExistence(recs map[key][]byte, i int) FileFacts {
 		return f
 	}
 	if _, ok := recs[key{"f.dangling", fmt.Sprint(i)}]; ok {
-		f.Exists = true // the link is there; what it points to is not
+		f.Exists, f.Dangling = true, true // the link is there; what it points to is not
 		return f
 	}
 	msg, _ := text(recs, "f.err", i)
@@ -131,9 +132,9 @@ func fileType(raw uint32) string {
 	case 0o010000:
 		return "fifo"
 	case 0o060000:
-		return "block device"
+		return "block_device"
 	case 0o020000:
-		return "character device"
+		return "character_device"
 	}
 	return "unknown"
 }

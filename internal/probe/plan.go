@@ -41,6 +41,20 @@ type Command struct {
 // probe brings back for matching. Facts record when there was more.
 const ContentLimit = 1 << 20
 
+// GatherLimit is how long the probe may take for everything but commands, which have their own
+// limits: a stat on a hung network mount must not hang the build.
+const GatherLimit = 60 * time.Second
+
+// Limit is how long the whole probe may run in the image before it stops itself: GatherLimit
+// plus the time limits of its commands, which run one after another.
+func (p *Plan) Limit() time.Duration {
+	total := GatherLimit
+	for _, c := range p.commands {
+		total += time.Duration(seconds(c.Timeout)) * time.Second
+	}
+	return total
+}
+
 // NewPlan returns an empty plan.
 func NewPlan() *Plan {
 	return &Plan{

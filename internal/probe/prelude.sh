@@ -14,6 +14,7 @@ has() { command -v "$1" >/dev/null 2>&1; }
 
 T=       # the scratch folder
 watcher= # the process that watches stdin
+limiter= # the process that stops the probe at its time limit
 cur=     # the process group of the command running now
 dog=     # the watchdog that stops it at its time limit
 cleanup() {
@@ -21,6 +22,7 @@ cleanup() {
 	[ -n "$cur" ] && { kill -KILL -"$cur" 2>/dev/null || kill -KILL "$cur" 2>/dev/null; }
 	[ -n "$dog" ] && kill -TERM "$dog" 2>/dev/null
 	[ -n "$watcher" ] && kill -TERM "$watcher" 2>/dev/null
+	[ -n "$limiter" ] && kill -TERM "$limiter" 2>/dev/null
 	[ -n "$T" ] && rm -rf "$T"
 }
 
@@ -161,7 +163,8 @@ cr() {
 	rm -rf "$d"
 }
 
-# start: runs first, once the whole script has been read (see the last line)
+# start LIMIT: runs first, once the whole script has been read (see the last line). After LIMIT
+# seconds the whole probe stops, whatever it is doing.
 start() {
 	trap 'cleanup' EXIT
 	trap 'cleanup; trap - EXIT; exit 130' INT TERM HUP
@@ -175,6 +178,10 @@ start() {
 	  kill -TERM $$ 2>/dev/null ) </dev/null >/dev/null 2>&1 &
 	watcher=$!
 	exec 3<&-
+	( trap 'kill "$s" 2>/dev/null; exit 0' TERM
+	  sleep "$1" & s=$!
+	  wait "$s" && kill -TERM $$ 2>/dev/null ) </dev/null >/dev/null 2>&1 &
+	limiter=$!
 
 	T=$(mktemp -d "${TMPDIR:-/tmp}/assert-probe.XXXXXX" 2>/dev/null) ||
 		T=$(mktemp -d /dev/shm/assert-probe.XXXXXX 2>/dev/null) || T=

@@ -53,7 +53,7 @@ func Render(p *Plan) ([]byte, error) {
 	b.WriteString(prelude)
 	b.WriteString("\nmain() {\n\tprintf '" + header + "\\n'\n")
 	b.WriteString(r.body.String())
-	b.WriteString("\tprintf '" + trailer + "\\n'\n}\nstart; main; exit 0\n")
+	fmt.Fprintf(&b, "\tprintf '%s\\n'\n}\nstart %d; main; exit 0\n", trailer, seconds(p.Limit()))
 	return []byte(b.String()), nil
 }
 

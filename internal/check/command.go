@@ -1,0 +1,131 @@
+package check
+
+//go:generate go tool packer-sdc struct-markdown
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/assertkit/packer-plugin-assert/internal/probe"
+)
+
+// Command runs a command line in the image and checks its exit status and output.
+type Command struct {
+	// The command line, run by `sh -c` as the provisioner's user (root with `use_sudo`).
+	Run string `mapstructure:"run" required:"true"`
+	// The exit status the command must end with. Defaults to `0`.
+	ExitStatus *int `mapstructure:"exit_status"`
+	// Matchers for what the command prints on stdout. At most 1 MiB is kept.
+	Stdout Matchers `mapstructure:"stdout"`
+	// Matchers for what the command prints on stderr. At most 1 MiB is kept.
+	Stderr Matchers `mapstructure:"stderr"`
+	// How long the command may run, like `"10s"`; then it is stopped with all its child processes,
+	// and the check fails. Defaults to the provisioner's `check_timeout`.
+	Timeout time.Duration `mapstructure:"timeout"`
+	// Shown in the report next to the check.
+	Description string `mapstructure:"description"`
+}
+
+// outputTail is how many lines of each output a failed command shows in the report.
+const outputTail = 10
+
+func (c *Command) Kind() string { return "command" }
+func (c *Command) Subject() string {
+	s := strings.Join(strings.Fields(c.Run), " ")
+	if len(s) > 60 {
+		s = s[:57] + "..."
+	}
+	return fmt.Sprintf("%q", s)
+}
+func (c *Command) Describe() string { return c.Description }
+
+func (c *Command) Validate() []error {
+	var errs []error
+	switch {
+	case strings.TrimSpace(c.Run) == "":
+		errs = append(errs, attrErrorf("run", "is required"))
+	case strings.IndexByte(c.Run, 0) >= 0:
+		errs = append(errs, attrErrorf("run", "contains a NUL byte"))
+	}
+	if c.ExitStatus != nil && (*c.ExitStatus < 0 || *c.ExitStatus > 255) {
+		errs = append(errs, attrErrorf("exit_status", "%d is not an exit status (0 to 255)", *c.ExitStatus))
+	}
+	if c.Timeout < 0 {
+		errs = append(errs, attrErrorf("timeout", "%s is negative", c.Timeout))
+	}
+	errs = append(errs, c.Stdout.validate("stdout")...)
+	return append(errs, c.Stderr.validate("stderr")...)
+}
+
+func (c *Command) Gather(p *probe.Plan, o Options) Judge {
+	limit := c.Timeout
+	if limit == 0 {
+		limit = o.CheckTimeout
+	}
+	i := p.Command(probe.Command{Run: c.Run, Timeout: limit})
+	return func(f *probe.Facts) Outcome { return c.judge(f.Command(i), limit) }
+}
+
+func (c *Command) judge(r probe.CommandResult, limit time.Duration) Outcome {
+	if r.Err != "" {
+		return errorf("%s", r.Err)
+	}
+	var p problems
+	switch want := c.exitStatus(); {
+	case r.TimedOut:
+		p.addf("timed out after %s and was stopped", limit)
+	case r.ExitStatus != want:
+		p.addf("exit status is %d, want %d", r.ExitStatus, want)
+	}
+	for _, out := range []struct {
+		name      string
+		m         Matchers
+		text      []byte
+		truncated bool
+		size      int64
+	}{
+		{"stdout", c.Stdout, r.Stdout, r.StdoutTruncated(), r.StdoutSize},
+		{"stderr", c.Stderr, r.Stderr, r.StderrTruncated(), r.StderrSize},
+	} {
+		if out.m.empty() {
+			continue
+		}
+		if out.truncated {
+			return Outcome{Err: fmt.Errorf("%s: the command printed %d bytes, more than the %d kept for matching", out.name, out.size, probe.ContentLimit)}
+		}
+		out.m.check(out.name, out.text, &p)
+	}
+	o := p.outcome()
+	if len(p) > 0 {
+		o.Details = append(tail("stdout", r.Stdout), tail("stderr", r.Stderr)...)
+	}
+	return o
+}
+
+func (c *Command) exitStatus() int {
+	if c.ExitStatus == nil {
+		return 0
+	}
+	return *c.ExitStatus
+}
+
+// tail returns the last lines of an output for the report, headed by its name.
+func tail(name string, out []byte) []string {
+	out = bytes.TrimRight(out, "\n")
+	if len(out) == 0 {
+		return []string{name + ": (empty)"}
+	}
+	lines := strings.Split(strings.ToValidUTF8(string(out), "\uFFFD"), "\n")
+	head := name + ":"
+	if len(lines) > outputTail {
+		head = fmt.Sprintf("%s (last %d of %d lines):", name, outputTail, len(lines))
+		lines = lines[len(lines)-outputTail:]
+	}
+	result := []string{head}
+	for _, l := range lines {
+		result = append(result, "  "+strings.TrimRight(l, "\r"))
+	}
+	return result
+}

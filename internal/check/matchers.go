@@ -1,0 +1,80 @@
+package check
+
+//go:generate go tool packer-sdc struct-markdown
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"regexp/syntax"
+	"strconv"
+)
+
+// Matchers test text: a file's content, or a command's stdout or stderr.
+type Matchers struct {
+	// Strings that must all occur in the text.
+	Contains []string `mapstructure:"contains"`
+	// Strings none of which may occur in the text.
+	NotContains []string `mapstructure:"not_contains"`
+	// Regular expressions (RE2 syntax, as in Go) that must all match. `^` and `$` match at the
+	// start and end of every line.
+	Matches []string `mapstructure:"matches"`
+	// Regular expressions none of which may match.
+	NotMatches []string `mapstructure:"not_matches"`
+}
+
+// empty reports whether no matcher is set.
+func (m Matchers) empty() bool {
+	return len(m.Contains)+len(m.NotContains)+len(m.Matches)+len(m.NotMatches) == 0
+}
+
+// validate reports invalid patterns; attr is the block's name, like "content".
+func (m Matchers) validate(attr string) []error {
+	var errs []error
+	for name, patterns := range map[string][]string{"matches": m.Matches, "not_matches": m.NotMatches} {
+		for i, p := range patterns {
+			if _, err := compile(p); err != nil {
+				errs = append(errs, attrErrorf(fmt.Sprintf("%s.%s[%d]", attr, name, i), "%q is not a valid regular expression: %v", p, unwrapRegexp(err)))
+			}
+		}
+	}
+	return errs
+}
+
+func compile(pattern string) (*regexp.Regexp, error) { return regexp.Compile("(?m)" + pattern) }
+
+func unwrapRegexp(err error) string {
+	if re, ok := err.(*syntax.Error); ok {
+		return fmt.Sprintf("%s in %q", re.Code, re.Expr)
+	}
+	return err.Error()
+}
+
+// check adds a problem for every matcher text fails; what names the text, like "content". A
+// forbidden match is reported by its line number, never quoted: the text may hold secrets.
+func (m Matchers) check(what string, text []byte, p *problems) {
+	for _, s := range m.Contains {
+		if !bytes.Contains(text, []byte(s)) {
+			p.addf("%s does not contain %s", what, strconv.Quote(s))
+		}
+	}
+	for _, s := range m.NotContains {
+		if i := bytes.Index(text, []byte(s)); i >= 0 {
+			p.addf("%s contains %s on line %d", what, strconv.Quote(s), lineNumber(text, i))
+		}
+	}
+	for _, pat := range m.Matches {
+		if re, err := compile(pat); err == nil && !re.Match(text) {
+			p.addf("%s does not match /%s/", what, pat)
+		}
+	}
+	for _, pat := range m.NotMatches {
+		if re, err := compile(pat); err == nil {
+			if loc := re.FindIndex(text); loc != nil {
+				p.addf("%s matches /%s/ on line %d", what, pat, lineNumber(text, loc[0]))
+			}
+		}
+	}
+}
+
+func lineNumber(text []byte, offset int) int { return bytes.Count(text[:offset], []byte("\n")) + 1 }

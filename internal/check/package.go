@@ -1,0 +1,72 @@
+package check
+
+//go:generate go tool packer-sdc struct-markdown
+
+import (
+	"strings"
+
+	"github.com/assertkit/packer-plugin-assert/internal/pkgver"
+	"github.com/assertkit/packer-plugin-assert/internal/probe"
+)
+
+// Package checks that a package is installed, or not, and its version.
+type Package struct {
+	// The package's name in the image's package manager, like `nginx` or `libc6:amd64`.
+	Name string `mapstructure:"name" required:"true"`
+	// Whether the package must be installed. Defaults to `true`.
+	Installed *bool `mapstructure:"installed"`
+	// A version constraint: comparisons joined by commas, all of which must hold, like
+	// `">= 1.22, < 2"` or `"= 1:9.1-1"`. Operators are `=`, `!=`, `<`, `<=`, `>`, `>=`; a bare
+	// version means `=`. Versions are compared by the rules of the image's package manager (dpkg,
+	// rpm, apk or pacman), epochs and revisions included: `1:9.1-1` is newer than `10.0-1`.
+	Version string `mapstructure:"version"`
+	// Shown in the report next to the check.
+	Description string `mapstructure:"description"`
+}
+
+func (c *Package) Kind() string     { return "package" }
+func (c *Package) Subject() string  { return c.Name }
+func (c *Package) Describe() string { return c.Description }
+
+func (c *Package) Validate() []error {
+	errs := requireName("name", c.Name)
+	if strings.ContainsAny(c.Name, " \t/") {
+		errs = append(errs, attrErrorf("name", "%q is not a package name", c.Name))
+	}
+	if c.Version != "" {
+		if _, err := pkgver.ParseConstraint(c.Version); err != nil {
+			errs = append(errs, attrErrorf("version", "%v", err))
+		}
+		if !boolOr(c.Installed, true) {
+			errs = append(errs, attrErrorf("version", "cannot be checked when installed is false"))
+		}
+	}
+	return errs
+}
+
+func (c *Package) Gather(p *probe.Plan, _ Options) Judge {
+	p.Package(c.Name)
+	return func(f *probe.Facts) Outcome { return c.judge(f.Package(c.Name)) }
+}
+
+func (c *Package) judge(f probe.PackageFacts) Outcome {
+	if f.Err != "" {
+		return errorf("%s", f.Err)
+	}
+	var p problems
+	want := boolOr(c.Installed, true)
+	switch {
+	case !want && f.Installed:
+		p.addf("is installed (version %s), want not installed", strings.Join(f.Versions, ", "))
+	case want && !f.Installed:
+		p.addf("is not installed")
+	case want && c.Version != "":
+		constraint, _ := pkgver.ParseConstraint(c.Version)
+		for _, v := range f.Versions {
+			if !constraint.Allows(pkgver.Scheme(f.Manager), v) {
+				p.addf("version is %s, want %s (compared as %s compares versions)", v, constraint, f.Manager)
+			}
+		}
+	}
+	return p.outcome()
+}

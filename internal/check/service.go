@@ -1,0 +1,79 @@
+package check
+
+//go:generate go tool packer-sdc struct-markdown
+
+import (
+	"github.com/assertkit/packer-plugin-assert/internal/probe"
+)
+
+// Service checks a service of the image's init system: systemd, OpenRC or SysV init scripts.
+// With neither `enabled` nor `running` set, the service must exist.
+type Service struct {
+	// The service's name. Under systemd a name without a suffix means the `.service` unit.
+	Name string `mapstructure:"name" required:"true"`
+	// Whether the service starts at boot. Under systemd, as `systemctl is-enabled` says: static and
+	// indirect units count as enabled.
+	Enabled *bool `mapstructure:"enabled"`
+	// Whether the service is running now.
+	Running *bool `mapstructure:"running"`
+	// Shown in the report next to the check.
+	Description string `mapstructure:"description"`
+}
+
+func (c *Service) Kind() string     { return "service" }
+func (c *Service) Subject() string  { return c.Name }
+func (c *Service) Describe() string { return c.Description }
+
+func (c *Service) Validate() []error {
+	errs := requireName("name", c.Name)
+	if c.Name != "" && !isServiceName(c.Name) {
+		errs = append(errs, attrErrorf("name", "%q is not a service name (letters, digits and :-_.@\\ only)", c.Name))
+	}
+	return errs
+}
+
+func isServiceName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if !(isAlnum(b) || containsAny(string(b), ":-_.@\\")) {
+			return false
+		}
+	}
+	return s[0] != '-'
+}
+
+func isAlnum(b byte) bool {
+	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9'
+}
+
+func (c *Service) Gather(p *probe.Plan, _ Options) Judge {
+	p.Service(c.Name)
+	return func(f *probe.Facts) Outcome { return c.judge(f.Service(c.Name)) }
+}
+
+func (c *Service) judge(f probe.ServiceFacts) Outcome {
+	if f.Err != "" {
+		return errorf("%s", f.Err)
+	}
+	var p problems
+	if !f.Exists {
+		if boolOr(c.Enabled, false) || boolOr(c.Running, false) || (c.Enabled == nil && c.Running == nil) {
+			p.addf("does not exist (%s: %s)", f.Init, f.State)
+		}
+		return p.outcome()
+	}
+	if c.Enabled != nil && *c.Enabled != f.Enabled {
+		p.addf("is %s, want %s (%s)", pick(f.Enabled, "enabled", "not enabled"), pick(*c.Enabled, "enabled", "not enabled"), f.State)
+	}
+	if c.Running != nil && *c.Running != f.Running {
+		p.addf("is %s, want %s (%s)", pick(f.Running, "running", "not running"), pick(*c.Running, "running", "not running"), f.State)
+	}
+	return p.outcome()
+}
+
+func pick(b bool, yes, no string) string {
+	if b {
+		return yes
+	}
+	return no
+}

@@ -1,0 +1,136 @@
+package check
+
+//go:generate go tool packer-sdc struct-markdown
+
+import (
+	"strings"
+
+	"github.com/assertkit/packer-plugin-assert/internal/probe"
+)
+
+// User checks an account, as the image's name service knows it.
+type User struct {
+	// The user's login name.
+	Name string `mapstructure:"name" required:"true"`
+	// Whether the user must exist. Defaults to `true`.
+	Exists *bool `mapstructure:"exists"`
+	// The user's numeric id.
+	UID *int `mapstructure:"uid"`
+	// The numeric id of the user's primary group.
+	GID *int `mapstructure:"gid"`
+	// The user's home directory.
+	Home string `mapstructure:"home"`
+	// The user's login shell.
+	Shell string `mapstructure:"shell"`
+	// Groups the user must be in (primary or supplementary); others are allowed.
+	Groups []string `mapstructure:"groups"`
+	// Shown in the report next to the check.
+	Description string `mapstructure:"description"`
+}
+
+func (c *User) Kind() string     { return "user" }
+func (c *User) Subject() string  { return c.Name }
+func (c *User) Describe() string { return c.Description }
+
+func (c *User) Validate() []error {
+	errs := requireName("name", c.Name)
+	if strings.ContainsAny(c.Name, ": \t") {
+		errs = append(errs, attrErrorf("name", "%q is not a user name", c.Name))
+	}
+	if !boolOr(c.Exists, true) && (c.UID != nil || c.GID != nil || c.Home != "" || c.Shell != "" || len(c.Groups) > 0) {
+		errs = append(errs, attrErrorf("exists", "is false, so uid, gid, home, shell and groups cannot be checked"))
+	}
+	return errs
+}
+
+func (c *User) Gather(p *probe.Plan, _ Options) Judge {
+	p.User(c.Name)
+	return func(f *probe.Facts) Outcome { return c.judge(f.User(c.Name)) }
+}
+
+func (c *User) judge(f probe.UserFacts) Outcome {
+	if f.Err != "" {
+		return errorf("%s", f.Err)
+	}
+	var p problems
+	switch want := boolOr(c.Exists, true); {
+	case !want && f.Exists:
+		p.addf("exists (uid %d), want no such user", f.UID)
+		return p.outcome()
+	case !want:
+		return p.outcome()
+	case !f.Exists:
+		p.addf("does not exist")
+		return p.outcome()
+	}
+	if c.UID != nil && *c.UID != f.UID {
+		p.addf("uid is %d, want %d", f.UID, *c.UID)
+	}
+	if c.GID != nil && *c.GID != f.GID {
+		p.addf("gid is %d, want %d", f.GID, *c.GID)
+	}
+	if c.Home != "" && c.Home != f.Home {
+		p.addf("home is %q, want %q", f.Home, c.Home)
+	}
+	if c.Shell != "" && c.Shell != f.Shell {
+		p.addf("shell is %q, want %q", f.Shell, c.Shell)
+	}
+	var missing []string
+	for _, g := range c.Groups {
+		if !oneOf(g, f.Groups) {
+			missing = append(missing, g)
+		}
+	}
+	if len(missing) > 0 {
+		p.addf("is not in group %s (it is in %s)", strings.Join(missing, ", "), strings.Join(f.Groups, ", "))
+	}
+	return p.outcome()
+}
+
+// Group checks a group, as the image's name service knows it.
+type Group struct {
+	// The group's name.
+	Name string `mapstructure:"name" required:"true"`
+	// Whether the group must exist. Defaults to `true`.
+	Exists *bool `mapstructure:"exists"`
+	// The group's numeric id.
+	GID *int `mapstructure:"gid"`
+	// Shown in the report next to the check.
+	Description string `mapstructure:"description"`
+}
+
+func (c *Group) Kind() string     { return "group" }
+func (c *Group) Subject() string  { return c.Name }
+func (c *Group) Describe() string { return c.Description }
+
+func (c *Group) Validate() []error {
+	errs := requireName("name", c.Name)
+	if strings.ContainsAny(c.Name, ": \t") {
+		errs = append(errs, attrErrorf("name", "%q is not a group name", c.Name))
+	}
+	if !boolOr(c.Exists, true) && c.GID != nil {
+		errs = append(errs, attrErrorf("exists", "is false, so gid cannot be checked"))
+	}
+	return errs
+}
+
+func (c *Group) Gather(p *probe.Plan, _ Options) Judge {
+	p.Group(c.Name)
+	return func(f *probe.Facts) Outcome { return c.judge(f.Group(c.Name)) }
+}
+
+func (c *Group) judge(f probe.GroupFacts) Outcome {
+	if f.Err != "" {
+		return errorf("%s", f.Err)
+	}
+	var p problems
+	switch want := boolOr(c.Exists, true); {
+	case !want && f.Exists:
+		p.addf("exists (gid %d), want no such group", f.GID)
+	case want && !f.Exists:
+		p.addf("does not exist")
+	case want && c.GID != nil && *c.GID != f.GID:
+		p.addf("gid is %d, want %d", f.GID, *c.GID)
+	}
+	return p.outcome()
+}

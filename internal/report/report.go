@@ -1,0 +1,98 @@
+// Package report turns verdicts into what the user reads: a line per check in the build log, a
+// summary line, and the error that fails the build.
+//
+// It is the last step of the data path and knows only check.Result: nothing of SSH, shell or HCL.
+package report
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/assertkit/packer-plugin-assert/internal/check"
+)
+
+// UI is the part of Packer's packersdk.Ui the report writes to.
+type UI interface {
+	Say(string)
+	Error(string)
+}
+
+// Lines writes a line per check to ui, failures and errors with ui.Error so that they stand out,
+// followed by a summary line.
+func Lines(ui UI, results []check.Result, elapsed time.Duration) {
+	for _, r := range results {
+		text := Line(r)
+		if r.Status == check.Pass {
+			ui.Say(text)
+		} else {
+			ui.Error(text)
+		}
+	}
+	ui.Say(Summary(results, elapsed))
+}
+
+// statusWord pads the verdict so that check names line up.
+var statusWord = map[check.Status]string{check.Pass: "PASS ", check.Fail: "FAIL ", check.Error: "ERROR"}
+
+// Line is the report of one check: its verdict, kind, subject and description, and for a failure
+// what was found against what was wanted, followed by details on lines of their own.
+func Line(r check.Result) string {
+	var b strings.Builder
+	b.WriteString(statusWord[r.Status] + " " + r.Name())
+	if r.Description != "" {
+		fmt.Fprintf(&b, " (%s)", r.Description)
+	}
+	if len(r.Problems) > 0 {
+		b.WriteString(": " + strings.Join(r.Problems, "; "))
+	}
+	for _, d := range r.Details {
+		b.WriteString("\n      " + d)
+	}
+	return b.String()
+}
+
+// Counts are how many checks had each verdict.
+type Counts struct{ Passed, Failed, Errored int }
+
+// Count tallies the verdicts.
+func Count(results []check.Result) Counts {
+	var c Counts
+	for _, r := range results {
+		switch r.Status {
+		case check.Pass:
+			c.Passed++
+		case check.Fail:
+			c.Failed++
+		default:
+			c.Errored++
+		}
+	}
+	return c
+}
+
+// Summary is the closing line: the verdicts counted, and how long the checks took.
+func Summary(results []check.Result, elapsed time.Duration) string {
+	c := Count(results)
+	return fmt.Sprintf("%d passed, %d failed, %d errored in %s", c.Passed, c.Failed, c.Errored, elapsed.Round(time.Millisecond))
+}
+
+// Err is the error that fails the build, naming the checks that did not pass; nil if all passed.
+func Err(results []check.Result) error {
+	var names []string
+	for _, r := range results {
+		if r.Status != check.Pass {
+			names = append(names, r.Name())
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	const shown = 10
+	list := strings.Join(names[:min(len(names), shown)], ", ")
+	if len(names) > shown {
+		list += fmt.Sprintf(" and %d more", len(names)-shown)
+	}
+	c := Count(results)
+	return fmt.Errorf("%d of %d checks did not pass (%d failed, %d errored): %s", len(names), len(results), c.Failed, c.Errored, list)
+}

@@ -1,0 +1,180 @@
+// Package assert is the Packer glue of the `assert` provisioner: its configuration, and the steps
+// that run the checks. The work itself happens in the internal packages, in the order of the
+// data path: check (what is expected), probe (the script and the facts it gathers), remote (one
+// command through the communicator) and report (what the user reads).
+package assert
+
+//go:generate go tool packer-sdc mapstructure-to-hcl2 -type Config
+//go:generate go tool packer-sdc struct-markdown
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/hashicorp/packer-plugin-sdk/common"
+	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
+	"github.com/hashicorp/packer-plugin-sdk/template/config"
+
+	"github.com/assertkit/packer-plugin-assert/internal/check"
+	"github.com/assertkit/packer-plugin-assert/internal/probe"
+	"github.com/assertkit/packer-plugin-assert/internal/remote"
+	"github.com/assertkit/packer-plugin-assert/internal/report"
+)
+
+// Config is the `assert` provisioner's configuration: settings, then one repeatable block per
+// kind of check.
+type Config struct {
+	common.PackerConfig `mapstructure:",squash"`
+
+	// Run the probe as root through `sudo -n`. The user needs a password-less sudo rule; without
+	// one the build fails at once with sudo's message rather than waiting at a password prompt.
+	UseSudo bool `mapstructure:"use_sudo"`
+	// The time limit of each command check that sets no `timeout` of its own, like `"30s"` (the
+	// default). A command that runs longer is stopped, with all its child processes, and fails.
+	CheckTimeout time.Duration `mapstructure:"check_timeout"`
+	// Report failed checks but do not fail the build.
+	ContinueOnFailure bool `mapstructure:"continue_on_failure"`
+
+	// Check a file, directory or other path. Repeatable.
+	File []check.File `mapstructure:"file"`
+	// Check an installed package and its version. Repeatable.
+	Package []check.Package `mapstructure:"package"`
+	// Check a service of the init system. Repeatable.
+	Service []check.Service `mapstructure:"service"`
+	// Check a listening port. Repeatable.
+	Port []check.Port `mapstructure:"port"`
+	// Check a user account. Repeatable.
+	User []check.User `mapstructure:"user"`
+	// Check a group. Repeatable.
+	Group []check.Group `mapstructure:"group"`
+	// Run a command and check its exit status and output. Repeatable.
+	Command []check.Command `mapstructure:"command"`
+}
+
+// defaultCheckTimeout is check_timeout when the template sets none.
+const defaultCheckTimeout = 30 * time.Second
+
+// Provisioner is the `assert` provisioner.
+type Provisioner struct {
+	config Config
+}
+
+// ConfigSpec is the HCL2 schema of Config.
+func (p *Provisioner) ConfigSpec() hcldec.ObjectSpec { return p.config.FlatMapstructure().HCL2Spec() }
+
+// Prepare decodes and validates the configuration, reporting every problem at once.
+func (p *Provisioner) Prepare(raws ...interface{}) error {
+	p.config = Config{}
+	// No interpolation: commands and patterns are the user's own text, and HCL2 has already
+	// evaluated its expressions; Go templates would break on any "{{" in a command.
+	err := config.Decode(&p.config, &config.DecodeOpts{PluginType: "assert", Interpolate: false}, raws...)
+	if err != nil {
+		return err
+	}
+	if p.config.CheckTimeout == 0 {
+		p.config.CheckTimeout = defaultCheckTimeout
+	}
+	var errs *packersdk.MultiError
+	if p.config.CheckTimeout < 0 {
+		errs = packersdk.MultiErrorAppend(errs, fmt.Errorf("check_timeout: %s is negative", p.config.CheckTimeout))
+	}
+	for _, e := range p.config.validate() {
+		errs = packersdk.MultiErrorAppend(errs, e)
+	}
+	if errs != nil && len(errs.Errors) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// checks lists the checks of every kind, each with the name of its block.
+func (c *Config) checks() (checks []check.Check, blocks []string) {
+	add := func(kind string, n int, at func(int) check.Check) {
+		for i := 0; i < n; i++ {
+			checks = append(checks, at(i))
+			blocks = append(blocks, fmt.Sprintf("%s[%d]", kind, i))
+		}
+	}
+	add("file", len(c.File), func(i int) check.Check { return &c.File[i] })
+	add("package", len(c.Package), func(i int) check.Check { return &c.Package[i] })
+	add("service", len(c.Service), func(i int) check.Check { return &c.Service[i] })
+	add("port", len(c.Port), func(i int) check.Check { return &c.Port[i] })
+	add("user", len(c.User), func(i int) check.Check { return &c.User[i] })
+	add("group", len(c.Group), func(i int) check.Check { return &c.Group[i] })
+	add("command", len(c.Command), func(i int) check.Check { return &c.Command[i] })
+	return checks, blocks
+}
+
+// validate names the block of every configuration problem, like `file[2].mode: …`.
+func (c *Config) validate() []error {
+	checks, blocks := c.checks()
+	if len(checks) == 0 {
+		return []error{errors.New("no checks: add at least one file, package, service, port, user, group or command block")}
+	}
+	var errs []error
+	for i, ch := range checks {
+		for _, err := range ch.Validate() {
+			errs = append(errs, fmt.Errorf("%s.%w", blocks[i], err))
+		}
+	}
+	return errs
+}
+
+// Provision runs every check in one probe and reports the verdicts.
+func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packersdk.Communicator, generatedData map[string]interface{}) error {
+	// With communicator = "none" the communicator runs nothing and reports success: every
+	// check would pass without looking at the image.
+	if conn, _ := generatedData["ConnType"].(string); conn == "" || conn == "none" {
+		return errors.New("assert: the build has no communicator (communicator = \"none\"), so there is no instance to check; use ssh or winrm")
+	}
+	checks, _ := p.config.checks()
+	suite := check.NewSuite(checks, check.Options{CheckTimeout: p.config.CheckTimeout})
+	script, err := probe.Render(suite.Plan())
+	if err != nil {
+		return fmt.Errorf("assert: %w", err)
+	}
+	ui.Say(fmt.Sprintf("Checking %d assertions in one probe...", suite.Len()))
+	start := time.Now()
+	out, err := remote.Run(ctx, comm, p.command(), script, suite.Plan().Limit()+30*time.Second)
+	if err != nil {
+		return fmt.Errorf("assert: %w", err)
+	}
+	facts, err := probe.Parse(suite.Plan(), out.Stdout)
+	if err != nil {
+		return fmt.Errorf("assert: %w%s", err, remoteContext(out))
+	}
+	results := suite.Judge(facts)
+	report.Lines(ui, results, time.Since(start))
+	if err := report.Err(results); err != nil {
+		if p.config.ContinueOnFailure {
+			ui.Error("continue_on_failure is set, so the build goes on: " + err.Error())
+			return nil
+		}
+		return fmt.Errorf("assert: %w", err)
+	}
+	return nil
+}
+
+// command is the remote command line: a POSIX shell reading the probe from stdin.
+func (p *Provisioner) command() string {
+	if p.config.UseSudo {
+		return "sudo -n sh -s"
+	}
+	return "sh -s"
+}
+
+// remoteContext says how the remote command ended, for an error about its output.
+func remoteContext(out remote.Output) string {
+	s := fmt.Sprintf(" (exit status %d", out.ExitStatus)
+	if msg := strings.TrimSpace(string(out.Stderr)); msg != "" {
+		if len(msg) > 500 {
+			msg = "…" + msg[len(msg)-500:]
+		}
+		s += "; stderr: " + msg
+	}
+	return s + ")"
+}
