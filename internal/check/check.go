@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/packer-plugin-sdk/template/config"
+
 	"github.com/assertkit/packer-plugin-assert/internal/probe"
 )
 
@@ -123,12 +125,12 @@ func attrErrorf(attr, format string, args ...any) error {
 	return attrError{attr, fmt.Sprintf(format, args...)}
 }
 
-// boolOr returns *b, or def when the attribute was not set.
-func boolOr(b *bool, def bool) bool {
-	if b == nil {
+// boolOr returns the value of a boolean attribute, or def when it was not set.
+func boolOr(b config.Trilean, def bool) bool {
+	if b == config.TriUnset {
 		return def
 	}
-	return *b
+	return b.True()
 }
 
 // errorf makes the Err of an Outcome.

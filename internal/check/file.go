@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hashicorp/packer-plugin-sdk/template/config"
+
 	"github.com/assertkit/packer-plugin-assert/internal/probe"
 )
 
@@ -17,7 +19,7 @@ type File struct {
 	Path string `mapstructure:"path" required:"true"`
 	// Whether something must exist at the path. Defaults to `true`; with `false` the check passes
 	// only when nothing is there, and no other attribute may be set.
-	Exists *bool `mapstructure:"exists"`
+	Exists config.Trilean `mapstructure:"exists"`
 	// The kind of file: `file`, `directory`, `symlink`, `socket`, `fifo`, `block_device` or
 	// `character_device`. A symlink is `symlink` whatever it points to.
 	Type string `mapstructure:"type"`

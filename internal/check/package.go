@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/assertkit/packer-plugin-assert/internal/pkgver"
+	"github.com/hashicorp/packer-plugin-sdk/template/config"
+
 	"github.com/assertkit/packer-plugin-assert/internal/probe"
 )
 
@@ -14,7 +16,7 @@ type Package struct {
 	// The package's name in the image's package manager, like `nginx` or `libc6:amd64`.
 	Name string `mapstructure:"name" required:"true"`
 	// Whether the package must be installed. Defaults to `true`.
-	Installed *bool `mapstructure:"installed"`
+	Installed config.Trilean `mapstructure:"installed"`
 	// A version constraint: comparisons joined by commas, all of which must hold, like
 	// `">= 1.22, < 2"` or `"= 1:9.1-1"`. Operators are `=`, `!=`, `<`, `<=`, `>`, `>=`; a bare
 	// version means `=`. Versions are compared by the rules of the image's package manager (dpkg,

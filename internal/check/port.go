@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hashicorp/packer-plugin-sdk/template/config"
+
 	"github.com/assertkit/packer-plugin-assert/internal/probe"
 )
 
@@ -22,7 +24,7 @@ type Port struct {
 	// address counts.
 	Address string `mapstructure:"address"`
 	// Whether something must listen. Defaults to `true`.
-	Listening *bool `mapstructure:"listening"`
+	Listening config.Trilean `mapstructure:"listening"`
 	// Shown in the report next to the check.
 	Description string `mapstructure:"description"`
 }

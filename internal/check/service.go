@@ -3,6 +3,8 @@ package check
 //go:generate go tool packer-sdc struct-markdown
 
 import (
+	"github.com/hashicorp/packer-plugin-sdk/template/config"
+
 	"github.com/assertkit/packer-plugin-assert/internal/probe"
 )
 
@@ -13,9 +15,9 @@ type Service struct {
 	Name string `mapstructure:"name" required:"true"`
 	// Whether the service starts at boot. Under systemd, as `systemctl is-enabled` says: static and
 	// indirect units count as enabled.
-	Enabled *bool `mapstructure:"enabled"`
+	Enabled config.Trilean `mapstructure:"enabled"`
 	// Whether the service is running now.
-	Running *bool `mapstructure:"running"`
+	Running config.Trilean `mapstructure:"running"`
 	// Shown in the report next to the check.
 	Description string `mapstructure:"description"`
 }
@@ -57,16 +59,16 @@ func (c *Service) judge(f probe.ServiceFacts) Outcome {
 	}
 	var p problems
 	if !f.Exists {
-		if boolOr(c.Enabled, false) || boolOr(c.Running, false) || (c.Enabled == nil && c.Running == nil) {
+		if c.Enabled.True() || c.Running.True() || (c.Enabled == config.TriUnset && c.Running == config.TriUnset) {
 			p.addf("does not exist (%s: %s)", f.Init, f.State)
 		}
 		return p.outcome()
 	}
-	if c.Enabled != nil && *c.Enabled != f.Enabled {
-		p.addf("is %s, want %s (%s)", pick(f.Enabled, "enabled", "not enabled"), pick(*c.Enabled, "enabled", "not enabled"), f.State)
+	if c.Enabled != config.TriUnset && c.Enabled.True() != f.Enabled {
+		p.addf("is %s, want %s (%s)", pick(f.Enabled, "enabled", "not enabled"), pick(c.Enabled.True(), "enabled", "not enabled"), f.State)
 	}
-	if c.Running != nil && *c.Running != f.Running {
-		p.addf("is %s, want %s (%s)", pick(f.Running, "running", "not running"), pick(*c.Running, "running", "not running"), f.State)
+	if c.Running != config.TriUnset && c.Running.True() != f.Running {
+		p.addf("is %s, want %s (%s)", pick(f.Running, "running", "not running"), pick(c.Running.True(), "running", "not running"), f.State)
 	}
 	return p.outcome()
 }

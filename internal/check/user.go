@@ -5,6 +5,8 @@ package check
 import (
 	"strings"
 
+	"github.com/hashicorp/packer-plugin-sdk/template/config"
+
 	"github.com/assertkit/packer-plugin-assert/internal/probe"
 )
 
@@ -13,7 +15,7 @@ type User struct {
 	// The user's login name.
 	Name string `mapstructure:"name" required:"true"`
 	// Whether the user must exist. Defaults to `true`.
-	Exists *bool `mapstructure:"exists"`
+	Exists config.Trilean `mapstructure:"exists"`
 	// The user's numeric id.
 	UID *int `mapstructure:"uid"`
 	// The numeric id of the user's primary group.
@@ -92,7 +94,7 @@ type Group struct {
 	// The group's name.
 	Name string `mapstructure:"name" required:"true"`
 	// Whether the group must exist. Defaults to `true`.
-	Exists *bool `mapstructure:"exists"`
+	Exists config.Trilean `mapstructure:"exists"`
 	// The group's numeric id.
 	GID *int `mapstructure:"gid"`
 	// Shown in the report next to the check.

@@ -1,0 +1,107 @@
+# A golden nginx image, checked before it is sealed. `test/run.sh example` runs this against a
+# systemd Debian 12 instance on this machine, with the null builder over SSH; in a real template
+# the source would be amazon-ebs, qemu, azure-arm, … and the checks would follow the provisioners
+# that install and configure nginx.
+packer {
+  required_plugins {
+    assert = {
+      source  = "github.com/assertkit/assert"
+      version = ">= 0.1.0"
+    }
+  }
+}
+
+variable "host" {
+  type    = string
+  default = "10.200.81.2"
+}
+
+variable "ssh_key" {
+  type    = string
+  default = "/var/cache/packer-plugin-assert/e2e/client_key"
+}
+
+source "null" "debian12" {
+  communicator         = "ssh"
+  ssh_host             = var.host
+  ssh_username         = "root"
+  ssh_private_key_file = var.ssh_key
+}
+
+build {
+  sources = ["source.null.debian12"]
+
+  provisioner "assert" {
+    package {
+      name    = "nginx"
+      version = ">= 1.22, < 2" # compared the way dpkg compares versions
+    }
+    package {
+      name    = "openssh-server"
+      version = ">= 1:9.2p1" # the epoch counts
+    }
+    package {
+      name      = "telnetd"
+      installed = false
+    }
+    service {
+      name    = "nginx"
+      enabled = true
+      running = true
+    }
+    service {
+      name    = "ssh"
+      running = true
+    }
+    port {
+      port = 80 # on any IPv4 or IPv6 address
+    }
+    port {
+      port    = 22
+      address = "127.0.0.1"
+    }
+    file {
+      path  = "/etc/nginx/nginx.conf"
+      type  = "file"
+      mode  = "0644"
+      owner = "root"
+      group = "root"
+      content {
+        contains    = ["worker_processes auto;"]
+        not_matches = ["^\\s*autoindex\\s+on"]
+      }
+    }
+    file {
+      path        = "/etc/ssh/ssh_host_ed25519_key"
+      mode        = "0600"
+      description = "host keys are private"
+    }
+    file {
+      path   = "/root/.bash_history"
+      exists = false
+    }
+    user {
+      name   = "www-data"
+      shell  = "/usr/sbin/nologin"
+      groups = ["www-data"]
+    }
+    group {
+      name = "adm"
+      gid  = 4
+    }
+    command {
+      run         = "nginx -t"
+      description = "the configuration parses"
+      stderr {
+        contains = ["syntax is ok", "test is successful"]
+      }
+    }
+    command {
+      run = "curl -fsS http://127.0.0.1/"
+      stdout {
+        matches = ["(?i)<title>welcome to nginx"]
+      }
+      timeout = "10s"
+    }
+  }
+}

@@ -1,0 +1,210 @@
+package assert
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The acceptance tests run a real `packer build` against a real systemd Debian 12 instance. They
+// need PACKER_ACC=1, packer on PATH with this plugin installed, and the target of test/targets.sh:
+// `test/run.sh e2e` sets all of that up.
+
+// target is where the build instance is, from `test/targets.sh env`.
+func target(t *testing.T) (host, key string) {
+	t.Helper()
+	if os.Getenv("PACKER_ACC") == "" {
+		t.Skip("end-to-end test: set PACKER_ACC=1 and run it through test/run.sh e2e")
+	}
+	host, key = os.Getenv("ASSERT_E2E_HOST"), os.Getenv("ASSERT_E2E_KEY")
+	if host == "" || key == "" {
+		t.Fatal("PACKER_ACC is set but ASSERT_E2E_HOST and ASSERT_E2E_KEY are not: start the target with test/run.sh e2e")
+	}
+	return host, key
+}
+
+// packer runs packer with args in dir and returns its exit code and everything it printed.
+func packer(t *testing.T, dir string, args ...string) (int, string) {
+	t.Helper()
+	cmd := exec.Command("packer", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "PACKER_NO_COLOR=1")
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		return exit.ExitCode(), string(out)
+	case err != nil:
+		t.Fatalf("packer %s: %v", strings.Join(args, " "), err)
+	}
+	return 0, string(out)
+}
+
+func build(t *testing.T, fixture string, vars ...string) (int, string) {
+	host, key := target(t)
+	args := []string{"build", "-color=false", "-var", "host=" + host, "-var", "ssh_key=" + key}
+	for _, v := range vars {
+		args = append(args, "-var", v)
+	}
+	code, out := packer(t, filepath.Join("test-fixtures", fixture), append(args, ".")...)
+	t.Logf("packer build %s: exit %d\n%s", fixture, code, out)
+	return code, out
+}
+
+// ssh runs a command on the target, outside of packer, to look at what a build left behind.
+func ssh(t *testing.T, command string) string {
+	t.Helper()
+	host, key := target(t)
+	out, err := exec.Command("ssh", "-i", key, "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+		"-o", "BatchMode=yes", "-o", "LogLevel=ERROR", "root@"+host, command).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ssh %s: %v\n%s", command, err, out)
+	}
+	return string(out)
+}
+
+func TestAccEveryCheckPasses(t *testing.T) {
+	code, out := build(t, "passing")
+	if code != 0 {
+		t.Fatalf("exit %d, want 0", code)
+	}
+	mustContain(t, out,
+		"Checking 20 assertions in one probe",
+		"PASS  package nginx",
+		"PASS  service nginx",
+		"PASS  port tcp/[::]:80",
+		"PASS  file /etc/nginx/nginx.conf",
+		"PASS  user bob",
+		`PASS  command "nginx -t"`,
+		"after-assert-ran",
+	)
+	mustMatch(t, out, `20 passed, 0 failed, 0 errored in [0-9.]+m?s`)
+	mustNotContain(t, out, "FAIL", "ERROR")
+}
+
+func TestAccFailuresFailTheBuildAndExplainThemselves(t *testing.T) {
+	code, out := build(t, "failing")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	mustContain(t, out,
+		"FAIL  package nginx: version is 1.22.1-9+deb12u", ", want >= 1.24 (compared as dpkg compares versions)",
+		"FAIL  package apache2: is not installed",
+		"PASS  package sudo",
+		"FAIL  service nginx: is running, want not running (active (running), enabled)",
+		"FAIL  service no-such-daemon: does not exist (systemd: no such unit)",
+		"FAIL  port tcp/8080: is not listening",
+		"FAIL  port udp/22: is not listening",
+		"FAIL  file /etc/nginx/nginx.conf: mode is 0644, want 0600; owner is root (0), want www-data; "+
+			`content contains "worker_processes" on line 2; content does not match /^user nobody;/`,
+		"FAIL  file /etc/no-such-file: does not exist",
+		"PASS  file /etc/hostname",
+		`FAIL  user www-data: shell is "/usr/sbin/nologin", want "/bin/bash"`,
+		"FAIL  group no-such-group: does not exist",
+		`FAIL  command "echo to-stdout; echo to-stderr >&2; exit 2" (a broken command): exit status is 2, want 0`,
+		"stdout:", "  to-stdout", "stderr:", "  to-stderr",
+		`FAIL  command "sleep 120": timed out after 1s and was stopped`,
+		"2 passed, 12 failed, 0 errored in",
+		"assert: 12 of 14 checks did not pass (12 failed, 0 errored): file /etc/nginx/nginx.conf, file /etc/no-such-file, package nginx",
+	)
+	mustNotContain(t, out, "after-assert-ran", "FAIL  package sudo", "FAIL  file /etc/hostname")
+	if ps := ssh(t, "ps -eo args | grep -c '^sleep 120' || true"); strings.TrimSpace(ps) != "0" {
+		t.Errorf("the timed-out command is still running in the image: %s", ps)
+	}
+}
+
+func TestAccInvalidConfigurationFailsValidate(t *testing.T) {
+	host, key := target(t)
+	code, out := packer(t, filepath.Join("test-fixtures", "invalid"), "validate", "-var", "host="+host, "-var", "ssh_key="+key, ".")
+	t.Logf("packer validate: exit %d\n%s", code, out)
+	if code != 1 {
+		t.Fatalf("packer validate: exit %d, want 1\n%s", code, out)
+	}
+	mustContain(t, out,
+		"check_timeout: -5s is negative",
+		"file[0].path: is required",
+		`file[1].mode: "999" is not an octal file mode (like "0644")`,
+		`file[1].type: "folder" is not a file type`,
+		`file[1].content.matches[0]: "(unclosed" is not a valid regular expression`,
+		`package[0].version: version "latest" does not start with a digit`,
+		`service[0].name: "nginx; reboot" is not a service name`,
+		"port[0].port: 70000 is not a port number",
+		`port[1].protocol: "sctp" is not tcp or udp`,
+		`port[1].address: "localhost" is not an IPv4 or IPv6 address`,
+		"user[0].exists: is false, so uid, gid, home, shell and groups cannot be checked",
+		"command[0].run: is required",
+		"command[0].exit_status: 300 is not an exit status",
+	)
+}
+
+func TestAccUnknownAttributeFailsValidate(t *testing.T) {
+	target(t)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "t.pkr.hcl"), []byte(`
+source "null" "x" { communicator = "none" }
+build {
+  sources = ["source.null.x"]
+  provisioner "assert" {
+    file {
+      path  = "/etc/passwd"
+      owner_name = "root"
+    }
+  }
+}`), 0o644)
+	code, out := packer(t, dir, "validate", ".")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s", code, out)
+	}
+	mustContain(t, out, `Unsupported argument`, `"owner_name"`)
+}
+
+func TestAccCommunicatorNoneIsRefused(t *testing.T) {
+	target(t)
+	code, out := packer(t, filepath.Join("test-fixtures", "none"), "build", "-color=false", ".")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s", code, out)
+	}
+	mustContain(t, out, `the build has no communicator (communicator = "none")`)
+	mustNotContain(t, out, "PASS")
+}
+
+// mustContain looks for each want in out with runs of white space folded, because packer wraps
+// long error messages at 80 columns.
+func mustContain(t *testing.T, out string, wants ...string) {
+	t.Helper()
+	folded := fold(out)
+	for _, w := range wants {
+		if !strings.Contains(folded, fold(w)) {
+			t.Errorf("output lacks %q", w)
+		}
+	}
+}
+
+func fold(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func mustNotContain(t *testing.T, out string, unwanted ...string) {
+	t.Helper()
+	for _, u := range unwanted {
+		if strings.Contains(out, u) {
+			t.Errorf("output has %q", u)
+		}
+	}
+}
+
+func mustMatch(t *testing.T, out, pattern string) {
+	t.Helper()
+	if !regexp.MustCompile(pattern).MatchString(out) {
+		t.Errorf("output does not match /%s/", pattern)
+	}
+}
+
+var (
+	_ = bytes.Buffer{}
+	_ = time.Second
+)

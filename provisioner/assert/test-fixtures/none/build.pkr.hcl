@@ -1,0 +1,9 @@
+source "null" "nothing" {
+  communicator = "none"
+}
+build {
+  sources = ["source.null.nothing"]
+  provisioner "assert" {
+    file { path = "/etc/passwd" }
+  }
+}

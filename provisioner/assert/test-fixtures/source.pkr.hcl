@@ -1,0 +1,14 @@
+# The build instance of the end-to-end tests: the systemd Debian 12 target of test/targets.sh.
+variable "host" { type = string }
+variable "ssh_key" { type = string }
+variable "ssh_user" {
+  type    = string
+  default = "root"
+}
+
+source "null" "target" {
+  communicator         = "ssh"
+  ssh_host             = var.host
+  ssh_username         = var.ssh_user
+  ssh_private_key_file = var.ssh_key
+}

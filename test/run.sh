@@ -1,0 +1,109 @@
+#!/bin/sh
+# Everything the project needs, on a fresh Debian 12 machine, as root:
+#
+#   test/run.sh example   build the plugin and packer, boot the systemd Debian target, and run
+#                         example/nginx.pkr.hcl against it with a real `packer build`
+#   test/run.sh test      everything CI checks: formatting, vet, unit tests with the race
+#                         detector, fresh generated files, plugin-check, goreleaser check, and the
+#                         end-to-end packer builds
+#
+# Packer runs with private config, plugin and cache folders under $WORK, never the user's own.
+set -eu
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export PATH="$PATH:/usr/local/go/bin:$(go env GOPATH 2>/dev/null || echo /root/go)/bin"
+CACHE=${ASSERT_CACHE:-/var/cache/packer-plugin-assert}
+WORK=${ASSERT_WORK:-$CACHE/work}
+PACKER_VERSION=1.14.3
+GORELEASER_VERSION=v2.15.1
+
+log() { printf '\n== %s\n' "$*" >&2; }
+
+# packer is built from the Go module proxy inside its own module, so that its replace lines apply.
+ensure_packer() {
+	PACKER=$CACHE/packer-$PACKER_VERSION/packer
+	[ -x "$PACKER" ] && return 0
+	log "building packer $PACKER_VERSION from the Go module proxy (about 3 minutes the first time)"
+	dir=$(GONOSUMDB=github.com/hashicorp/packer GOFLAGS=-mod=mod go mod download -json "github.com/hashicorp/packer@v$PACKER_VERSION" |
+		sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+	src=$CACHE/packer-src; rm -rf "$src"; cp -r "$dir" "$src"; chmod -R u+w "$src"
+	(cd "$src" && go build -o "$PACKER.tmp" .) && mv "$PACKER.tmp" "$PACKER"
+	rm -rf "$src"
+}
+
+ensure_goreleaser() {
+	GORELEASER=$CACHE/bin/goreleaser-$GORELEASER_VERSION
+	[ -x "$GORELEASER" ] && return 0
+	log "building goreleaser $GORELEASER_VERSION from the Go module proxy"
+	GOBIN=$CACHE/bin.tmp go install "github.com/goreleaser/goreleaser/v2@$GORELEASER_VERSION"
+	mkdir -p "$CACHE/bin"; mv "$CACHE/bin.tmp/goreleaser" "$GORELEASER"
+}
+
+# private_packer points packer at folders of its own, and installs the plugin built from this tree.
+private_packer() {
+	export CHECKPOINT_DISABLE=1 PACKER_CONFIG_DIR="$WORK/config" PACKER_PLUGIN_PATH="$WORK/plugins" PACKER_CACHE_DIR="$WORK/cache"
+	rm -rf "$WORK"; mkdir -p "$WORK"
+	go build -o "$WORK/packer-plugin-assert" .
+	"$PACKER" plugins install --path "$WORK/packer-plugin-assert" github.com/assertkit/assert >/dev/null
+	export PATH="$(dirname "$PACKER"):$PATH"
+}
+
+start_target() {
+	sh test/targets.sh install
+	sh test/targets.sh build
+	trap 'sh test/targets.sh stop' EXIT INT TERM
+	sh test/targets.sh start
+	eval "export $(sh test/targets.sh env)"
+}
+
+example() {
+	ensure_packer
+	private_packer
+	start_target
+	log "packer build example/nginx.pkr.hcl"
+	"$PACKER" build -var "host=$ASSERT_E2E_HOST" -var "ssh_key=$ASSERT_E2E_KEY" example/nginx.pkr.hcl
+}
+
+unit() {
+	log "gofmt and go vet"
+	unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+	[ -z "$unformatted" ] || { echo "gofmt would change: $unformatted" >&2; exit 1; }
+	go vet ./...
+	log "unit tests with the race detector"
+	go test -race -count=1 ./...
+}
+
+generated() {
+	log "generated files are fresh (make generate)"
+	make -s generate
+	if [ -n "$(git status --porcelain)" ]; then
+		echo "make generate changed committed files: run it and commit the result" >&2
+		git status --short >&2; exit 1
+	fi
+}
+
+release_checks() {
+	log "packer-sdc plugin-check"
+	make -s plugin-check
+	ensure_goreleaser
+	log "goreleaser check"
+	"$GORELEASER" check
+}
+
+e2e() {
+	ensure_packer
+	private_packer
+	start_target
+	log "end-to-end: real packer builds against the systemd Debian target"
+	PACKER_ACC=1 go test -count=1 -v -timeout 30m ./provisioner/assert/ 2>&1 | tee "$WORK/e2e.log" |
+		grep -E '^(=== RUN|--- |PASS|FAIL|ok|panic)|_test.go' || true
+	grep -q '^ok' "$WORK/e2e.log" || { tail -50 "$WORK/e2e.log" >&2; exit 1; }
+}
+
+case ${1:-} in
+example) example ;;
+test) unit; generated; release_checks; e2e ;;
+unit) unit ;;
+e2e) e2e ;;
+*) sed -n '2,12p' "$0"; exit 2 ;;
+esac
