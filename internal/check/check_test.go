@@ -1,0 +1,324 @@
+package check
+
+import (
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/packer-plugin-sdk/template/config"
+
+	"github.com/assertkit/packer-plugin-assert/internal/probe"
+)
+
+var (
+	yes = config.TriTrue
+	no  = config.TriFalse
+)
+
+func intp(n int) *int { return &n }
+
+// verdict summarises an outcome for comparison: "pass", "error: …" or the problems joined.
+func verdict(o Outcome) string {
+	switch {
+	case o.Err != nil:
+		return "error: " + o.Err.Error()
+	case len(o.Problems) == 0:
+		return "pass"
+	}
+	return strings.Join(o.Problems, "; ")
+}
+
+func TestFileJudge(t *testing.T) {
+	conf := probe.FileFacts{Exists: true, Type: "file", Mode: 0o644, UID: 0, GID: 0, Owner: "root", Group: "root",
+		Size: 40, Content: []byte("user www-data;\nworker_processes auto;\n")}
+	tests := []struct {
+		name  string
+		check File
+		facts probe.FileFacts
+		want  string
+	}{
+		{"exists_by_default", File{Path: "/x"}, conf, "pass"},
+		{"missing", File{Path: "/x"}, probe.FileFacts{}, "does not exist"},
+		{"absent_wanted", File{Path: "/x", Exists: no}, probe.FileFacts{}, "pass"},
+		{"present_but_absent_wanted", File{Path: "/x", Exists: no}, conf, "exists (a file), want no such path"},
+		{"permission_denied_is_an_error_not_missing", File{Path: "/x", Exists: no}, probe.FileFacts{Err: "permission denied"}, "error: permission denied"},
+		{"mode", File{Path: "/x", Mode: "0600"}, conf, "mode is 0644, want 0600"},
+		{"mode_without_leading_zero", File{Path: "/x", Mode: "644"}, conf, "pass"},
+		{"setuid_mode", File{Path: "/x", Mode: "4755"}, probe.FileFacts{Exists: true, Type: "file", Mode: 0o755}, "mode is 0755, want 4755"},
+		{"owner_by_name", File{Path: "/x", Owner: "www-data"}, conf, "owner is root (0), want www-data"},
+		{"owner_by_uid", File{Path: "/x", Owner: "0", Group: "0"}, conf, "pass"},
+		{"type", File{Path: "/x", Type: "directory"}, conf, "type is file, want directory"},
+		{"symlink", File{Path: "/x", Type: "symlink"}, probe.FileFacts{Exists: true, Type: "symlink", LinkTarget: "y"}, "pass"},
+		{"dangling_symlink_has_no_mode", File{Path: "/x", Mode: "0644"}, probe.FileFacts{Exists: true, Type: "symlink", LinkTarget: "y", Dangling: true}, `is a symlink to "y", which does not exist`},
+		{"content_contains", File{Path: "/x", Content: Matchers{Contains: []string{"worker_processes auto;"}}}, conf, "pass"},
+		{"content_lacks", File{Path: "/x", Content: Matchers{Contains: []string{"gzip on;"}}}, conf, `content does not contain "gzip on;"`},
+		{"content_forbidden_reports_line_not_text", File{Path: "/x", Content: Matchers{NotContains: []string{"worker"}}}, conf, `content contains "worker" on line 2`},
+		{"content_matches_per_line", File{Path: "/x", Content: Matchers{Matches: []string{`^worker_processes \w+;$`}}}, conf, "pass"},
+		{"content_not_matches", File{Path: "/x", Content: Matchers{NotMatches: []string{`^user`}}}, conf, "content matches /^user/ on line 1"},
+		{"content_unreadable", File{Path: "/x", Content: Matchers{Contains: []string{"a"}}}, probe.FileFacts{Exists: true, Type: "file", ContentErr: "permission denied"}, "error: content: permission denied"},
+		{"content_too_big_is_an_error", File{Path: "/x", Content: Matchers{NotContains: []string{"a"}}}, probe.FileFacts{Exists: true, Type: "file", Size: 5 << 20, ContentTruncated: true}, "error: content: the file is 5242880 bytes, more than the 1048576 bytes read for matching"},
+		{"several_problems", File{Path: "/x", Mode: "0600", Owner: "nobody"}, conf, "mode is 0644, want 0600; owner is root (0), want nobody"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := verdict(tt.check.judge(tt.facts)); got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPackageJudge(t *testing.T) {
+	nginx := probe.PackageFacts{Manager: "dpkg", Installed: true, Versions: []string{"1.22.1-9+deb12u11"}}
+	tests := []struct {
+		name  string
+		check Package
+		facts probe.PackageFacts
+		want  string
+	}{
+		{"installed", Package{Name: "nginx"}, nginx, "pass"},
+		{"missing", Package{Name: "nginx"}, probe.PackageFacts{Manager: "dpkg"}, "is not installed"},
+		{"absent_wanted", Package{Name: "telnetd", Installed: no}, probe.PackageFacts{Manager: "dpkg"}, "pass"},
+		{"present_but_absent_wanted", Package{Name: "nginx", Installed: no}, nginx, "is installed (version 1.22.1-9+deb12u11), want not installed"},
+		{"range", Package{Name: "nginx", Version: ">= 1.22, < 2"}, nginx, "pass"},
+		{"too_old", Package{Name: "nginx", Version: ">= 1.24"}, nginx, "version is 1.22.1-9+deb12u11, want >= 1.24 (compared as dpkg compares versions)"},
+		{"epoch", Package{Name: "ssh", Version: ">= 10"}, probe.PackageFacts{Manager: "dpkg", Installed: true, Versions: []string{"1:9.2p1-2"}}, "pass"},
+		{"rpm_rules", Package{Name: "httpd", Version: "= 2.4.57"}, probe.PackageFacts{Manager: "rpm", Installed: true, Versions: []string{"2.4.57-5.el9"}}, "pass"},
+		{"every_version_must_fit", Package{Name: "kernel", Version: ">= 5.14.0-300"}, probe.PackageFacts{Manager: "rpm", Installed: true, Versions: []string{"5.14.0-362.el9", "5.14.0-70.el9"}}, "version is 5.14.0-70.el9, want >= 5.14.0-300 (compared as rpm compares versions)"},
+		{"no_package_manager", Package{Name: "nginx"}, probe.PackageFacts{Err: "no package manager found"}, "error: no package manager found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := verdict(tt.check.judge(tt.facts)); got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestServiceJudge(t *testing.T) {
+	running := probe.ServiceFacts{Init: "systemd", Exists: true, Enabled: true, Running: true, State: "active (running), enabled"}
+	stopped := probe.ServiceFacts{Init: "systemd", Exists: true, State: "inactive (dead), disabled"}
+	missing := probe.ServiceFacts{Init: "systemd", State: "no such unit"}
+	tests := []struct {
+		name  string
+		check Service
+		facts probe.ServiceFacts
+		want  string
+	}{
+		{"enabled_running", Service{Name: "nginx", Enabled: yes, Running: yes}, running, "pass"},
+		{"not_running", Service{Name: "nginx", Running: yes}, stopped, "is not running, want running (inactive (dead), disabled)"},
+		{"not_enabled", Service{Name: "nginx", Enabled: yes}, stopped, "is not enabled, want enabled (inactive (dead), disabled)"},
+		{"running_but_unwanted", Service{Name: "nginx", Running: no}, running, "is running, want not running (active (running), enabled)"},
+		{"bare_means_exists", Service{Name: "nginx"}, missing, "does not exist (systemd: no such unit)"},
+		{"bare_exists", Service{Name: "nginx"}, stopped, "pass"},
+		{"missing_is_not_running", Service{Name: "telnet", Running: no, Enabled: no}, missing, "pass"},
+		{"missing_but_wanted", Service{Name: "nginx", Running: yes}, missing, "does not exist (systemd: no such unit)"},
+		{"no_init", Service{Name: "nginx", Running: yes}, probe.ServiceFacts{Err: "no init system found"}, "error: no init system found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := verdict(tt.check.judge(tt.facts)); got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPortJudge(t *testing.T) {
+	sock := func(proto, addr string, port int) probe.Socket {
+		return probe.Socket{Protocol: proto, Addr: netip.MustParseAddr(addr), Port: port}
+	}
+	facts := probe.PortFacts{Sockets: []probe.Socket{
+		sock("tcp", "0.0.0.0", 22), sock("tcp", "::", 80), sock("tcp", "127.0.0.1", 5432),
+		sock("udp", "0.0.0.0", 68), sock("tcp", "::1", 6379),
+	}}
+	tests := []struct {
+		name  string
+		check Port
+		want  string
+	}{
+		{"ipv4_wildcard", Port{Port: 22}, "pass"},
+		{"ipv6_only_counts_without_address", Port{Port: 80}, "pass"},
+		{"ipv6_wildcard_covers_ipv4_address", Port{Port: 80, Address: "10.0.0.5"}, "pass"},
+		{"ipv4_wildcard_covers_ipv4_address", Port{Port: 22, Address: "10.0.0.5"}, "pass"},
+		{"ipv4_wildcard_does_not_cover_ipv6", Port{Port: 22, Address: "::1"}, "is not listening on ::1; it listens on 0.0.0.0 only"},
+		{"loopback_only", Port{Port: 5432, Address: "10.0.0.5"}, "is not listening on 10.0.0.5; it listens on 127.0.0.1 only"},
+		{"exact_address", Port{Port: 6379, Address: "::1"}, "pass"},
+		{"nothing", Port{Port: 8080}, "is not listening"},
+		{"udp", Port{Port: 68, Protocol: "udp"}, "pass"},
+		{"tcp_is_not_udp", Port{Port: 68}, "is not listening"},
+		{"closed_wanted", Port{Port: 8080, Listening: no}, "pass"},
+		{"open_but_closed_wanted", Port{Port: 22, Listening: no}, "is listening on 0.0.0.0, want not listening"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := verdict(tt.check.judge(facts)); got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+	if got := verdict((&Port{Port: 22}).judge(probe.PortFacts{Err: "cannot read"})); got != "error: cannot read" {
+		t.Errorf("unreadable tables: %s", got)
+	}
+}
+
+func TestUserAndGroupJudge(t *testing.T) {
+	www := probe.UserFacts{Exists: true, UID: 33, GID: 33, Home: "/var/www", Shell: "/usr/sbin/nologin", Groups: []string{"www-data", "adm"}}
+	tests := []struct {
+		name  string
+		check User
+		facts probe.UserFacts
+		want  string
+	}{
+		{"all", User{Name: "www-data", UID: intp(33), GID: intp(33), Home: "/var/www", Shell: "/usr/sbin/nologin", Groups: []string{"adm"}}, www, "pass"},
+		{"uid", User{Name: "www-data", UID: intp(1000)}, www, "uid is 33, want 1000"},
+		{"shell", User{Name: "www-data", Shell: "/bin/bash"}, www, `shell is "/usr/sbin/nologin", want "/bin/bash"`},
+		{"groups", User{Name: "www-data", Groups: []string{"adm", "docker", "sudo"}}, www, "is not in group docker, sudo (it is in www-data, adm)"},
+		{"missing", User{Name: "bob"}, probe.UserFacts{}, "does not exist"},
+		{"absent_wanted", User{Name: "bob", Exists: no}, probe.UserFacts{}, "pass"},
+		{"present_but_absent_wanted", User{Name: "www-data", Exists: no}, www, "exists (uid 33), want no such user"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := verdict(tt.check.judge(tt.facts)); got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+	adm := probe.GroupFacts{Exists: true, GID: 4}
+	for _, tt := range []struct {
+		name  string
+		check Group
+		facts probe.GroupFacts
+		want  string
+	}{
+		{"gid", Group{Name: "adm", GID: intp(4)}, adm, "pass"},
+		{"wrong_gid", Group{Name: "adm", GID: intp(5)}, adm, "gid is 4, want 5"},
+		{"missing", Group{Name: "docker"}, probe.GroupFacts{}, "does not exist"},
+		{"absent_wanted", Group{Name: "docker", Exists: no}, probe.GroupFacts{}, "pass"},
+		{"present_but_absent_wanted", Group{Name: "adm", Exists: no}, adm, "exists (gid 4), want no such group"},
+	} {
+		t.Run("group/"+tt.name, func(t *testing.T) {
+			if got := verdict(tt.check.judge(tt.facts)); got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCommandJudge(t *testing.T) {
+	ok := probe.CommandResult{ExitStatus: 0, Stdout: []byte("ok\n"), StdoutSize: 3, Stderr: []byte("nginx: syntax is ok\n"), StderrSize: 20}
+	tests := []struct {
+		name    string
+		check   Command
+		result  probe.CommandResult
+		want    string
+		details string
+	}{
+		{"exit_zero", Command{Run: "true"}, ok, "pass", ""},
+		{"exit_status", Command{Run: "false"}, probe.CommandResult{ExitStatus: 1}, "exit status is 1, want 0", "stdout: (empty) | stderr: (empty)"},
+		{"expected_nonzero", Command{Run: "x", ExitStatus: intp(3)}, probe.CommandResult{ExitStatus: 3}, "pass", ""},
+		{"stderr_contains", Command{Run: "nginx -t", Stderr: Matchers{Contains: []string{"syntax is ok"}}}, ok, "pass", ""},
+		{"stdout_lacks", Command{Run: "x", Stdout: Matchers{Contains: []string{"ready"}}}, ok, `stdout does not contain "ready"`, "stdout: |   ok | stderr: |   nginx: syntax is ok"},
+		{"timed_out", Command{Run: "sleep 9"}, probe.CommandResult{ExitStatus: 143, TimedOut: true}, "timed out after 2s and was stopped", "stdout: (empty) | stderr: (empty)"},
+		{"output_too_big", Command{Run: "yes", Stdout: Matchers{NotContains: []string{"n"}}}, probe.CommandResult{Stdout: []byte("y\n"), StdoutSize: 5 << 20}, "error: stdout: the command printed 5242880 bytes, more than the 1048576 kept for matching", ""},
+		{"could_not_run", Command{Run: "x"}, probe.CommandResult{Err: "cannot create a pipe"}, "error: cannot create a pipe", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := tt.check.judge(tt.result, 2*time.Second)
+			if got := verdict(o); got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+			if got := strings.Join(o.Details, " | "); got != tt.details {
+				t.Errorf("details:\ngot  %s\nwant %s", got, tt.details)
+			}
+		})
+	}
+}
+
+func TestCommandTailKeepsLastLines(t *testing.T) {
+	var out strings.Builder
+	for i := 1; i <= 25; i++ {
+		out.WriteString("line " + string(rune('a'+i-1)) + "\n")
+	}
+	got := tail("stdout", []byte(out.String()))
+	if len(got) != 11 || got[0] != "stdout (last 10 of 25 lines):" || got[1] != "  line p" || got[10] != "  line y" {
+		t.Errorf("tail: %q", got)
+	}
+	if got := tail("stderr", []byte("bad \xff byte\r\n")); got[1] != "  bad \uFFFD byte" {
+		t.Errorf("invalid UTF-8 and \\r: %q", got)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name  string
+		check Check
+		want  []string
+	}{
+		{"file_ok", &File{Path: "/etc/x", Mode: "0644", Type: "file"}, nil},
+		{"file_no_path", &File{}, []string{"path: is required"}},
+		{"file_relative", &File{Path: "etc/x"}, []string{`path: "etc/x" is not absolute (start it with /)`}},
+		{"file_newline", &File{Path: "/a\nb"}, []string{`path: "/a\nb" contains a NUL byte or a newline`}},
+		{"file_bad_mode", &File{Path: "/x", Mode: "999"}, []string{`mode: "999" is not an octal file mode (like "0644")`}},
+		{"file_mode_too_big", &File{Path: "/x", Mode: "17777"}, []string{`mode: "17777" is not an octal file mode (like "0644")`}},
+		{"file_bad_type", &File{Path: "/x", Type: "folder"}, []string{`type: "folder" is not a file type (use one of file, directory, symlink, socket, fifo, block_device, character_device)`}},
+		{"file_absent_with_mode", &File{Path: "/x", Exists: no, Mode: "0644"}, []string{"exists: is false, so type, mode, owner, group and content cannot be checked"}},
+		{"file_bad_regexp", &File{Path: "/x", Content: Matchers{NotMatches: []string{"a", "(b"}}}, []string{`content.not_matches[1]: "(b" is not a valid regular expression: missing closing ) in "(b"`}},
+		{"package_bad_version", &Package{Name: "nginx", Version: ">= 1.2 < 2"}, []string{`version: "1.2 < 2" is not a version (separate comparisons with commas, like ">= 1.22, < 2")`}},
+		{"package_version_when_absent", &Package{Name: "nginx", Installed: no, Version: "1.0"}, []string{"version: cannot be checked when installed is false"}},
+		{"service_injection", &Service{Name: "x$(reboot)"}, []string{`name: "x$(reboot)" is not a service name (letters, digits and :-_.@\ only)`}},
+		{"service_template", &Service{Name: "getty@tty1.service"}, nil},
+		{"port_zero", &Port{}, []string{"port: 0 is not a port number (1 to 65535); port is required"}},
+		{"port_ok", &Port{Port: 443, Protocol: "udp", Address: "::1"}, nil},
+		{"user_colon", &User{Name: "a:b"}, []string{`name: "a:b" is not a user name`}},
+		{"group_absent_gid", &Group{Name: "g", Exists: no, GID: intp(3)}, []string{"exists: is false, so gid cannot be checked"}},
+		{"command_empty", &Command{Run: "  "}, []string{"run: is required"}},
+		{"command_exit_status", &Command{Run: "x", ExitStatus: intp(-1)}, []string{"exit_status: -1 is not an exit status (0 to 255)"}},
+		{"command_stderr_regexp", &Command{Run: "x", Stderr: Matchers{Matches: []string{"*"}}}, []string{`stderr.matches[0]: "*" is not a valid regular expression: missing argument to repetition operator in "*"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, err := range tt.check.Validate() {
+				got = append(got, err.Error())
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("got  %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSuiteJudgesInOrderAndSharesFacts(t *testing.T) {
+	checks := []Check{
+		&File{Path: "/etc/hostname"},
+		&File{Path: "/etc/hostname", Content: Matchers{Contains: []string{"web"}}},
+		&Command{Run: "true"},
+		&Command{Run: "true", Timeout: 5 * time.Second},
+	}
+	s := NewSuite(checks, Options{CheckTimeout: 30 * time.Second})
+	if s.Len() != 4 {
+		t.Fatalf("Len = %d", s.Len())
+	}
+	// the same path is stat'ed once, with content, and each command runs on its own
+	if got := s.Plan().Limit(); got != probe.GatherLimit+35*time.Second {
+		t.Errorf("Limit = %v, want the gather limit plus 30s and 5s", got)
+	}
+	script, err := probe.Render(s.Plan())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(script), "fe 0 '/etc/hostname'"); n != 1 {
+		t.Errorf("the shared path is examined %d times", n)
+	}
+	if !strings.Contains(string(script), "fc 0 '/etc/hostname'") {
+		t.Error("content is not read")
+	}
+	if !strings.Contains(string(script), "cr 0 30 ") || !strings.Contains(string(script), "cr 1 5 ") {
+		t.Error("command time limits are not check_timeout and the command's own")
+	}
+}

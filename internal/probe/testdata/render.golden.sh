@@ -1,0 +1,209 @@
+# packer-plugin-assert probe. It only reads: it gathers facts and prints them as records for the
+# plugin to judge on the build host. Its one scratch folder is removed on every way out, and every
+# process it starts is stopped before it exits.
+#
+# Records on stdout:  "L <tag> <id> <value>\n" (value free of newlines by construction)
+#                     "B <tag> <id> <length>\n<length bytes>\n" (anything, copied from a file)
+LC_ALL=C; export LC_ALL
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH; export PATH
+umask 077
+
+line() { printf 'L %s %s %s\n' "$1" "$2" "$3"; }
+blob() { n=$(wc -c <"$3"); printf 'B %s %s %s\n' "$1" "$2" $n; cat "$3"; printf '\n'; }
+has() { command -v "$1" >/dev/null 2>&1; }
+
+T=       # the scratch folder
+watcher= # the process that watches stdin
+limiter= # the process that stops the probe at its time limit
+cur=     # the process group of the command running now
+dog=     # the watchdog that stops it at its time limit
+cleanup() {
+	# a command still running when the probe is stopped: its whole process group goes
+	[ -n "$cur" ] && { kill -KILL -"$cur" 2>/dev/null || kill -KILL "$cur" 2>/dev/null; }
+	[ -n "$dog" ] && kill -TERM "$dog" 2>/dev/null
+	[ -n "$watcher" ] && kill -TERM "$watcher" 2>/dev/null
+	[ -n "$limiter" ] && kill -TERM "$limiter" 2>/dev/null
+	[ -n "$T" ] && rm -rf "$T"
+}
+
+# ---- files
+# fe ID PATH: is there something at PATH? Succeeds if it exists (following symlinks).
+fe() {
+	[ -h "$2" ] && { readlink -- "$2" >"$T/l" 2>&1; blob f.link "$1" "$T/l"; }
+	if [ -e "$2" ]; then line f.ok "$1" ""; return 0; fi
+	[ -h "$2" ] && { line f.dangling "$1" ""; return 1; }
+	# not there, or not visible to us: the error text tells which
+	stat -L -- "$2" >/dev/null 2>"$T/l"
+	blob f.err "$1" "$T/l"
+	return 1
+}
+# fs BATCH PATH...: one stat for every existing path of a batch, a line each, in order
+fs() {
+	b=$1; shift
+	[ $# -gt 0 ] || return 0
+	stat -L -c '%f %u %g %s %U %G' -- "$@" >"$T/s" 2>"$T/se"
+	blob f.stat "$b" "$T/s"
+	[ -s "$T/se" ] && blob f.staterr "$b" "$T/se"
+	return 0
+}
+# fc ID PATH LIMIT: the first LIMIT+1 bytes of the content, so that going over the limit shows.
+# stderr is redirected before the input, so that the shell's own "cannot open" lands in $T/ce.
+fc() {
+	: >"$T/ce"
+	if { head -c "$(($3 + 1))" >"$T/c"; } 2>"$T/ce" <"$2"; then
+		blob f.content "$1" "$T/c"
+	else
+		blob f.cerr "$1" "$T/ce"
+	fi
+}
+
+# ---- packages: one query of the package database for every package
+pk() {
+	if has dpkg-query; then
+		line p.mgr - dpkg
+		dpkg-query -W -f='${binary:Package}\t${Package}\t${Status}\t${Version}\n' -- "$@" >"$T/p" 2>"$T/pe"
+	elif has rpm; then
+		line p.mgr - rpm
+		rpm -q --qf '%{NAME}\t%{NAME}\tinstalled\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\n' -- "$@" >"$T/p" 2>"$T/pe"
+	elif has apk; then
+		line p.mgr - apk
+		apk info -v >"$T/p" 2>"$T/pe"
+	elif has pacman; then
+		line p.mgr - pacman
+		pacman -Q -- "$@" >"$T/p" 2>"$T/pe"
+	else
+		line p.mgr - none
+		return 0
+	fi
+	blob p.db - "$T/p"
+	blob p.err - "$T/pe"
+}
+
+# ---- services
+initsys() {
+	if [ -d /run/systemd/system ] && has systemctl; then echo systemd
+	elif has rc-service && [ -d /etc/init.d ]; then echo openrc
+	elif [ -d /etc/init.d ]; then echo sysv
+	else echo none; fi
+}
+# sv UNIT...: systemd answers for all units at once, one block each, in order
+sv() {
+	line s.init - "$INIT"
+	case $INIT in
+	systemd)
+		systemctl show --no-pager -p Id,LoadState,ActiveState,SubState,UnitFileState -- "$@" >"$T/sv" 2>"$T/sve"
+		blob s.systemd - "$T/sv"
+		blob s.err - "$T/sve" ;;
+	openrc)
+		rc-update show -v >"$T/sv" 2>&1
+		blob s.runlevels - "$T/sv" ;;
+	esac
+}
+# so ID NAME: OpenRC and SysV ask each service script
+so() {
+	case $INIT in
+	openrc)
+		if rc-service -e "$2" 2>/dev/null; then
+			rc-service -q -- "$2" status >/dev/null 2>&1 </dev/null
+			line s.status "$1" $?
+		else line s.missing "$1" ""; fi ;;
+	sysv)
+		if [ -x "/etc/init.d/$2" ]; then
+			"/etc/init.d/$2" status >/dev/null 2>&1 </dev/null
+			line s.status "$1" $?
+			ls /etc/rc[2345].d/S[0-9][0-9]"$2" >"$T/so" 2>/dev/null
+			blob s.links "$1" "$T/so"
+		else line s.missing "$1" ""; fi ;;
+	esac
+}
+
+# ---- ports: the kernel's socket tables, read once
+ports() {
+	for p in tcp tcp6 udp udp6; do
+		if [ -r "/proc/net/$p" ]; then cat "/proc/net/$p" >"$T/n" 2>/dev/null; blob "n.$p" - "$T/n"; fi
+	done
+}
+
+# ---- users and groups
+db() { # DB KEY...: the name service's entries, or the local file where getent is missing
+	if has getent; then getent "$@" >"$T/u" 2>/dev/null
+	else cat "/etc/$1" >"$T/u" 2>/dev/null; fi
+	blob "u.$1" - "$T/u"
+}
+ug() { id -Gn -- "$2" >"$T/g" 2>&1; blob u.groups "$1" "$T/g"; }
+
+# ---- commands
+# cr ID SECONDS LIMIT COMMAND: runs COMMAND with sh in a process group of its own; at the time
+# limit the group is stopped. Output beyond LIMIT+1 bytes is counted, not kept.
+cr() {
+	d="$T/c$1"; mkdir "$d" && mkfifo "$d/o" "$d/e" || { line c.err "$1" "cannot create a pipe in $T"; return; }
+	{ head -c "$(($3 + 1))" >"$d/O"; wc -c >"$d/on"; } <"$d/o" &
+	ro=$!
+	{ head -c "$(($3 + 1))" >"$d/E"; wc -c >"$d/en"; } <"$d/e" &
+	re=$!
+	if has setsid; then setsid sh -c "$4" <"/dev/null" >"$d/o" 2>"$d/e" &
+	else sh -c "$4" </dev/null >"$d/o" 2>"$d/e" & fi
+	cur=$!
+	( trap 'kill "$s" 2>/dev/null; exit 0' TERM
+	  sleep "$2" & s=$!
+	  wait "$s" || exit 0
+	  : >"$d/timeout"
+	  kill -TERM -"$cur" 2>/dev/null || kill -TERM "$cur" 2>/dev/null ) </dev/null >/dev/null 2>&1 &
+	dog=$!
+	wait "$cur"; st=$?
+	kill -TERM "$dog" 2>/dev/null; wait "$dog"; dog=
+	# whatever the command left running in its group goes too, so that no process outlives the probe
+	kill -KILL -"$cur" 2>/dev/null
+	cur=
+	wait "$ro" "$re"
+	line c.status "$1" "$st"
+	[ -f "$d/timeout" ] && line c.timeout "$1" ""
+	blob c.stdout "$1" "$d/O"; line c.stdout.size "$1" "$(($(cat "$d/on") + $(wc -c <"$d/O")))"
+	blob c.stderr "$1" "$d/E"; line c.stderr.size "$1" "$(($(cat "$d/en") + $(wc -c <"$d/E")))"
+	rm -rf "$d"
+}
+
+# start LIMIT: runs first, once the whole script has been read (see the last line). After LIMIT
+# seconds the whole probe stops, whatever it is doing.
+start() {
+	trap 'cleanup' EXIT
+	trap 'cleanup; trap - EXIT; exit 130' INT TERM HUP
+
+	# The plugin keeps stdin open for as long as it waits for us. End of input means the build was
+	# cancelled or the connection dropped: stop everything rather than run on unobserved.
+	exec 3<&0
+	( trap 'kill "$c" 2>/dev/null; exit 0' TERM
+	  cat <&3 >/dev/null 2>&1 & c=$!
+	  wait "$c"
+	  kill -TERM $$ 2>/dev/null ) </dev/null >/dev/null 2>&1 &
+	watcher=$!
+	exec 3<&-
+	( trap 'kill "$s" 2>/dev/null; exit 0' TERM
+	  sleep "$1" & s=$!
+	  wait "$s" && kill -TERM $$ 2>/dev/null ) </dev/null >/dev/null 2>&1 &
+	limiter=$!
+
+	T=$(mktemp -d "${TMPDIR:-/tmp}/assert-probe.XXXXXX" 2>/dev/null) ||
+		T=$(mktemp -d /dev/shm/assert-probe.XXXXXX 2>/dev/null) || T=
+	[ -n "$T" ] || line probe.err - "cannot create a scratch folder with mktemp -d in ${TMPDIR:-/tmp} or /dev/shm"
+	INIT=$(initsys)
+}
+
+main() {
+	printf 'assert-probe 1\n'
+	fe 0 '/etc/nginx/nginx.conf' && set -- "$@" '/etc/nginx/nginx.conf'
+	fe 1 '/etc/ssh/sshd_config' && set -- "$@" '/etc/ssh/sshd_config'
+	fs 0 "$@"; set --
+	fc 0 '/etc/nginx/nginx.conf' 1048576
+	pk 'nginx' 'openssh-server'
+	sv 'nginx.service' 'cron.service'
+	so 0 'nginx'
+	so 1 'cron.service'
+	ports
+	db 'passwd' 'www-data'
+	ug 0 'www-data'
+	db 'group' 'adm'
+	cr 0 30 1048576 'nginx -t'
+	printf 'assert-probe end\n'
+}
+start 90; main; exit 0
