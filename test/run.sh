@@ -36,7 +36,7 @@ ensure_goreleaser() {
 	[ -x "$GORELEASER" ] && return 0
 	log "building goreleaser $GORELEASER_VERSION from the Go module proxy"
 	GOBIN=$CACHE/bin.tmp go install "github.com/goreleaser/goreleaser/v2@$GORELEASER_VERSION"
-	mkdir -p "$CACHE/bin"; mv "$CACHE/bin.tmp/goreleaser" "$GORELEASER"
+	mkdir -p "$CACHE/bin"; mv "$CACHE/bin.tmp/goreleaser" "$GORELEASER"; rmdir "$CACHE/bin.tmp"
 }
 
 # private_packer points packer at folders of its own, and installs the plugin built from this tree.
