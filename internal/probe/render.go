@@ -15,8 +15,8 @@ var prelude string
 // statBatch bounds the paths given to one stat call, far below any argument-length limit.
 const statBatch = 200
 
-// Render writes the probe script for p. The script is meant for `sh -s`: it is read whole before
-// any of it runs, because its last line is the only one outside a function.
+// Render writes the probe script for p. The script is meant for `sh -s` (see RemoteCommand): it is read
+// whole before any of it runs, because its last line is the only one outside a function.
 func Render(p *Plan) ([]byte, error) {
 	r := renderer{}
 	r.files(p.files)
@@ -53,9 +53,25 @@ func Render(p *Plan) ([]byte, error) {
 	b.WriteString(prelude)
 	b.WriteString("\nmain() {\n\tprintf '" + header + "\\n'\n")
 	b.WriteString(r.body.String())
+	b.WriteString("\t[ -s \"$T/stderr\" ] && blob probe.stderr - \"$T/stderr\"\n")
 	fmt.Fprintf(&b, "\tprintf '%s\\n'\n}\nstart %d; main; exit 0\n", trailer, seconds(p.Limit()))
 	return []byte(b.String()), nil
 }
+
+// RemoteCommand is the command that runs a probe read from stdin. It first makes a
+// pseudo-terminal, if there is one, pass bytes through untouched (no echo, no \r\n, no signals
+// from control characters), then says Ready, and only then is sent the script. The login shell
+// may be any shell, so everything runs under sh -c.
+func RemoteCommand(sudo bool) string {
+	c := `sh -c 'stty raw -echo 2>/dev/null; echo ` + Ready + `; exec sh -s'`
+	if sudo {
+		return "sudo -n " + c
+	}
+	return c
+}
+
+// Ready is the line the remote command prints when it is ready for the script.
+const Ready = "assert-probe-ready"
 
 // The first and last lines of a complete probe output.
 const (

@@ -1,10 +1,13 @@
 // Package remote runs the probe in the image through Packer's communicator: one command, the
 // script on its stdin, and its output back.
 //
+// The script is sent only once the remote command has said it is ready, so that nothing it does
+// to prepare (like switching a pseudo-terminal to raw mode) races with the script's bytes.
+//
 // Packer does not pass the build's context to the remote process, so cancelling a build would
-// leave the probe running. Run therefore holds the probe's stdin open while it waits and closes it
-// on cancellation or at the time limit; the probe takes the end of its input as the order to stop
-// everything it started.
+// leave the probe running. Run therefore holds the probe's stdin open while it waits; on
+// cancellation or at the time limit it sends one more byte and closes it, and the probe takes
+// either as the order to stop everything it started.
 package remote
 
 import (
@@ -20,8 +23,11 @@ import (
 
 // Output is what the remote command printed, and how it ended.
 type Output struct {
-	Stdout, Stderr []byte
-	ExitStatus     int
+	Preamble   []byte // stdout before the ready line, such as a sudo or shell complaint
+	Stdout     []byte // stdout after the ready line: the probe's own output
+	Stderr     []byte
+	ExitStatus int
+	Ready      bool // the remote command said it was ready, so the script was sent
 }
 
 // maxOutput bounds what is kept of the probe's stdout; the probe itself bounds every part of it.
@@ -30,12 +36,13 @@ const maxOutput = 256 << 20
 // grace is how long Run waits for the remote command to stop after closing its stdin.
 const grace = 5 * time.Second
 
-// Run runs command in the image with script on its stdin, and waits at most limit for it.
-func Run(ctx context.Context, comm packersdk.Communicator, command string, script []byte, limit time.Duration) (Output, error) {
-	stdin := newHeldReader(script)
-	var stdout, stderr limitedBuffer
-	stdout.max, stderr.max = maxOutput, 1<<20
-	cmd := &packersdk.RemoteCmd{Command: command, Stdin: stdin, Stdout: &stdout, Stderr: &stderr}
+// Run runs command in the image, waits for it to print the line ready, then sends script on its
+// stdin, and waits at most limit for it to finish.
+func Run(ctx context.Context, comm packersdk.Communicator, command, ready string, script []byte, limit time.Duration) (Output, error) {
+	stdout := newReadyWriter(ready, maxOutput)
+	stderr := &limitedBuffer{max: 1 << 20}
+	stdin := newHeldReader(script, stdout.ready)
+	cmd := &packersdk.RemoteCmd{Command: command, Stdin: stdin, Stdout: stdout, Stderr: stderr}
 	if err := comm.Start(ctx, cmd); err != nil {
 		return Output{}, fmt.Errorf("cannot start the probe in the image: %w", err)
 	}
@@ -49,15 +56,16 @@ func Run(ctx context.Context, comm packersdk.Communicator, command string, scrip
 	case status = <-exited:
 		stdin.release()
 	case <-ctx.Done():
-		stdin.release()
+		stdin.stop()
 		waitBriefly(exited)
 		return Output{}, fmt.Errorf("cancelled; the probe in the image was told to stop: %w", ctx.Err())
 	case <-timer.C:
-		stdin.release()
+		stdin.stop()
 		waitBriefly(exited)
 		return Output{}, fmt.Errorf("the probe did not finish within %s and was stopped", limit)
 	}
-	out := Output{Stdout: stdout.Bytes(), Stderr: stderr.Bytes(), ExitStatus: status}
+	out := stdout.output()
+	out.Stderr, out.ExitStatus = stderr.Bytes(), status
 	switch {
 	case status == packersdk.CmdDisconnect:
 		return out, fmt.Errorf("the connection to the image dropped while the probe ran")
@@ -74,26 +82,95 @@ func waitBriefly(exited <-chan int) {
 	}
 }
 
-// heldReader yields the script, then blocks until released, then reports the end of input.
+// heldReader yields nothing until the remote command is ready, then the script, then blocks
+// until released: then it reports the end of input, after a stop byte if the probe must stop.
 type heldReader struct {
-	script *bytes.Reader
-	done   chan struct{}
-	once   sync.Once
+	script  *bytes.Reader
+	ready   <-chan struct{}
+	done    chan struct{}
+	once    sync.Once
+	stopped bool
+	sentEnd bool
 }
 
-func newHeldReader(script []byte) *heldReader {
-	return &heldReader{script: bytes.NewReader(script), done: make(chan struct{})}
+func newHeldReader(script []byte, ready <-chan struct{}) *heldReader {
+	return &heldReader{script: bytes.NewReader(script), ready: ready, done: make(chan struct{})}
 }
 
 func (h *heldReader) Read(p []byte) (int, error) {
+	select {
+	case <-h.ready:
+	case <-h.done:
+		return 0, io.EOF
+	}
 	if h.script.Len() > 0 {
 		return h.script.Read(p)
 	}
 	<-h.done
+	if h.stopped && !h.sentEnd && len(p) > 0 {
+		h.sentEnd = true
+		p[0] = '\n'
+		return 1, nil
+	}
 	return 0, io.EOF
 }
 
+// release ends the input: the probe has finished.
 func (h *heldReader) release() { h.once.Do(func() { close(h.done) }) }
+
+// stop sends the stop byte, then ends the input: the probe must stop.
+func (h *heldReader) stop() {
+	h.once.Do(func() {
+		h.stopped = true
+		close(h.done)
+	})
+}
+
+// readyWriter splits stdout at the first ready line: what comes before is a preamble, and
+// seeing the line closes ready.
+type readyWriter struct {
+	limitedBuffer
+	marker   []byte
+	ready    chan struct{}
+	seen     bool
+	preamble []byte
+}
+
+func newReadyWriter(marker string, max int) *readyWriter {
+	return &readyWriter{limitedBuffer: limitedBuffer{max: max}, marker: []byte(marker + "\n"), ready: make(chan struct{})}
+}
+
+func (w *readyWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	if w.seen {
+		w.mu.Unlock()
+		return w.limitedBuffer.Write(p)
+	}
+	w.preamble = append(w.preamble, p...)
+	i := bytes.Index(w.preamble, w.marker)
+	if i < 0 {
+		if len(w.preamble) > 1<<20 {
+			w.preamble = w.preamble[len(w.preamble)-1<<20:]
+		}
+		w.mu.Unlock()
+		return len(p), nil
+	}
+	rest := w.preamble[i+len(w.marker):]
+	w.preamble = w.preamble[:i:i]
+	w.seen = true
+	close(w.ready)
+	w.mu.Unlock()
+	if _, err := w.limitedBuffer.Write(rest); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+func (w *readyWriter) output() Output {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return Output{Preamble: w.preamble, Stdout: w.buf.Bytes(), Ready: w.seen}
+}
 
 // limitedBuffer keeps at most max bytes and remembers whether there were more.
 type limitedBuffer struct {

@@ -139,9 +139,12 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 	}
 	ui.Say(fmt.Sprintf("Checking %d assertions in one probe...", suite.Len()))
 	start := time.Now()
-	out, err := remote.Run(ctx, comm, p.command(), script, suite.Plan().Limit()+30*time.Second)
+	out, err := remote.Run(ctx, comm, probe.RemoteCommand(p.config.UseSudo), probe.Ready, script, suite.Plan().Limit()+30*time.Second)
 	if err != nil {
 		return fmt.Errorf("assert: %w", err)
+	}
+	if !out.Ready {
+		return fmt.Errorf("assert: %s", p.notStarted(out))
 	}
 	facts, err := probe.Parse(suite.Plan(), out.Stdout)
 	if err != nil {
@@ -159,22 +162,36 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 	return nil
 }
 
-// command is the remote command line: a POSIX shell reading the probe from stdin.
-func (p *Provisioner) command() string {
-	if p.config.UseSudo {
-		return "sudo -n sh -s"
+// notStarted explains why the remote command ended before it could read the probe.
+func (p *Provisioner) notStarted(out remote.Output) string {
+	said := strings.TrimSpace(string(out.Preamble) + "\n" + string(out.Stderr))
+	switch {
+	case p.config.UseSudo && strings.Contains(said, "password is required"):
+		return "use_sudo: sudo wants a password from this user; give it a password-less rule " +
+			"(NOPASSWD in sudoers) or connect as root (sudo said: " + firstLine(said) + ")"
+	case p.config.UseSudo && strings.Contains(said, "sudoers"):
+		return "use_sudo: this user may not use sudo (sudo said: " + firstLine(said) + ")"
 	}
-	return "sh -s"
+	return "the probe could not start in the image" + remoteContext(out)
+}
+
+func firstLine(s string) string {
+	for _, line := range strings.Split(s, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			return line
+		}
+	}
+	return ""
 }
 
 // remoteContext says how the remote command ended, for an error about its output.
 func remoteContext(out remote.Output) string {
 	s := fmt.Sprintf(" (exit status %d", out.ExitStatus)
-	if msg := strings.TrimSpace(string(out.Stderr)); msg != "" {
+	if msg := strings.TrimSpace(string(out.Preamble) + "\n" + string(out.Stderr)); msg != "" {
 		if len(msg) > 500 {
 			msg = "…" + msg[len(msg)-500:]
 		}
-		s += "; stderr: " + msg
+		s += "; it said: " + msg
 	}
 	return s + ")"
 }

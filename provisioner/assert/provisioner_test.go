@@ -33,9 +33,6 @@ func TestPrepareDefaultsAndChecks(t *testing.T) {
 	if len(checks) != 3 || strings.Join(blocks, " ") != "file[0] package[0] command[0]" {
 		t.Errorf("checks = %v", blocks)
 	}
-	if p.command() != "sh -s" {
-		t.Errorf("command = %q", p.command())
-	}
 }
 
 func TestPrepareListsEveryProblemWithItsBlock(t *testing.T) {

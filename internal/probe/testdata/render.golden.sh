@@ -169,11 +169,12 @@ start() {
 	trap 'cleanup' EXIT
 	trap 'cleanup; trap - EXIT; exit 130' INT TERM HUP
 
-	# The plugin keeps stdin open for as long as it waits for us. End of input means the build was
-	# cancelled or the connection dropped: stop everything rather than run on unobserved.
+	# The plugin keeps stdin open for as long as it waits for us, and sends one more byte when the
+	# build is cancelled. That byte, or the end of input (the connection dropped), means: stop
+	# everything rather than run on unobserved. Under a pseudo-terminal only the byte arrives.
 	exec 3<&0
 	( trap 'kill "$c" 2>/dev/null; exit 0' TERM
-	  cat <&3 >/dev/null 2>&1 & c=$!
+	  head -c 1 <&3 >/dev/null 2>&1 & c=$!
 	  wait "$c"
 	  kill -TERM $$ 2>/dev/null ) </dev/null >/dev/null 2>&1 &
 	watcher=$!
@@ -185,7 +186,13 @@ start() {
 
 	T=$(mktemp -d "${TMPDIR:-/tmp}/assert-probe.XXXXXX" 2>/dev/null) ||
 		T=$(mktemp -d /dev/shm/assert-probe.XXXXXX 2>/dev/null) || T=
-	[ -n "$T" ] || line probe.err - "cannot create a scratch folder with mktemp -d in ${TMPDIR:-/tmp} or /dev/shm"
+	if [ -n "$T" ]; then
+		# The probe's own complaints go to a file: under a pseudo-terminal stderr would be mixed into
+		# the records on stdout.
+		exec 2>"$T/stderr"
+	else
+		line probe.err - "cannot create a scratch folder with mktemp -d in ${TMPDIR:-/tmp} or /dev/shm"
+	fi
 	INIT=$(initsys)
 }
 
@@ -204,6 +211,7 @@ main() {
 	ug 0 'www-data'
 	db 'group' 'adm'
 	cr 0 30 1048576 'nginx -t'
+	[ -s "$T/stderr" ] && blob probe.stderr - "$T/stderr"
 	printf 'assert-probe end\n'
 }
 start 90; main; exit 0
