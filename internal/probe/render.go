@@ -15,8 +15,7 @@ var prelude string
 // statBatch bounds the paths given to one stat call, far below any argument-length limit.
 const statBatch = 200
 
-// Render writes the probe script for p. The script is meant for `sh -s` (see RemoteCommand): it is read
-// whole before any of it runs, because its last line is the only one outside a function.
+// Render writes the probe script for p, to be run by RemoteCommand.
 func Render(p *Plan) ([]byte, error) {
 	r := renderer{}
 	r.files(p.files)
@@ -58,12 +57,14 @@ func Render(p *Plan) ([]byte, error) {
 	return []byte(b.String()), nil
 }
 
-// RemoteCommand is the command that runs a probe read from stdin. It first makes a
-// pseudo-terminal, if there is one, pass bytes through untouched (no echo, no \r\n, no signals
-// from control characters), then says Ready, and only then is sent the script. The login shell
-// may be any shell, so everything runs under sh -c.
-func RemoteCommand(sudo bool) string {
-	c := `sh -c 'stty raw -echo 2>/dev/null; echo ` + Ready + `; exec sh -s'`
+// RemoteCommand is the command that runs script, sent on its stdin, in the image. It first makes
+// a pseudo-terminal, if there is one, pass bytes through untouched (no echo, no \r\n, no signals
+// from control characters), then says Ready, and only then is sent the script. It reads exactly
+// the script's bytes and evaluates them in a non-interactive shell: a shell reading commands from
+// a terminal would turn interactive, with prompts and job control. Whatever the login shell is,
+// everything runs under sh -c.
+func RemoteCommand(script []byte, sudo bool) string {
+	c := fmt.Sprintf(`sh -c 'stty raw -echo 2>/dev/null; echo %s; s=$(head -c %d) && eval "$s"'`, Ready, len(script))
 	if sudo {
 		return "sudo -n " + c
 	}

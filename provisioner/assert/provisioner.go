@@ -139,7 +139,7 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 	}
 	ui.Say(fmt.Sprintf("Checking %d assertions in one probe...", suite.Len()))
 	start := time.Now()
-	out, err := remote.Run(ctx, comm, probe.RemoteCommand(p.config.UseSudo), probe.Ready, script, suite.Plan().Limit()+30*time.Second)
+	out, err := remote.Run(ctx, comm, probe.RemoteCommand(script, p.config.UseSudo), probe.Ready, script, suite.Plan().Limit()+30*time.Second)
 	if err != nil {
 		return fmt.Errorf("assert: %w", err)
 	}

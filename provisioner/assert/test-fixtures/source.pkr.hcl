@@ -5,10 +5,15 @@ variable "ssh_user" {
   type    = string
   default = "root"
 }
+variable "ssh_pty" {
+  type    = bool
+  default = false
+}
 
 source "null" "target" {
   communicator         = "ssh"
   ssh_host             = var.host
   ssh_username         = var.ssh_user
   ssh_private_key_file = var.ssh_key
+  ssh_pty              = var.ssh_pty
 }
