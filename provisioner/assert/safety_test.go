@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -89,10 +90,13 @@ func startHang(t *testing.T) (*exec.Cmd, *os.File) {
 		t.Fatal(err)
 	}
 	cmd.Stdout, cmd.Stderr = out, out
+	// a process group of its own, so that the test can press Ctrl-C the way a terminal does: to the
+	// whole group (packer runs itself as a child and ignores SIGINT sent to the parent alone)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Kill() })
+	t.Cleanup(func() { syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) })
 	deadline := time.Now().Add(60 * time.Second)
 	for !strings.Contains(ssh(t, "ps -eo args"), "sleep 300") {
 		if time.Now().After(deadline) {
@@ -109,7 +113,7 @@ func readAll(f *os.File) string {
 }
 
 // waitExit waits for packer to end and returns how long that took.
-func waitExit(t *testing.T, cmd *exec.Cmd, within time.Duration) time.Duration {
+func waitExit(t *testing.T, cmd *exec.Cmd, out *os.File, within time.Duration) time.Duration {
 	t.Helper()
 	start := time.Now()
 	done := make(chan error, 1)
@@ -118,7 +122,7 @@ func waitExit(t *testing.T, cmd *exec.Cmd, within time.Duration) time.Duration {
 	case <-done:
 		return time.Since(start)
 	case <-time.After(within):
-		t.Fatalf("packer still runs %v later", within)
+		t.Fatalf("packer still runs %v later:\n%s", within, readAll(out))
 	}
 	return 0
 }
@@ -139,8 +143,8 @@ func probeGone(t *testing.T) {
 
 func TestAccCancelStopsTheRemoteWork(t *testing.T) {
 	cmd, out := startHang(t)
-	cmd.Process.Signal(os.Interrupt)
-	took := waitExit(t, cmd, 30*time.Second)
+	syscall.Kill(-cmd.Process.Pid, syscall.SIGINT) // Ctrl-C
+	took := waitExit(t, cmd, out, 30*time.Second)
 	t.Logf("packer ended %v after SIGINT:\n%s", took, readAll(out))
 	if took > 10*time.Second {
 		t.Errorf("packer took %v to end after SIGINT", took)
@@ -154,7 +158,7 @@ func TestAccDroppedConnectionIsAnErrorNotAHang(t *testing.T) {
 	// kill the sshd process serving packer's session: the parent of the probe's shell
 	ssh(t, `ps -eo pid,ppid,args | awk '$3 == "sh" && $4 == "-c" && /assert-probe-ready/ {print $2}' | while read p; do
 		case $(ps -o args= -p $p) in sshd*) kill -KILL $p ;; esac; done`)
-	took := waitExit(t, cmd, 60*time.Second)
+	took := waitExit(t, cmd, out, 60*time.Second)
 	t.Logf("packer ended %v after the drop:\n%s", took, readAll(out))
 	if cmd.ProcessState.ExitCode() == 0 {
 		t.Error("packer succeeded after the connection dropped")
