@@ -137,9 +137,11 @@ ug() { id -Gn -- "$2" >"$T/g" 2>&1; blob u.groups "$1" "$T/g"; }
 # limit the group is stopped. Output beyond LIMIT+1 bytes is counted, not kept.
 cr() {
 	d="$T/c$1"; mkdir "$d" && mkfifo "$d/o" "$d/e" || { line c.err "$1" "cannot create a pipe in $T"; return; }
-	{ head -c "$(($3 + 1))" >"$d/O"; wc -c >"$d/on"; } <"$d/o" &
+	# Every file is opened here, before anything runs: once the probe has removed its scratch folder
+	# on its way out, no late writer can make a new file appear in it.
+	{ head -c "$(($3 + 1))" >&4; wc -c >&5; } <"$d/o" 4>"$d/O" 5>"$d/on" &
 	ro=$!
-	{ head -c "$(($3 + 1))" >"$d/E"; wc -c >"$d/en"; } <"$d/e" &
+	{ head -c "$(($3 + 1))" >&4; wc -c >&5; } <"$d/e" 4>"$d/E" 5>"$d/en" &
 	re=$!
 	if has setsid; then setsid sh -c "$4" <"/dev/null" >"$d/o" 2>"$d/e" &
 	else sh -c "$4" </dev/null >"$d/o" 2>"$d/e" & fi
@@ -147,8 +149,8 @@ cr() {
 	( trap 'kill "$s" 2>/dev/null; exit 0' TERM
 	  sleep "$2" & s=$!
 	  wait "$s" || exit 0
-	  : >"$d/timeout"
-	  kill -TERM -"$cur" 2>/dev/null || kill -TERM "$cur" 2>/dev/null ) </dev/null >/dev/null 2>&1 &
+	  echo timeout >&6
+	  kill -TERM -"$cur" 2>/dev/null || kill -TERM "$cur" 2>/dev/null ) </dev/null >/dev/null 2>&1 6>"$d/timeout" &
 	dog=$!
 	wait "$cur"; st=$?
 	kill -TERM "$dog" 2>/dev/null; wait "$dog"; dog=
@@ -157,7 +159,7 @@ cr() {
 	cur=
 	wait "$ro" "$re"
 	line c.status "$1" "$st"
-	[ -f "$d/timeout" ] && line c.timeout "$1" ""
+	[ -s "$d/timeout" ] && line c.timeout "$1" ""
 	blob c.stdout "$1" "$d/O"; line c.stdout.size "$1" "$(($(cat "$d/on") + $(wc -c <"$d/O")))"
 	blob c.stderr "$1" "$d/E"; line c.stderr.size "$1" "$(($(cat "$d/en") + $(wc -c <"$d/E")))"
 	rm -rf "$d"
