@@ -201,3 +201,56 @@ func TestProbePortsUsersPackagesLocally(t *testing.T) {
 		})
 	}
 }
+
+// TestProbeStopsWhenTold sends the stop byte, or ends stdin, while a command hangs: the probe must
+// end at once and leave no process and no scratch folder behind.
+func TestProbeStopsWhenTold(t *testing.T) {
+	for _, how := range []string{"stop-byte", "end-of-input"} {
+		for _, sh := range shells(t) {
+			t.Run(how+"/"+filepath.Base(sh), func(t *testing.T) {
+				tmp := t.TempDir()
+				marker := filepath.Join(tmp, "started")
+				p := NewPlan()
+				p.Command(Command{Run: "echo $$ > " + marker + "; exec sleep 300", Timeout: 10 * time.Minute})
+				script, _ := Render(p)
+				dir := t.TempDir()
+				os.Symlink(sh, filepath.Join(dir, "sh"))
+				cmd := exec.Command(sh, "-c", RemoteCommand(script, false))
+				cmd.Env = append(os.Environ(), "PATH="+dir+":"+os.Getenv("PATH"), "TMPDIR="+tmp)
+				stdin, _ := cmd.StdinPipe()
+				if err := cmd.Start(); err != nil {
+					t.Fatal(err)
+				}
+				stdin.Write(script)
+				var pid []byte
+				for i := 0; i < 100 && len(pid) == 0; i++ {
+					time.Sleep(50 * time.Millisecond)
+					pid, _ = os.ReadFile(marker)
+				}
+				if len(pid) == 0 {
+					t.Fatal("the command never started")
+				}
+				if how == "stop-byte" {
+					stdin.Write([]byte("\n"))
+				} else {
+					stdin.Close()
+				}
+				done := make(chan struct{})
+				go func() { cmd.Wait(); close(done) }()
+				select {
+				case <-done:
+				case <-time.After(5 * time.Second):
+					cmd.Process.Kill()
+					t.Fatal("the probe did not stop")
+				}
+				time.Sleep(100 * time.Millisecond)
+				if err := exec.Command("kill", "-0", strings.TrimSpace(string(pid))).Run(); err == nil {
+					t.Errorf("the command %s still runs", pid)
+				}
+				if left, _ := filepath.Glob(filepath.Join(tmp, "assert-probe.*")); len(left) > 0 {
+					t.Errorf("left behind: %v", left)
+				}
+			})
+		}
+	}
+}

@@ -12,17 +12,21 @@ line() { printf 'L %s %s %s\n' "$1" "$2" "$3"; }
 blob() { n=$(wc -c <"$3"); printf 'B %s %s %s\n' "$1" "$2" $n; cat "$3"; printf '\n'; }
 has() { command -v "$1" >/dev/null 2>&1; }
 
+# Helpers run in process groups of their own where setsid(1) exists, so that stopping one stops
+# its children too (a sleep, a head). They are stopped with SIGKILL, never by a trap: a subshell
+# that is signalled before its trap is set would lose the signal and run on.
+SETSID=
+has setsid && SETSID=setsid
+stop() { [ -n "$1" ] && { kill -KILL -"$1" 2>/dev/null || kill -KILL "$1" 2>/dev/null; }; }
+
 T=       # the scratch folder
 watcher= # the process that watches stdin
 limiter= # the process that stops the probe at its time limit
 cur=     # the process group of the command running now
 dog=     # the watchdog that stops it at its time limit
 cleanup() {
-	# a command still running when the probe is stopped: its whole process group goes
-	[ -n "$cur" ] && { kill -KILL -"$cur" 2>/dev/null || kill -KILL "$cur" 2>/dev/null; }
-	[ -n "$dog" ] && kill -TERM "$dog" 2>/dev/null
-	[ -n "$watcher" ] && kill -TERM "$watcher" 2>/dev/null
-	[ -n "$limiter" ] && kill -TERM "$limiter" 2>/dev/null
+	# a command still running when the probe is stopped goes with its whole process group
+	stop "$cur"; stop "$dog"; stop "$watcher"; stop "$limiter"
 	[ -n "$T" ] && rm -rf "$T"
 }
 
@@ -143,20 +147,16 @@ cr() {
 	ro=$!
 	{ head -c "$(($3 + 1))" >&4; wc -c >&5; } <"$d/e" 4>"$d/E" 5>"$d/en" &
 	re=$!
-	if has setsid; then setsid sh -c "$4" <"/dev/null" >"$d/o" 2>"$d/e" &
-	else sh -c "$4" </dev/null >"$d/o" 2>"$d/e" & fi
+	$SETSID sh -c "$4" </dev/null >"$d/o" 2>"$d/e" &
 	cur=$!
-	( trap 'kill "$s" 2>/dev/null; exit 0' TERM
-	  sleep "$2" & s=$!
-	  wait "$s" || exit 0
-	  echo timeout >&6
-	  kill -TERM -"$cur" 2>/dev/null || kill -TERM "$cur" 2>/dev/null ) </dev/null >/dev/null 2>&1 6>"$d/timeout" &
+	# the watchdog: at the limit, TERM to the command's group, and KILL two seconds later
+	$SETSID sh -c 'sleep "$1"; echo timeout >&6; kill -TERM -"$2" || kill -TERM "$2"; sleep 2; kill -KILL -"$2" || kill -KILL "$2"' \
+		sh "$2" "$cur" </dev/null >/dev/null 2>&1 6>"$d/timeout" &
 	dog=$!
 	wait "$cur"; st=$?
-	kill -TERM "$dog" 2>/dev/null; wait "$dog"; dog=
+	stop "$dog"; wait "$dog"; dog=
 	# whatever the command left running in its group goes too, so that no process outlives the probe
-	kill -KILL -"$cur" 2>/dev/null
-	cur=
+	stop "$cur"; cur=
 	wait "$ro" "$re"
 	line c.status "$1" "$st"
 	[ -s "$d/timeout" ] && line c.timeout "$1" ""
@@ -175,15 +175,10 @@ start() {
 	# build is cancelled. That byte, or the end of input (the connection dropped), means: stop
 	# everything rather than run on unobserved. Under a pseudo-terminal only the byte arrives.
 	exec 3<&0
-	( trap 'kill "$c" 2>/dev/null; exit 0' TERM
-	  head -c 1 <&3 >/dev/null 2>&1 & c=$!
-	  wait "$c"
-	  kill -TERM $$ 2>/dev/null ) </dev/null >/dev/null 2>&1 &
+	$SETSID sh -c 'head -c 1 >/dev/null 2>&1; kill -TERM "$1"' sh $$ <&3 >/dev/null 2>&1 &
 	watcher=$!
 	exec 3<&-
-	( trap 'kill "$s" 2>/dev/null; exit 0' TERM
-	  sleep "$1" & s=$!
-	  wait "$s" && kill -TERM $$ 2>/dev/null ) </dev/null >/dev/null 2>&1 &
+	$SETSID sh -c 'sleep "$1"; kill -TERM "$2"' sh "$1" $$ </dev/null >/dev/null 2>&1 &
 	limiter=$!
 
 	T=$(mktemp -d "${TMPDIR:-/tmp}/assert-probe.XXXXXX" 2>/dev/null) ||
