@@ -1,0 +1,120 @@
+package probe
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// allowed are the only programs a probe for files, packages, services, users and groups may run.
+// Anything else is not even on the PATH the probe is given, so an escaped value could not run it
+// either: it would show up in the log as missing.
+var allowed = []string{"sh", "stat", "head", "readlink", "cat", "wc", "mktemp", "mkfifo", "setsid", "sleep",
+	"rm", "mkdir", "dpkg-query", "rpm", "apk", "pacman", "getent", "id", "stty", "systemctl", "ls", "rc-service", "rc-update"}
+
+// shimPath makes a folder where each allowed program is a wrapper that logs its name, then runs
+// the real program.
+func shimPath(t testing.TB, log string) string {
+	dir := t.TempDir()
+	for _, name := range allowed {
+		real, err := exec.LookPath(name)
+		if err != nil {
+			continue
+		}
+		if name == "sh" {
+			real, _ = exec.LookPath("dash")
+		}
+		script := "#!/bin/sh\necho " + name + " >>" + log + "\nexec " + real + ` "$@"` + "\n"
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// FuzzValuesCannotEscape renders a probe whose every subject is a value from the fuzzer, runs it
+// with dash, and checks that the probe ran to its end, ran only allowed programs, and changed
+// nothing in its working folder. The seed corpus (testdata/fuzz/FuzzValuesCannotEscape) holds
+// the nasty cases; plain `go test` replays them.
+func FuzzValuesCannotEscape(f *testing.F) {
+	dash, err := exec.LookPath("dash")
+	if err != nil {
+		f.Skip("dash is not installed")
+	}
+	for _, v := range []string{
+		"/etc/passwd", "$(touch pwned)", "`touch pwned`", "'; touch pwned; '", "\"; touch pwned; \"",
+		"\ntouch pwned\n", "-rf", "--help", "*", "/etc/*", "$HOME", "${IFS}", "a\\", "\\'", "'", "''",
+		"\xff\xfe invalid utf-8", "x; exit 0", "&& touch pwned", "| touch pwned", "> pwned", "< /etc/shadow",
+		strings.Repeat("A", 4096), "$(printf 'L f.ok 0 \\n')", "\r\n", "\x1b[2J", "%s%n%d",
+	} {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, value string) {
+		if strings.IndexByte(value, 0) >= 0 {
+			p := NewPlan()
+			p.File(value, false)
+			if _, err := Render(p); err == nil {
+				t.Fatal("a NUL byte was rendered")
+			}
+			return
+		}
+		work := t.TempDir()
+		log := filepath.Join(t.TempDir(), "ran.log")
+		p := NewPlan()
+		p.File(value, true)
+		p.File("/"+value, false)
+		p.Package(value)
+		p.Service(value)
+		p.User(value)
+		p.Group(value)
+		script, err := Render(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(dash, "-c", RemoteCommand(script, false))
+		cmd.Dir = work
+		cmd.Env = []string{"PATH=" + shimPath(t, log), "TMPDIR=" + t.TempDir(), "HOME=" + work}
+		stdin, _ := cmd.StdinPipe() // held open: its end would stop the probe
+		defer stdin.Close()
+		var stdout bytes.Buffer
+		cmd.Stdout = &stdout
+		done := make(chan error, 1)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		stdin.Write(script)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			cmd.Process.Kill()
+			t.Fatal("the probe hung")
+		}
+		out, _ := bytes.CutPrefix(stdout.Bytes(), []byte(Ready+"\n"))
+		if _, err := records(out); err != nil {
+			t.Fatalf("value %q broke the probe: %v", value, err)
+		}
+		if entries, _ := os.ReadDir(work); len(entries) > 0 {
+			t.Fatalf("value %q created %s in the working folder", value, entries[0].Name())
+		}
+		ran, _ := os.ReadFile(log)
+		for _, name := range strings.Fields(string(ran)) {
+			if !isAllowed(name) {
+				t.Fatalf("value %q ran %s", value, name)
+			}
+		}
+	})
+}
+
+func isAllowed(name string) bool {
+	for _, a := range allowed {
+		if a == name {
+			return true
+		}
+	}
+	return false
+}
