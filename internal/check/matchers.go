@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"strconv"
+	"sync"
 )
 
 // Matchers test text: a file's content, or a command's stdout or stderr.
@@ -41,7 +42,21 @@ func (m Matchers) validate(attr string) []error {
 	return errs
 }
 
-func compile(pattern string) (*regexp.Regexp, error) { return regexp.Compile("(?m)" + pattern) }
+// compiled caches patterns: a check is judged again for every retry and build, and a thousand
+// checks share a handful of patterns.
+var compiled sync.Map // pattern -> *regexp.Regexp
+
+// compile compiles a pattern with ^ and $ matching at line ends.
+func compile(pattern string) (*regexp.Regexp, error) {
+	if re, ok := compiled.Load(pattern); ok {
+		return re.(*regexp.Regexp), nil
+	}
+	re, err := regexp.Compile("(?m)" + pattern)
+	if err == nil {
+		compiled.Store(pattern, re)
+	}
+	return re, err
+}
 
 func unwrapRegexp(err error) string {
 	if re, ok := err.(*syntax.Error); ok {

@@ -19,77 +19,87 @@ func parsePackages(names []string, recs map[key][]byte) map[string]PackageFacts 
 	}
 	mgr, _ := text(recs, "p.mgr", "-")
 	db := string(recs[key{"p.db", "-"}])
+	var installed map[string][]string
+	var err string
+	switch mgr {
+	case "dpkg":
+		installed = dpkgIndex(db)
+	case "rpm":
+		installed = rpmIndex(db)
+	case "apk":
+		installed = apkIndex(db)
+	case "pacman":
+		installed = pacmanIndex(db)
+	case "none":
+		err = "no package manager found in the image (looked for dpkg, rpm, apk and pacman)"
+	default:
+		err = "the probe did not say which package manager the image has"
+	}
 	for _, name := range names {
-		p := PackageFacts{Manager: mgr}
-		switch mgr {
-		case "dpkg":
-			p.Versions = dpkgVersions(db, name)
-		case "rpm":
-			p.Versions = tabbedVersions(db, name)
-		case "apk":
-			p.Versions = apkVersions(db, name)
-		case "pacman":
-			p.Versions = pacmanVersions(db, name)
-		case "none":
-			p.Err = "no package manager found in the image (looked for dpkg, rpm, apk and pacman)"
-		default:
-			p.Err = "the probe did not say which package manager the image has"
-		}
-		p.Installed = len(p.Versions) > 0
-		facts[name] = p
+		versions := installed[name]
+		facts[name] = PackageFacts{Manager: mgr, Installed: len(versions) > 0, Versions: versions, Err: err}
 	}
 	return facts
 }
 
-// dpkgVersions reads lines of "binary:Package \t Package \t Status \t Version". A package that
-// was removed but left its configuration files behind is not installed.
-func dpkgVersions(db, name string) []string {
-	var versions []string
+// index collects versions by name, each version once.
+type index map[string][]string
+
+func (ix index) add(name, version string) { ix[name] = appendNew(ix[name], version) }
+
+// dpkgIndex reads lines of "binary:Package \t Package \t Status \t Version", under both names. A
+// package that was removed but left its configuration files behind is not installed.
+func dpkgIndex(db string) index {
+	ix := index{}
 	for _, line := range strings.Split(db, "\n") {
 		f := strings.Split(line, "\t")
-		if len(f) == 4 && (f[0] == name || f[1] == name) && strings.HasSuffix(f[2], " installed") {
-			versions = appendNew(versions, f[3])
+		if len(f) == 4 && strings.HasSuffix(f[2], " installed") {
+			ix.add(f[0], f[3])
+			if f[1] != f[0] {
+				ix.add(f[1], f[3])
+			}
 		}
 	}
-	return versions
+	return ix
 }
 
-// tabbedVersions reads rpm's lines of "NAME \t NAME \t installed \t [EPOCH:]VERSION-RELEASE";
-// rpm says "package x is not installed" on a line without tabs.
-func tabbedVersions(db, name string) []string {
-	var versions []string
+// rpmIndex reads lines of "NAME \t NAME \t installed \t [EPOCH:]VERSION-RELEASE"; rpm says
+// "package x is not installed" on a line without tabs.
+func rpmIndex(db string) index {
+	ix := index{}
 	for _, line := range strings.Split(db, "\n") {
-		f := strings.Split(line, "\t")
-		if len(f) == 4 && f[0] == name {
-			versions = appendNew(versions, f[3])
+		if f := strings.Split(line, "\t"); len(f) == 4 {
+			ix.add(f[0], f[3])
 		}
 	}
-	return versions
+	return ix
 }
 
-// apkVersions reads `apk info -v`, a "name-version-rN" line per installed package. The name
-// ends where a hyphen is followed by a digit.
-func apkVersions(db, name string) []string {
-	var versions []string
+// apkIndex reads `apk info -v`, a "name-version-rN" line per installed package: the name ends at
+// the first hyphen followed by a digit ("py3-foo-1.0-r0" is py3-foo at 1.0-r0).
+func apkIndex(db string) index {
+	ix := index{}
 	for _, line := range strings.Split(db, "\n") {
-		rest, ok := strings.CutPrefix(strings.TrimSpace(line), name+"-")
-		if ok && rest != "" && rest[0] >= '0' && rest[0] <= '9' {
-			versions = appendNew(versions, rest)
+		line = strings.TrimSpace(line)
+		for i := 0; i+1 < len(line); i++ {
+			if line[i] == '-' && line[i+1] >= '0' && line[i+1] <= '9' {
+				ix.add(line[:i], line[i+1:])
+				break
+			}
 		}
 	}
-	return versions
+	return ix
 }
 
-// pacmanVersions reads `pacman -Q`, a "name version" line per installed package.
-func pacmanVersions(db, name string) []string {
-	var versions []string
+// pacmanIndex reads `pacman -Q`, a "name version" line per installed package.
+func pacmanIndex(db string) index {
+	ix := index{}
 	for _, line := range strings.Split(db, "\n") {
-		f := strings.Fields(line)
-		if len(f) == 2 && f[0] == name {
-			versions = appendNew(versions, f[1])
+		if f := strings.Fields(line); len(f) == 2 {
+			ix.add(f[0], f[1])
 		}
 	}
-	return versions
+	return ix
 }
 
 func appendNew(list []string, s string) []string {
