@@ -139,7 +139,7 @@ func TestProbeCommandsLocally(t *testing.T) {
 				t.Errorf("hanging command: %+v", h)
 			}
 			pid, _ := os.ReadFile(pidfile)
-			if out, err := exec.Command("ps", "-o", "stat=", "-p", strings.TrimSpace(string(pid))).Output(); err == nil && !strings.HasPrefix(string(out), "Z") {
+			if alive(strings.TrimSpace(string(pid))) {
 				t.Errorf("the hanging command's child %s is still running", pid)
 			}
 			fl := f.Command(flood)
@@ -244,13 +244,39 @@ func TestProbeStopsWhenTold(t *testing.T) {
 					t.Fatal("the probe did not stop")
 				}
 				time.Sleep(100 * time.Millisecond)
-				if err := exec.Command("kill", "-0", strings.TrimSpace(string(pid))).Run(); err == nil {
+				if alive(strings.TrimSpace(string(pid))) {
 					t.Errorf("the command %s still runs", pid)
 				}
 				if left, _ := filepath.Glob(filepath.Join(tmp, "assert-probe.*")); len(left) > 0 {
 					t.Errorf("left behind: %v", left)
 				}
 			})
+		}
+	}
+}
+
+// alive reports whether a process runs: an orphan that was killed may stay a zombie until init
+// reaps it, and a zombie runs nothing.
+func alive(pid string) bool {
+	out, err := exec.Command("ps", "-o", "stat=", "-p", pid).Output()
+	return err == nil && !strings.HasPrefix(strings.TrimSpace(string(out)), "Z")
+}
+
+// TestProbeRunsCommandsTogether runs four two-second commands: one after another they would take
+// eight seconds; together, two.
+func TestProbeRunsCommandsTogether(t *testing.T) {
+	p := NewPlan()
+	for i := 0; i < CommandConcurrency; i++ {
+		p.Command(Command{Run: "sleep 2; echo done", Timeout: time.Minute})
+	}
+	start := time.Now()
+	f, _ := runLocal(t, mustLook("dash"), p)
+	if took := time.Since(start); took > 6*time.Second {
+		t.Errorf("%d commands of 2s took %v: they did not run together", CommandConcurrency, took)
+	}
+	for i := 0; i < CommandConcurrency; i++ {
+		if c := f.Command(i); c.ExitStatus != 0 || string(c.Stdout) != "done\n" {
+			t.Errorf("command %d: %+v", i, c)
 		}
 	}
 }

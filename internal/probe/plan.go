@@ -45,12 +45,20 @@ const ContentLimit = 1 << 20
 // limits: a stat on a hung network mount must not hang the build.
 const GatherLimit = 60 * time.Second
 
+// CommandConcurrency is how many commands run at once in the image: slow commands do not add up,
+// and the image is not overloaded.
+const CommandConcurrency = 4
+
 // Limit is how long the whole probe may run in the image before it stops itself: GatherLimit
-// plus the time limits of its commands, which run one after another.
+// plus, for each group of commands that run together, the longest time limit in the group.
 func (p *Plan) Limit() time.Duration {
 	total := GatherLimit
-	for _, c := range p.commands {
-		total += time.Duration(seconds(c.Timeout)) * time.Second
+	for start := 0; start < len(p.commands); start += CommandConcurrency {
+		longest := 0
+		for _, c := range p.commands[start:min(start+CommandConcurrency, len(p.commands))] {
+			longest = max(longest, seconds(c.Timeout))
+		}
+		total += time.Duration(longest) * time.Second
 	}
 	return total
 }

@@ -42,9 +42,7 @@ func Render(p *Plan) ([]byte, error) {
 	if len(p.groups) > 0 {
 		r.call("db", nil, append([]string{"group"}, p.groups...)...)
 	}
-	for i, c := range p.commands {
-		r.call("cr", []int{i, seconds(c.Timeout), ContentLimit}, c.Run)
-	}
+	r.commands(p.commands)
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -115,6 +113,21 @@ func (r *renderer) files(files []fileRequest) {
 		if f.content {
 			r.raw(fmt.Sprintf("fc %d %s %d", i, r.quote(f.path), ContentLimit))
 		}
+	}
+}
+
+// commands runs the commands CommandConcurrency at a time, each in the background with its records
+// in a file, then prints the records in order.
+func (r *renderer) commands(cmds []Command) {
+	for start := 0; start < len(cmds); start += CommandConcurrency {
+		end := min(start+CommandConcurrency, len(cmds))
+		var files []string
+		for i := start; i < end; i++ {
+			r.raw(fmt.Sprintf(`cr %d %d %d %s >"$T/r%d" & running="$running $!"`, i, seconds(cmds[i].Timeout), ContentLimit, r.quote(cmds[i].Run), i))
+			files = append(files, fmt.Sprintf(`"$T/r%d"`, i))
+		}
+		r.raw(`wait $running; running=`)
+		r.raw("cat " + strings.Join(files, " "))
 	}
 }
 

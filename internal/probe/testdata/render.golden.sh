@@ -22,11 +22,13 @@ stop() { [ -n "$1" ] && { kill -KILL -"$1" 2>/dev/null || kill -KILL "$1" 2>/dev
 T=       # the scratch folder
 watcher= # the process that watches stdin
 limiter= # the process that stops the probe at its time limit
-cur=     # the process group of the command running now
-dog=     # the watchdog that stops it at its time limit
+running= # the command runners (cr) working now, each with its records in $T/rID
 cleanup() {
-	# a command still running when the probe is stopped goes with its whole process group
-	stop "$cur"; stop "$dog"; stop "$watcher"; stop "$limiter"
+	# The command runners first, so that they start nothing new; then every command still running,
+	# with its whole process group, and its watchdog.
+	for p in $running; do stop "$p"; done
+	for f in "$T"/c*/pids; do [ -f "$f" ] && for p in $(cat "$f"); do stop "$p"; done; done
+	stop "$watcher"; stop "$limiter"
 	[ -n "$T" ] && rm -rf "$T"
 }
 
@@ -138,7 +140,8 @@ ug() { id -Gn -- "$2" >"$T/g" 2>&1; blob u.groups "$1" "$T/g"; }
 
 # ---- commands
 # cr ID SECONDS LIMIT COMMAND: runs COMMAND with sh in a process group of its own; at the time
-# limit the group is stopped. Output beyond LIMIT+1 bytes is counted, not kept.
+# limit the group is stopped. Output beyond LIMIT+1 bytes is counted, not kept. Several run at
+# once, each in the background with its records going to a file of its own.
 cr() {
 	d="$T/c$1"; mkdir "$d" && mkfifo "$d/o" "$d/e" || { line c.err "$1" "cannot create a pipe in $T"; return; }
 	# Every file is opened here, before anything runs: once the probe has removed its scratch folder
@@ -153,10 +156,11 @@ cr() {
 	$SETSID sh -c 'sleep "$1"; echo timeout >&6; kill -TERM -"$2" || kill -TERM "$2"; sleep 2; kill -KILL -"$2" || kill -KILL "$2"' \
 		sh "$2" "$cur" </dev/null >/dev/null 2>&1 6>"$d/timeout" &
 	dog=$!
+	echo "$cur $dog" >"$d/pids"
 	wait "$cur"; st=$?
-	stop "$dog"; wait "$dog"; dog=
+	stop "$dog"; wait "$dog"
 	# whatever the command left running in its group goes too, so that no process outlives the probe
-	stop "$cur"; cur=
+	stop "$cur"
 	wait "$ro" "$re"
 	line c.status "$1" "$st"
 	[ -s "$d/timeout" ] && line c.timeout "$1" ""
@@ -207,7 +211,9 @@ main() {
 	db 'passwd' 'www-data'
 	ug 0 'www-data'
 	db 'group' 'adm'
-	cr 0 30 1048576 'nginx -t'
+	cr 0 30 1048576 'nginx -t' >"$T/r0" & running="$running $!"
+	wait $running; running=
+	cat "$T/r0"
 	[ -s "$T/stderr" ] && blob probe.stderr - "$T/stderr"
 	printf 'assert-probe end\n'
 }
