@@ -6,6 +6,8 @@
 #   test/run.sh test      everything CI checks: formatting, vet, unit tests with the race
 #                         detector, fresh generated files, plugin-check, goreleaser check, and the
 #                         end-to-end packer builds
+#   test/run.sh bench     the benchmark (make bench): prints figures, writes docs/benchmarks/;
+#                         COMPARE=1 also measures goss v0.4.9, built from the Go module proxy
 #
 # Packer runs with private config, plugin and cache folders under $WORK, never the user's own.
 set -eu
@@ -16,6 +18,7 @@ CACHE=${ASSERT_CACHE:-/var/cache/packer-plugin-assert}
 WORK=${ASSERT_WORK:-$CACHE/work}
 PACKER_VERSION=1.14.3
 GORELEASER_VERSION=v2.15.1
+GOSS_VERSION=v0.4.9
 
 log() { printf '\n== %s\n' "$*" >&2; }
 
@@ -100,10 +103,34 @@ e2e() {
 	grep -q '^ok' "$WORK/e2e.log" || { tail -50 "$WORK/e2e.log" >&2; exit 1; }
 }
 
+ensure_goss() {
+	GOSS=$CACHE/bin/goss-$GOSS_VERSION
+	[ -x "$GOSS" ] && return 0
+	log "building goss $GOSS_VERSION from the Go module proxy"
+	dir=$(GOFLAGS=-mod=mod go mod download -json "github.com/goss-org/goss@$GOSS_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+	src=$CACHE/goss-src; rm -rf "$src"; cp -r "$dir" "$src"; chmod -R u+w "$src"
+	mkdir -p "$CACHE/bin"
+	(cd "$src" && CGO_ENABLED=0 go build -o "$GOSS.tmp" ./cmd/goss) && mv "$GOSS.tmp" "$GOSS"
+	rm -rf "$src"
+}
+
+bench() {
+	ensure_packer
+	private_packer
+	start_target
+	log "Go benchmarks of the pure parts, at 1,000 checks"
+	go test -run '^$' -bench . -benchmem ./internal/check
+	compare=""
+	if [ "${COMPARE:-0}" = 1 ]; then ensure_goss; compare="-goss $GOSS"; fi
+	log "benchmark against the systemd Debian target"
+	go run ./test/bench -host "$ASSERT_E2E_HOST" -key "$ASSERT_E2E_KEY" -out docs/benchmarks $compare
+}
+
 case ${1:-} in
 example) example ;;
 test) unit; generated; release_checks; e2e ;;
 unit) unit ;;
 e2e) e2e ;;
-*) sed -n '2,12p' "$0"; exit 2 ;;
+bench) bench ;;
+*) sed -n '2,14p' "$0"; exit 2 ;;
 esac

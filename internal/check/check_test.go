@@ -209,7 +209,7 @@ func TestUserAndGroupJudge(t *testing.T) {
 }
 
 func TestCommandJudge(t *testing.T) {
-	ok := probe.CommandResult{ExitStatus: 0, Stdout: []byte("ok\n"), StdoutSize: 3, Stderr: []byte("nginx: syntax is ok\n"), StderrSize: 20}
+	ok := probe.CommandResult{ExitStatus: 0, Stdout: []byte("ok\n"), Stderr: []byte("nginx: syntax is ok\n")}
 	tests := []struct {
 		name    string
 		check   Command
@@ -223,7 +223,7 @@ func TestCommandJudge(t *testing.T) {
 		{"stderr_contains", Command{Run: "nginx -t", Stderr: Matchers{Contains: []string{"syntax is ok"}}}, ok, "pass", ""},
 		{"stdout_lacks", Command{Run: "x", Stdout: Matchers{Contains: []string{"ready"}}}, ok, `stdout does not contain "ready"`, "stdout: |   ok | stderr: |   nginx: syntax is ok"},
 		{"timed_out", Command{Run: "sleep 9"}, probe.CommandResult{ExitStatus: 143, TimedOut: true}, "timed out after 2s and was stopped", "stdout: (empty) | stderr: (empty)"},
-		{"output_too_big", Command{Run: "yes", Stdout: Matchers{NotContains: []string{"n"}}}, probe.CommandResult{Stdout: []byte("y\n"), StdoutSize: 5 << 20}, "error: stdout: the command printed 5242880 bytes, more than the 1048576 kept for matching", ""},
+		{"output_too_big", Command{Run: "yes", Stdout: Matchers{NotContains: []string{"n"}}}, probe.CommandResult{ExitStatus: 141, Stdout: []byte("y\n"), StdoutTruncated: true}, "error: stdout: the command printed more than the 1048576 bytes kept for matching, and was stopped there", ""},
 		{"could_not_run", Command{Run: "x"}, probe.CommandResult{Err: "cannot create a pipe"}, "error: cannot create a pipe", ""},
 	}
 	for _, tt := range tests {
@@ -318,7 +318,7 @@ func TestSuiteJudgesInOrderAndSharesFacts(t *testing.T) {
 	if !strings.Contains(string(script), "fc 0 '/etc/hostname'") {
 		t.Error("content is not read")
 	}
-	if !strings.Contains(string(script), "cr 0 30 ") || !strings.Contains(string(script), "cr 1 5 ") {
-		t.Error("command time limits are not check_timeout and the command's own")
+	if !strings.Contains(string(script), "cb 1048576 0 1 5 'true' 0 30 'true'") {
+		t.Error("command time limits are not check_timeout and the command's own, shortest first")
 	}
 }

@@ -84,16 +84,15 @@ func (c *Command) judge(r probe.CommandResult, limit time.Duration) Outcome {
 		m         Matchers
 		text      []byte
 		truncated bool
-		size      int64
 	}{
-		{"stdout", c.Stdout, r.Stdout, r.StdoutTruncated(), r.StdoutSize},
-		{"stderr", c.Stderr, r.Stderr, r.StderrTruncated(), r.StderrSize},
+		{"stdout", c.Stdout, r.Stdout, r.StdoutTruncated},
+		{"stderr", c.Stderr, r.Stderr, r.StderrTruncated},
 	} {
 		if out.m.empty() {
 			continue
 		}
 		if out.truncated {
-			return Outcome{Err: fmt.Errorf("%s: the command printed %d bytes, more than the %d kept for matching", out.name, out.size, probe.ContentLimit)}
+			return Outcome{Err: fmt.Errorf("%s: the command printed more than the %d bytes kept for matching, and was stopped there", out.name, probe.ContentLimit)}
 		}
 		out.m.check(out.name, out.text, &p)
 	}

@@ -38,7 +38,7 @@ func Parse(p *Plan, out []byte) (*Facts, error) {
 	}
 	f.users = parseUsers(p.users, recs)
 	f.groups = parseGroups(p.groups, recs)
-	f.commands = parseCommands(len(p.commands), recs)
+	f.commands = parseCommands(p.commands, recs)
 	return f, nil
 }
 

@@ -56,7 +56,7 @@ func FakeOutput(p *Plan) []byte {
 		}
 		blob("u.passwd", "-", pw.String())
 		for i, u := range p.users {
-			blob("u.groups", i, u+" adm\n")
+			line("u.groups", i, u+" adm")
 		}
 	}
 	if len(p.groups) > 0 {
@@ -66,12 +66,15 @@ func FakeOutput(p *Plan) []byte {
 		}
 		blob("u.group", "-", gr.String())
 	}
-	for i := range p.commands {
-		line("c.status", i, "0")
-		blob("c.stdout", i, "1\n")
-		line("c.stdout.size", i, "2")
-		blob("c.stderr", i, "")
-		line("c.stderr.size", i, "0")
+	for b, ids := range batches(p.commands) {
+		var sizes []string
+		for _, i := range ids {
+			line("c.status", i, "0")
+			sizes = append(sizes, "2", "0")
+		}
+		sizes = append(sizes, fmt.Sprint(2*len(ids)))
+		line("c.sizes", b, " "+strings.Join(sizes, " "))
+		blob("c.out", b, strings.Repeat("1\n", len(ids)))
 	}
 	b.WriteString(trailer + "\n")
 	return []byte(b.String())

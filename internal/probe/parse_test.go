@@ -192,7 +192,7 @@ func TestRenderQuotesEveryValue(t *testing.T) {
 	for _, want := range []string{
 		`fe 0 '/tmp/it'\''s $(reboot) ` + "`halt`'",
 		`pk '-rf'`,
-		`cr 0 2 1048576 'echo '\''hi'\'''`,
+		`cb 1048576 0 0 2 'echo '\''hi'\'''`,
 		"start 62; main; exit 0",
 	} {
 		if !strings.Contains(string(script), want) {

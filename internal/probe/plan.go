@@ -53,12 +53,8 @@ const CommandConcurrency = 4
 // plus, for each group of commands that run together, the longest time limit in the group.
 func (p *Plan) Limit() time.Duration {
 	total := GatherLimit
-	for start := 0; start < len(p.commands); start += CommandConcurrency {
-		longest := 0
-		for _, c := range p.commands[start:min(start+CommandConcurrency, len(p.commands))] {
-			longest = max(longest, seconds(c.Timeout))
-		}
-		total += time.Duration(longest) * time.Second
+	for _, ids := range batches(p.commands) {
+		total += time.Duration(seconds(p.commands[ids[len(ids)-1]].Timeout)) * time.Second
 	}
 	return total
 }

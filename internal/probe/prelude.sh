@@ -22,13 +22,11 @@ stop() { [ -n "$1" ] && { kill -KILL -"$1" 2>/dev/null || kill -KILL "$1" 2>/dev
 T=       # the scratch folder
 watcher= # the process that watches stdin
 limiter= # the process that stops the probe at its time limit
-running= # the command runners (cr) working now, each with its records in $T/rID
+dog=     # the watchdog of the commands running now
 cleanup() {
-	# The command runners first, so that they start nothing new; then every command still running,
-	# with its whole process group, and its watchdog.
-	for p in $running; do stop "$p"; done
-	for f in "$T"/c*/pids; do [ -f "$f" ] && for p in $(cat "$f"); do stop "$p"; done; done
-	stop "$watcher"; stop "$limiter"
+	# every command still running, with its whole process group, and the helpers
+	[ -f "$T/pids" ] && while read -r p; do stop "$p"; done <"$T/pids"
+	stop "$dog"; stop "$watcher"; stop "$limiter"
 	[ -n "$T" ] && rm -rf "$T"
 }
 
@@ -136,37 +134,48 @@ db() { # DB KEY...: the name service's entries, or the local file where getent i
 	else cat "/etc/$1" >"$T/u" 2>/dev/null; fi
 	blob "u.$1" - "$T/u"
 }
-ug() { id -Gn -- "$2" >"$T/g" 2>&1; blob u.groups "$1" "$T/g"; }
+ug() { line u.groups "$1" "$(id -Gn -- "$2" 2>/dev/null)"; }
 
 # ---- commands
-# cr ID SECONDS LIMIT COMMAND: runs COMMAND with sh in a process group of its own; at the time
-# limit the group is stopped. Output beyond LIMIT+1 bytes is counted, not kept. Several run at
-# once, each in the background with its records going to a file of its own.
-cr() {
-	d="$T/c$1"; mkdir "$d" && mkfifo "$d/o" "$d/e" || { line c.err "$1" "cannot create a pipe in $T"; return; }
-	# Every file is opened here, before anything runs: once the probe has removed its scratch folder
-	# on its way out, no late writer can make a new file appear in it.
-	{ head -c "$(($3 + 1))" >&4; wc -c >&5; } <"$d/o" 4>"$d/O" 5>"$d/on" &
-	ro=$!
-	{ head -c "$(($3 + 1))" >&4; wc -c >&5; } <"$d/e" 4>"$d/E" 5>"$d/en" &
-	re=$!
-	$SETSID sh -c "$4" </dev/null >"$d/o" 2>"$d/e" &
-	cur=$!
-	# the watchdog: at the limit, TERM to the command's group, and KILL two seconds later
-	$SETSID sh -c 'sleep "$1"; echo timeout >&6; kill -TERM -"$2" || kill -TERM "$2"; sleep 2; kill -KILL -"$2" || kill -KILL "$2"' \
-		sh "$2" "$cur" </dev/null >/dev/null 2>&1 6>"$d/timeout" &
+# cb LIMIT BATCH ID SECONDS COMMAND [ID SECONDS COMMAND]...: runs the commands of a batch together,
+# each with sh in a process group of its own, its stdout and stderr through head so that at most
+# LIMIT+1 bytes are kept: a command that prints more is stopped by SIGPIPE. One watchdog stops
+# each command at its time limit (the triples come in ascending order of limits). The fifos
+# $T/oID and $T/eID exist already. Outputs come back as one blob per batch, with their sizes.
+cb() {
+	lim=$(($1 + 1)); b=$2; shift 2
+	jobs=; rd=; dogargs=; files=
+	while [ $# -ge 3 ]; do
+		head -c "$lim" <"$T/o$1" >"$T/O$1" & rd="$rd $!"
+		head -c "$lim" <"$T/e$1" >"$T/E$1" & rd="$rd $!"
+		$SETSID sh -c "$3" </dev/null >"$T/o$1" 2>"$T/e$1" &
+		echo "$!" >>"$T/pids"
+		jobs="$jobs $1:$!"; dogargs="$dogargs $2 $!"; files="$files O$1 E$1"
+		shift 3
+	done
+	# the watchdog: at each limit, TERM to the command's group if it still runs, KILL 2 s later
+	$SETSID sh -c 'el=0; late=
+		while [ $# -ge 2 ]; do
+			[ "$1" -gt "$el" ] && { sleep $(($1 - el)); el=$1; }
+			kill -0 "$2" 2>/dev/null && { echo "$2"; late="$late $2"; kill -TERM -"$2" || kill -TERM "$2"; }
+			shift 2
+		done
+		[ -n "$late" ] && { sleep 2; for p in $late; do kill -KILL -"$p" || kill -KILL "$p"; done; }' \
+		sh $dogargs </dev/null >"$T/late$b" 2>/dev/null &
 	dog=$!
-	echo "$cur $dog" >"$d/pids"
-	wait "$cur"; st=$?
-	stop "$dog"; wait "$dog"
-	# whatever the command left running in its group goes too, so that no process outlives the probe
-	stop "$cur"
-	wait "$ro" "$re"
-	line c.status "$1" "$st"
-	[ -s "$d/timeout" ] && line c.timeout "$1" ""
-	blob c.stdout "$1" "$d/O"; line c.stdout.size "$1" "$(($(cat "$d/on") + $(wc -c <"$d/O")))"
-	blob c.stderr "$1" "$d/E"; line c.stderr.size "$1" "$(($(cat "$d/en") + $(wc -c <"$d/E")))"
-	rm -rf "$d"
+	for j in $jobs; do wait "${j#*:}"; line c.status "${j%%:*}" $?; done
+	stop "$dog"; wait "$dog"; dog=
+	# whatever a command left running in its group goes too, so that no process outlives the probe
+	for j in $jobs; do stop "${j#*:}"; done
+	wait $rd
+	while read -r p; do
+		for j in $jobs; do [ "${j#*:}" = "$p" ] && line c.timeout "${j%%:*}" ""; done
+	done <"$T/late$b"
+	# one wc and one cat for all outputs of the batch; the last size is their total
+	(cd "$T" && exec wc -c $files) >"$T/w"
+	sizes=; while read -r n f; do sizes="$sizes $n"; done <"$T/w"
+	line c.sizes "$b" "$sizes"
+	printf 'B c.out %s %s\n' "$b" "${sizes##* }"; (cd "$T" && exec cat $files); printf '\n'
 }
 
 # start LIMIT: runs first, once the whole script has been read (see the last line). After LIMIT

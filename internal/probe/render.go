@@ -3,6 +3,7 @@ package probe
 import (
 	_ "embed"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 )
@@ -116,19 +117,33 @@ func (r *renderer) files(files []fileRequest) {
 	}
 }
 
-// commands runs the commands CommandConcurrency at a time, each in the background with its records
-// in a file, then prints the records in order.
+// commands runs the commands in batches (see batches), each batch together.
 func (r *renderer) commands(cmds []Command) {
-	for start := 0; start < len(cmds); start += CommandConcurrency {
-		end := min(start+CommandConcurrency, len(cmds))
-		var files []string
-		for i := start; i < end; i++ {
-			r.raw(fmt.Sprintf(`cr %d %d %d %s >"$T/r%d" & running="$running $!"`, i, seconds(cmds[i].Timeout), ContentLimit, r.quote(cmds[i].Run), i))
-			files = append(files, fmt.Sprintf(`"$T/r%d"`, i))
+	for b, ids := range batches(cmds) {
+		fifos := []string{"mkfifo"}
+		call := []string{"cb", fmt.Sprint(ContentLimit), fmt.Sprint(b)}
+		for _, i := range ids {
+			fifos = append(fifos, fmt.Sprintf(`"$T/o%d" "$T/e%d"`, i, i))
+			call = append(call, fmt.Sprint(i), fmt.Sprint(seconds(cmds[i].Timeout)), r.quote(cmds[i].Run))
 		}
-		r.raw(`wait $running; running=`)
-		r.raw("cat " + strings.Join(files, " "))
+		r.raw(strings.Join(fifos, " ") + " && " + strings.Join(call, " ") +
+			fmt.Sprintf(` || line c.err %d "cannot create pipes in $T"`, b))
 	}
+}
+
+// batches splits the commands into groups of CommandConcurrency that run together, each group in
+// ascending order of time limits, because the watchdog sleeps from one limit to the next.
+func batches(cmds []Command) [][]int {
+	var all [][]int
+	for start := 0; start < len(cmds); start += CommandConcurrency {
+		var ids []int
+		for i := start; i < min(start+CommandConcurrency, len(cmds)); i++ {
+			ids = append(ids, i)
+		}
+		sort.SliceStable(ids, func(a, b int) bool { return seconds(cmds[ids[a]].Timeout) < seconds(cmds[ids[b]].Timeout) })
+		all = append(all, ids)
+	}
+	return all
 }
 
 // quote makes s one shell word that stands for exactly s: inside single quotes nothing is

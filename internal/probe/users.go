@@ -42,7 +42,7 @@ func parseUsers(names []string, recs map[key][]byte) []UserFacts {
 		if err1 != nil || err2 != nil {
 			u.Err = fmt.Sprintf("the passwd entry %q has a non-numeric id", strings.Join(e, ":"))
 		}
-		if groups, ok := text(recs, "u.groups", i); ok && !strings.Contains(groups, ":") {
+		if groups, ok := text(recs, "u.groups", i); ok {
 			u.Groups = strings.Fields(groups)
 		}
 		facts[i] = u

@@ -19,16 +19,29 @@ type UI interface {
 }
 
 // Lines writes a line per check to ui, failures and errors with ui.Error so that they stand out,
-// followed by a summary line.
+// followed by a summary line. Neighbouring lines of the same kind go in one call: every call
+// crosses from the plugin to Packer, and a thousand of them would cost more than the checks.
 func Lines(ui UI, results []check.Result, elapsed time.Duration) {
-	for _, r := range results {
-		text := Line(r)
-		if r.Status == check.Pass {
-			ui.Say(text)
-		} else {
-			ui.Error(text)
+	var run []string
+	passing := true
+	flush := func() {
+		switch {
+		case len(run) == 0:
+		case passing:
+			ui.Say(strings.Join(run, "\n"))
+		default:
+			ui.Error(strings.Join(run, "\n"))
 		}
+		run = run[:0]
 	}
+	for _, r := range results {
+		if pass := r.Status == check.Pass; pass != passing {
+			flush()
+			passing = pass
+		}
+		run = append(run, Line(r))
+	}
+	flush()
 	ui.Say(Summary(results, elapsed))
 }
 

@@ -16,8 +16,10 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 // recorder keeps what the report says, marking errors.
 type recorder struct{ lines []string }
 
-func (r *recorder) Say(s string)   { r.lines = append(r.lines, s) }
-func (r *recorder) Error(s string) { r.lines = append(r.lines, "[red] "+s) }
+func (r *recorder) Say(s string) { r.lines = append(r.lines, s) }
+func (r *recorder) Error(s string) {
+	r.lines = append(r.lines, "[red] "+strings.ReplaceAll(s, "\n", "\n[red] "))
+}
 
 var results = []check.Result{
 	{Kind: "file", Subject: "/etc/nginx/nginx.conf", Status: check.Pass},

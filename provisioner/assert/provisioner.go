@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log"
 	"strings"
 	"time"
 
@@ -151,7 +152,11 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 		return fmt.Errorf("assert: %w%s", err, remoteContext(out))
 	}
 	results := suite.Judge(facts)
-	report.Lines(ui, results, time.Since(start))
+	elapsed := time.Since(start)
+	// for PACKER_LOG=1 and the benchmark (test/bench): what the run cost
+	log.Printf("[INFO] assert: %d checks in %s; probe %d bytes, its output %d bytes; plugin peak RSS %d KiB",
+		suite.Len(), elapsed, len(script), len(out.Stdout), peakRSS())
+	report.Lines(ui, results, elapsed)
 	if err := report.Err(results); err != nil {
 		if p.config.ContinueOnFailure {
 			ui.Error("continue_on_failure is set, so the build goes on: " + err.Error())

@@ -1,0 +1,321 @@
+// Command bench measures the assert provisioner against a real build instance and prints figures:
+// for each number of checks, the provisioner's own time inside a real `packer build` (the build
+// with it minus the same build without it), the time of the same checks run one remote command
+// each over one SSH connection, their ratio, and the plugin's peak memory. With -compare it also
+// runs the same checks with goss, copied into the image the way its Packer provisioner does.
+//
+// test/run.sh bench sets up the target and packer, then runs this. Timings are medians of -runs
+// runs, all measured in the same run of this program: compare ratios, not absolute figures
+// across machines.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/assertkit/packer-plugin-assert/internal/check"
+	"github.com/assertkit/packer-plugin-assert/internal/probe"
+)
+
+func main() {
+	host := flag.String("host", "10.200.81.2", "the build instance")
+	key := flag.String("key", "/var/cache/packer-plugin-assert/e2e/client_key", "its root SSH key")
+	sizes := flag.String("sizes", "10,100,500,1000", "numbers of checks")
+	runs := flag.Int("runs", 5, "runs per measurement; the median counts")
+	out := flag.String("out", "", "folder to write results.md and chart.svg into")
+	goss := flag.String("goss", "", "a goss binary: compare with goss run the way its Packer provisioner runs it")
+	flag.Parse()
+
+	t := newTarget(*host, *key)
+	defer t.client.Close()
+	inv := t.inventory()
+	var rows []row
+	for _, s := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil {
+			log.Fatalf("-sizes: %v", err)
+		}
+		checks := inv.mix(n)
+		r := row{N: n}
+		r.Build, r.Baseline, r.RSS = measureBuilds(t, checks, *runs)
+		r.PerCheck = medianOf(*runs/2+1, func() time.Duration { return t.oneCommandEach(checks) })
+		if *goss != "" {
+			r.Goss = measureGoss(t, *goss, checks, *runs)
+		}
+		rows = append(rows, r)
+		fmt.Fprintf(os.Stderr, "bench: %d checks measured\n", n)
+	}
+	m := machine()
+	table := markdown(rows, *goss != "", m)
+	fmt.Print(table)
+	if *out != "" {
+		os.MkdirAll(*out, 0o755)
+		must(os.WriteFile(filepath.Join(*out, "results.md"), []byte(table), 0o644))
+		must(os.WriteFile(filepath.Join(*out, "chart.svg"), []byte(chart(rows, *goss != "", m)), 0o644))
+	}
+}
+
+// row is one line of results.
+type row struct {
+	N                         int
+	Build, Baseline, PerCheck time.Duration
+	Goss                      time.Duration
+	RSS                       int64 // KiB
+}
+
+func (r row) Provisioner() time.Duration { return max(r.Build-r.Baseline, 0) }
+
+func must(err error) {
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
+// target is the build instance, reached over one SSH connection.
+type target struct {
+	host, key string
+	client    *ssh.Client
+}
+
+func newTarget(host, key string) *target {
+	pem, err := os.ReadFile(key)
+	must(err)
+	signer, err := ssh.ParsePrivateKey(pem)
+	must(err)
+	client, err := ssh.Dial("tcp", host+":22", &ssh.ClientConfig{
+		User:            "root",
+		Auth:            []ssh.AuthMethod{ssh.PublicKeys(signer)},
+		HostKeyCallback: ssh.InsecureIgnoreHostKey(), // a throw-away target on this machine
+		Timeout:         10 * time.Second,
+	})
+	must(err)
+	return &target{host: host, key: key, client: client}
+}
+
+// run runs one command over the open connection, with stdin, and returns its stdout.
+func (t *target) run(command string, stdin []byte) []byte {
+	s, err := t.client.NewSession()
+	must(err)
+	defer s.Close()
+	// stdin stays open until the command ends: a probe takes its end as the order to stop
+	in, err := s.StdinPipe()
+	must(err)
+	var stdout, stderr bytes.Buffer
+	s.Stdout, s.Stderr = &stdout, &stderr
+	must(s.Start(command))
+	_, err = in.Write(stdin)
+	must(err)
+	if err := s.Wait(); err != nil {
+		if _, exit := err.(*ssh.ExitError); !exit {
+			log.Fatalf("%s: %v: %s", command, err, stderr.String())
+		}
+	}
+	in.Close()
+	return stdout.Bytes()
+}
+
+// inventory is what exists in the image, to check for.
+type inventory struct {
+	files, packages, services, users, groups []string
+}
+
+func (t *target) inventory() inventory {
+	lines := func(cmd string) []string { return strings.Fields(string(t.run(cmd, nil))) }
+	return inventory{
+		files:    lines("find /etc /usr/bin /usr/sbin /usr/lib/x86_64-linux-gnu -maxdepth 1 -type f | sort | head -400"),
+		packages: lines("dpkg-query -W -f='${Package}\\n' | sort | head -300"),
+		services: lines("systemctl list-units --type=service --state=running --no-legend --plain | awk '{print $1}'"),
+		users:    lines("getent passwd | cut -d: -f1"),
+		groups:   lines("getent group | cut -d: -f1"),
+	}
+}
+
+// mix returns n checks in the proportions of the comparison in the docs: 30% files, 25%
+// packages, 10% services, 5% ports, 10% users, 5% groups, 15% commands. All of them pass.
+func (inv inventory) mix(n int) []check.Check {
+	var checks []check.Check
+	pick := func(list []string, i int) string { return list[i%len(list)] }
+	for i := 0; len(checks) < n; i++ {
+		switch k := i % 20; {
+		case k < 6:
+			checks = append(checks, &check.File{Path: pick(inv.files, i*6/20+k), Type: "file"})
+		case k < 11:
+			checks = append(checks, &check.Package{Name: pick(inv.packages, i*5/20+k)})
+		case k < 13:
+			checks = append(checks, &check.Service{Name: pick(inv.services, i)})
+		case k < 14:
+			checks = append(checks, &check.Port{Port: []int{22, 80}[i%2]})
+		case k < 16:
+			checks = append(checks, &check.User{Name: pick(inv.users, i)})
+		case k < 17:
+			checks = append(checks, &check.Group{Name: pick(inv.groups, i)})
+		default:
+			checks = append(checks, &check.Command{Run: fmt.Sprintf("grep -q root /etc/passwd && echo %d", i)})
+		}
+	}
+	return checks
+}
+
+// measureBuilds runs packer build with and without the provisioner, alternating, and returns the
+// median of each and the plugin's peak memory.
+func measureBuilds(t *target, checks []check.Check, runs int) (with, without time.Duration, rss int64) {
+	dir, err := os.MkdirTemp("", "assert-bench-")
+	must(err)
+	defer os.RemoveAll(dir)
+	must(os.WriteFile(filepath.Join(dir, "with.pkr.hcl"), []byte(template(t, checks)), 0o644))
+	must(os.WriteFile(filepath.Join(dir, "without.pkr.hcl"), []byte(template(t, nil)), 0o644))
+	var ws, wos []time.Duration
+	for i := 0; i < runs; i++ {
+		d, log := packerBuild(dir, "with.pkr.hcl")
+		ws = append(ws, d)
+		rss = max(rss, peakFromLog(log))
+		d, _ = packerBuild(dir, "without.pkr.hcl")
+		wos = append(wos, d)
+	}
+	return median(ws), median(wos), rss
+}
+
+func packerBuild(dir, file string) (time.Duration, string) {
+	cmd := exec.Command("packer", "build", "-color=false", file)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "PACKER_LOG=1", "PACKER_LOG_PATH="+filepath.Join(dir, "packer.log"))
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	took := time.Since(start)
+	if err != nil {
+		log.Fatalf("packer build %s: %v\n%s", file, err, out)
+	}
+	logText, _ := os.ReadFile(filepath.Join(dir, "packer.log"))
+	return took, string(logText)
+}
+
+var peakLine = regexp.MustCompile(`plugin peak RSS (\d+) KiB`)
+
+func peakFromLog(log string) int64 {
+	m := peakLine.FindStringSubmatch(log)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.ParseInt(m[1], 10, 64)
+	return n
+}
+
+// template writes a build with the checks, or with no provisioner at all when checks is nil.
+func template(t *target, checks []check.Check) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "source \"null\" \"t\" {\n  communicator = \"ssh\"\n  ssh_host = %q\n  ssh_username = \"root\"\n  ssh_private_key_file = %q\n}\n", t.host, t.key)
+	b.WriteString("build {\n  sources = [\"source.null.t\"]\n")
+	if checks != nil {
+		b.WriteString("  provisioner \"assert\" {\n")
+		for _, c := range checks {
+			b.WriteString(hcl(c))
+		}
+		b.WriteString("  }\n")
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+func hcl(c check.Check) string {
+	switch c := c.(type) {
+	case *check.File:
+		return fmt.Sprintf("    file {\n      path = %q\n      type = %q\n    }\n", c.Path, c.Type)
+	case *check.Package:
+		return fmt.Sprintf("    package { name = %q }\n", c.Name)
+	case *check.Service:
+		return fmt.Sprintf("    service {\n      name = %q\n      running = true\n    }\n", c.Name)
+	case *check.Port:
+		return fmt.Sprintf("    port { port = %d }\n", c.Port)
+	case *check.User:
+		return fmt.Sprintf("    user { name = %q }\n", c.Name)
+	case *check.Group:
+		return fmt.Sprintf("    group { name = %q }\n", c.Name)
+	case *check.Command:
+		return fmt.Sprintf("    command { run = %q }\n", c.Run)
+	}
+	panic(fmt.Sprintf("no HCL for %T", c))
+}
+
+// oneCommandEach runs every check as its own probe in its own remote command, over one open
+// SSH connection: the way tools that send a command per check work, at their fastest.
+func (t *target) oneCommandEach(checks []check.Check) time.Duration {
+	start := time.Now()
+	for _, c := range checks {
+		s := check.NewSuite([]check.Check{c}, check.Options{CheckTimeout: 30 * time.Second})
+		script, err := probe.Render(s.Plan())
+		must(err)
+		out := t.run(fmt.Sprintf(`sh -c 's=$(head -c %d) && eval "$s"'`, len(script)), script)
+		facts, err := probe.Parse(s.Plan(), out)
+		if err != nil {
+			log.Fatalf("%s %s: %v", c.Kind(), c.Subject(), err)
+		}
+		if r := s.Judge(facts)[0]; r.Status != check.Pass {
+			log.Fatalf("%s %s did not pass: %v", c.Kind(), c.Subject(), r.Problems)
+		}
+	}
+	return time.Since(start)
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[len(s)/2]
+}
+
+func medianOf(n int, f func() time.Duration) time.Duration {
+	var ds []time.Duration
+	for i := 0; i < n; i++ {
+		ds = append(ds, f())
+	}
+	return median(ds)
+}
+
+// machine describes where the figures were measured.
+func machine() string {
+	cpu := "unknown CPU"
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		if m := regexp.MustCompile(`model name\s*:\s*(.+)`).FindSubmatch(b); m != nil {
+			cpu = strings.TrimSpace(string(m[1]))
+		}
+	}
+	return fmt.Sprintf("%s, %d cores, %s; packer build with the null builder over SSH to a systemd Debian 12 instance (systemd-nspawn) on the same machine; %s",
+		cpu, runtime.NumCPU(), runtime.Version(), time.Now().UTC().Format("2006-01-02"))
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond)) }
+
+func markdown(rows []row, withGoss bool, m string) string {
+	var b strings.Builder
+	b.WriteString("| checks | build with assert | build without | assert's own time | one remote command per check | ratio | plugin peak RSS |")
+	if withGoss {
+		b.WriteString(" goss, copied into the image |")
+	}
+	b.WriteString("\n|---:|---:|---:|---:|---:|---:|---:|")
+	if withGoss {
+		b.WriteString("---:|")
+	}
+	b.WriteString("\n")
+	for _, r := range rows {
+		ratio := float64(r.PerCheck) / float64(max(r.Provisioner(), time.Millisecond))
+		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %.0f× | %.1f MB |", r.N, ms(r.Build), ms(r.Baseline), ms(r.Provisioner()), ms(r.PerCheck), ratio, float64(r.RSS)/1024)
+		if withGoss {
+			fmt.Fprintf(&b, " %s |", ms(r.Goss))
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "\nMeasured on %s.\n", m)
+	return b.String()
+}
