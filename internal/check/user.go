@@ -46,7 +46,7 @@ func (c *User) Validate() []error {
 }
 
 func (c *User) Gather(p *probe.Plan, _ Options) Judge {
-	p.User(c.Name)
+	p.User(c.Name, len(c.Groups) > 0)
 	return func(f *probe.Facts) Outcome { return c.judge(f.User(c.Name)) }
 }
 

@@ -69,7 +69,7 @@ func FuzzValuesCannotEscape(f *testing.F) {
 		p.File("/"+value, false)
 		p.Package(value)
 		p.Service(value)
-		p.User(value)
+		p.User(value, true)
 		p.Group(value)
 		script, err := Render(p)
 		if err != nil {

@@ -161,8 +161,8 @@ func TestProbePortsUsersPackagesLocally(t *testing.T) {
 		t.Run(filepath.Base(sh), func(t *testing.T) {
 			p := NewPlan()
 			p.Ports()
-			p.User("root")
-			p.User("no-such-user-xyz")
+			p.User("root", true)
+			p.User("no-such-user-xyz", true)
 			p.Group("root")
 			p.Group("no-such-group-xyz")
 			p.Package("dpkg")

@@ -21,6 +21,7 @@ type Plan struct {
 	ports    bool
 	users    []string
 	userID   map[string]int
+	memberOf map[string]bool // users whose groups are asked for
 	groups   []string
 	grpSeen  map[string]bool
 	commands []Command
@@ -65,7 +66,8 @@ func NewPlan() *Plan {
 		fileID:  map[string]int{},
 		pkgSeen: map[string]bool{},
 		svcID:   map[string]int{},
-		userID:  map[string]int{},
+		userID:   map[string]int{},
+		memberOf: map[string]bool{},
 		grpSeen: map[string]bool{},
 	}
 }
@@ -99,12 +101,14 @@ func (p *Plan) Service(name string) {
 // Ports asks for the kernel's table of listening sockets.
 func (p *Plan) Ports() { p.ports = true }
 
-// User asks for the account entry of the named user and the groups it belongs to.
-func (p *Plan) User(name string) {
+// User asks for the account entry of the named user and, if groups is true, for the groups it
+// belongs to.
+func (p *Plan) User(name string, groups bool) {
 	if _, ok := p.userID[name]; !ok {
 		p.userID[name] = len(p.users)
 		p.users = append(p.users, name)
 	}
+	p.memberOf[name] = p.memberOf[name] || groups
 }
 
 // Group asks for the entry of the named group.

@@ -19,6 +19,13 @@ const statBatch = 200
 // Render writes the probe script for p, to be run by RemoteCommand.
 func Render(p *Plan) ([]byte, error) {
 	r := renderer{}
+	// Commands start first and run in the background while the other facts are gathered: they
+	// are independent, and the image has more than one core to give.
+	if len(p.commands) > 0 {
+		r.raw("{")
+		r.commands(p.commands)
+		r.raw(`} >"$T/cmds" & cmds=$!; echo "$cmds" >>"$T/pids"`)
+	}
 	r.files(p.files)
 	r.call("pk", nil, p.packages...)
 	if len(p.services) > 0 {
@@ -37,13 +44,17 @@ func Render(p *Plan) ([]byte, error) {
 	if len(p.users) > 0 {
 		r.call("db", nil, append([]string{"passwd"}, p.users...)...)
 		for i, u := range p.users {
-			r.call("ug", []int{i}, u)
+			if p.memberOf[u] {
+				r.call("ug", []int{i}, u)
+			}
 		}
 	}
 	if len(p.groups) > 0 {
 		r.call("db", nil, append([]string{"group"}, p.groups...)...)
 	}
-	r.commands(p.commands)
+	if len(p.commands) > 0 {
+		r.raw(`wait "$cmds"; cat "$T/cmds"`)
+	}
 	if r.err != nil {
 		return nil, r.err
 	}

@@ -15,6 +15,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log"
 	"sync"
 	"time"
 
@@ -42,12 +43,20 @@ func Run(ctx context.Context, comm packersdk.Communicator, command, ready string
 	stdout := newReadyWriter(ready, maxOutput)
 	stderr := &limitedBuffer{max: 1 << 20}
 	stdin := newHeldReader(script, stdout.ready)
+	started := time.Now()
 	cmd := &packersdk.RemoteCmd{Command: command, Stdin: stdin, Stdout: stdout, Stderr: stderr}
 	if err := comm.Start(ctx, cmd); err != nil {
 		return Output{}, fmt.Errorf("cannot start the probe in the image: %w", err)
 	}
 	exited := make(chan int, 1)
 	go func() { exited <- cmd.Wait() }()
+	go func() {
+		select {
+		case <-stdout.ready:
+			log.Printf("[DEBUG] assert: the image was ready for the probe after %s", time.Since(started))
+		case <-exited:
+		}
+	}()
 
 	timer := time.NewTimer(limit)
 	defer timer.Stop()
@@ -64,6 +73,7 @@ func Run(ctx context.Context, comm packersdk.Communicator, command, ready string
 		waitBriefly(exited)
 		return Output{}, fmt.Errorf("the probe did not finish within %s and was stopped", limit)
 	}
+	log.Printf("[DEBUG] assert: the probe ended after %s with exit status %d", time.Since(started), status)
 	out := stdout.output()
 	out.Stderr, out.ExitStatus = stderr.Bytes(), status
 	switch {

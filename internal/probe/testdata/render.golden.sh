@@ -22,11 +22,13 @@ stop() { [ -n "$1" ] && { kill -KILL -"$1" 2>/dev/null || kill -KILL "$1" 2>/dev
 T=       # the scratch folder
 watcher= # the process that watches stdin
 limiter= # the process that stops the probe at its time limit
-dog=     # the watchdog of the commands running now
+cmds=    # the command runner, in the background; it lists what it starts in $T/pids
 cleanup() {
-	# every command still running, with its whole process group, and the helpers
+	# the command runner first, so that it starts nothing new; then every command still running,
+	# with its whole process group, each watchdog, and the helpers
+	stop "$cmds"
 	[ -f "$T/pids" ] && while read -r p; do stop "$p"; done <"$T/pids"
-	stop "$dog"; stop "$watcher"; stop "$limiter"
+	stop "$watcher"; stop "$limiter"
 	[ -n "$T" ] && rm -rf "$T"
 }
 
@@ -123,9 +125,17 @@ so() {
 
 # ---- ports: the kernel's socket tables, read once
 ports() {
-	for p in tcp tcp6 udp udp6; do
-		if [ -r "/proc/net/$p" ]; then cat "/proc/net/$p" >"$T/n" 2>/dev/null; blob "n.$p" - "$T/n"; fi
-	done
+	set --
+	for p in tcp tcp6 udp udp6; do [ -r "/proc/net/$p" ] && set -- "$@" "/proc/net/$p"; done
+	[ $# -gt 0 ] || return 0
+	if has awk; then
+		# one awk for all the tables: each becomes a blob, its length counted in bytes (LC_ALL=C)
+		awk 'FNR == 1 && NR > 1 { emit() } { buf = buf $0 "\n"; name = FILENAME } END { if (NR) emit() }
+			function emit() { sub(".*/", "", name); printf "B n.%s - %d\n%s\n", name, length(buf), buf; buf = "" }' \
+			"$@" </dev/null 2>/dev/null
+	else
+		for p in "$@"; do cat "$p" >"$T/n" 2>/dev/null; blob "n.${p##*/}" - "$T/n"; done
+	fi
 }
 
 # ---- users and groups
@@ -162,9 +172,9 @@ cb() {
 		done
 		[ -n "$late" ] && { sleep 2; for p in $late; do kill -KILL -"$p" || kill -KILL "$p"; done; }' \
 		sh $dogargs </dev/null >"$T/late$b" 2>/dev/null &
-	dog=$!
+	dog=$!; echo "$dog" >>"$T/pids"
 	for j in $jobs; do wait "${j#*:}"; line c.status "${j%%:*}" $?; done
-	stop "$dog"; wait "$dog"; dog=
+	stop "$dog"; wait "$dog"
 	# whatever a command left running in its group goes too, so that no process outlives the probe
 	for j in $jobs; do stop "${j#*:}"; done
 	wait $rd
@@ -208,6 +218,9 @@ start() {
 
 main() {
 	printf 'assert-probe 1\n'
+	{
+	mkfifo "$T/o0" "$T/e0" && cb 1048576 0 0 30 'nginx -t' || line c.err 0 "cannot create pipes in $T"
+	} >"$T/cmds" & cmds=$!; echo "$cmds" >>"$T/pids"
 	fe 0 '/etc/nginx/nginx.conf' && set -- "$@" '/etc/nginx/nginx.conf'
 	fe 1 '/etc/ssh/sshd_config' && set -- "$@" '/etc/ssh/sshd_config'
 	fs 0 "$@"; set --
@@ -220,7 +233,7 @@ main() {
 	db 'passwd' 'www-data'
 	ug 0 'www-data'
 	db 'group' 'adm'
-	mkfifo "$T/o0" "$T/e0" && cb 1048576 0 0 30 'nginx -t' || line c.err 0 "cannot create pipes in $T"
+	wait "$cmds"; cat "$T/cmds"
 	[ -s "$T/stderr" ] && blob probe.stderr - "$T/stderr"
 	printf 'assert-probe end\n'
 }
