@@ -63,12 +63,12 @@ func (p *Plan) Limit() time.Duration {
 // NewPlan returns an empty plan.
 func NewPlan() *Plan {
 	return &Plan{
-		fileID:  map[string]int{},
-		pkgSeen: map[string]bool{},
-		svcID:   map[string]int{},
+		fileID:   map[string]int{},
+		pkgSeen:  map[string]bool{},
+		svcID:    map[string]int{},
 		userID:   map[string]int{},
 		memberOf: map[string]bool{},
-		grpSeen: map[string]bool{},
+		grpSeen:  map[string]bool{},
 	}
 }
 
