@@ -7,7 +7,8 @@
 #                         detector, fresh generated files, plugin-check, goreleaser check, and the
 #                         end-to-end packer builds
 #   test/run.sh bench     the benchmark (make bench): prints figures, writes docs/benchmarks/;
-#                         COMPARE=1 also measures goss v0.4.9, built from the Go module proxy
+#                         COMPARE=1 also measures goss v0.4.9 (built from the Go module proxy),
+#                         and Serverspec and Testinfra (Debian's packages) up to 100 checks
 #
 # Packer runs with private config, plugin and cache folders under $WORK, never the user's own.
 set -eu
@@ -121,7 +122,13 @@ bench() {
 	log "Go benchmarks of the pure parts, at 1,000 checks"
 	go test -run '^$' -bench . -benchmem ./internal/check
 	compare=""
-	if [ "${COMPARE:-0}" = 1 ]; then ensure_goss; compare="-goss $GOSS"; fi
+	if [ "${COMPARE:-0}" = 1 ]; then
+		ensure_goss
+		log "installing Serverspec and Testinfra from Debian's packages"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			ruby-serverspec python3-testinfra python3-pytest python3-paramiko >/dev/null
+		compare="-goss $GOSS -others 100"
+	fi
 	log "benchmark against the systemd Debian target"
 	go run ./test/bench -host "$ASSERT_E2E_HOST" -key "$ASSERT_E2E_KEY" -out docs/benchmarks $compare
 }

@@ -1,7 +1,6 @@
 package assert
 
 import (
-	"bytes"
 	"errors"
 	"os"
 	"os/exec"
@@ -9,7 +8,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 )
 
 // The acceptance tests run a real `packer build` against a real systemd Debian 12 instance. They
@@ -204,7 +202,30 @@ func mustMatch(t *testing.T, out, pattern string) {
 	}
 }
 
-var (
-	_ = bytes.Buffer{}
-	_ = time.Second
-)
+func TestAccParallelBuildsShareNothing(t *testing.T) {
+	code, out := build(t, "parallel")
+	if code != 0 {
+		t.Fatalf("exit %d, want 0", code)
+	}
+	mustContain(t, out,
+		"null.target: 4 passed, 0 failed, 0 errored",
+		"null.second: 4 passed, 0 failed, 0 errored",
+		`null.target: PASS  command "sleep 1; echo target"`,
+		`null.second: PASS  command "sleep 1; echo second"`,
+	)
+}
+
+func TestAccRetriesProbeOnlyWhatFailed(t *testing.T) {
+	t.Setenv("PACKER_LOG", "1")
+	code, out := build(t, "retry")
+	if code != 0 {
+		t.Fatalf("exit %d, want 0", code)
+	}
+	mustContain(t, out,
+		"1 of 3 checks did not pass; probing them again in 1s (retry 1 of 2)...",
+		"[INFO] assert: 3 checks in", // the first probe
+		"[INFO] assert: 1 checks in", // the retry: the failed command alone
+		"3 passed, 0 failed, 0 errored",
+	)
+	mustNotContain(t, out, "retry 2 of 2")
+}

@@ -39,6 +39,12 @@ type Config struct {
 	CheckTimeout time.Duration `mapstructure:"check_timeout"`
 	// Report failed checks but do not fail the build.
 	ContinueOnFailure bool `mapstructure:"continue_on_failure"`
+	// How many times to probe again the checks that did not pass, for services that take a while
+	// to come up. Only those checks are probed again, in one remote command each time. Defaults
+	// to 0. (Packer's own `max_retries` runs the whole provisioner again instead.)
+	Retries int `mapstructure:"retries"`
+	// How long to wait before each retry, like `"5s"` (the default).
+	RetryDelay time.Duration `mapstructure:"retry_delay"`
 
 	// Check a file, directory or other path. Repeatable.
 	File []check.File `mapstructure:"file"`
@@ -56,8 +62,11 @@ type Config struct {
 	Command []check.Command `mapstructure:"command"`
 }
 
-// defaultCheckTimeout is check_timeout when the template sets none.
-const defaultCheckTimeout = 30 * time.Second
+// The defaults of check_timeout and retry_delay.
+const (
+	defaultCheckTimeout = 30 * time.Second
+	defaultRetryDelay   = 5 * time.Second
+)
 
 // Provisioner is the `assert` provisioner.
 type Provisioner struct {
@@ -79,9 +88,18 @@ func (p *Provisioner) Prepare(raws ...interface{}) error {
 	if p.config.CheckTimeout == 0 {
 		p.config.CheckTimeout = defaultCheckTimeout
 	}
+	if p.config.RetryDelay == 0 {
+		p.config.RetryDelay = defaultRetryDelay
+	}
 	var errs *packersdk.MultiError
 	if p.config.CheckTimeout < 0 {
 		errs = packersdk.MultiErrorAppend(errs, fmt.Errorf("check_timeout: %s is negative", p.config.CheckTimeout))
+	}
+	if p.config.Retries < 0 {
+		errs = packersdk.MultiErrorAppend(errs, fmt.Errorf("retries: %d is negative", p.config.Retries))
+	}
+	if p.config.RetryDelay < 0 {
+		errs = packersdk.MultiErrorAppend(errs, fmt.Errorf("retry_delay: %s is negative", p.config.RetryDelay))
 	}
 	for _, e := range p.config.validate() {
 		errs = packersdk.MultiErrorAppend(errs, e)
@@ -125,7 +143,8 @@ func (c *Config) validate() []error {
 	return errs
 }
 
-// Provision runs every check in one probe and reports the verdicts.
+// Provision runs every check in one probe and reports the verdicts. With retries, the checks
+// that did not pass are probed again, alone, after retry_delay.
 func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packersdk.Communicator, generatedData map[string]interface{}) error {
 	// With communicator = "none" the communicator runs nothing and reports success: every
 	// check would pass without looking at the image.
@@ -133,30 +152,33 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 		return errors.New("assert: the build has no communicator (communicator = \"none\"), so there is no instance to check; use ssh or winrm")
 	}
 	checks, _ := p.config.checks()
-	suite := check.NewSuite(checks, check.Options{CheckTimeout: p.config.CheckTimeout})
-	script, err := probe.Render(suite.Plan())
-	if err != nil {
-		return fmt.Errorf("assert: %w", err)
-	}
-	ui.Say(fmt.Sprintf("Checking %d assertions in one probe...", suite.Len()))
+	ui.Say(fmt.Sprintf("Checking %d assertions in one probe...", len(checks)))
 	start := time.Now()
-	out, err := remote.Run(ctx, comm, probe.RemoteCommand(script, p.config.UseSudo), probe.Ready, script, suite.Plan().Limit()+30*time.Second)
+	results, err := p.probe(ctx, comm, checks)
+	for attempt := 1; err == nil && attempt <= p.config.Retries; attempt++ {
+		again := notPassed(results)
+		if len(again) == 0 {
+			break
+		}
+		ui.Say(fmt.Sprintf("%d of %d checks did not pass; probing them again in %s (retry %d of %d)...",
+			len(again), len(results), p.config.RetryDelay, attempt, p.config.Retries))
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("assert: cancelled: %w", ctx.Err())
+		case <-time.After(p.config.RetryDelay):
+		}
+		var retried []check.Result
+		retried, err = p.probe(ctx, comm, subset(checks, again))
+		for k, i := range again {
+			if err == nil {
+				results[i] = retried[k]
+			}
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("assert: %w", err)
 	}
-	if !out.Ready {
-		return fmt.Errorf("assert: %s", p.notStarted(out))
-	}
-	facts, err := probe.Parse(suite.Plan(), out.Stdout)
-	if err != nil {
-		return fmt.Errorf("assert: %w%s", err, remoteContext(out))
-	}
-	results := suite.Judge(facts)
-	elapsed := time.Since(start)
-	// for PACKER_LOG=1 and the benchmark (test/bench): what the run cost
-	log.Printf("[INFO] assert: %d checks in %s; probe %d bytes, its output %d bytes; plugin peak RSS %d KiB",
-		suite.Len(), elapsed, len(script), len(out.Stdout), peakRSS())
-	report.Lines(ui, results, elapsed)
+	report.Lines(ui, results, time.Since(start))
 	if err := report.Err(results); err != nil {
 		if p.config.ContinueOnFailure {
 			ui.Error("continue_on_failure is set, so the build goes on: " + err.Error())
@@ -165,6 +187,51 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 		return fmt.Errorf("assert: %w", err)
 	}
 	return nil
+}
+
+// probe gathers the facts for checks in one remote command and judges them.
+func (p *Provisioner) probe(ctx context.Context, comm packersdk.Communicator, checks []check.Check) ([]check.Result, error) {
+	start := time.Now()
+	suite := check.NewSuite(checks, check.Options{CheckTimeout: p.config.CheckTimeout})
+	script, err := probe.Render(suite.Plan())
+	if err != nil {
+		return nil, err
+	}
+	out, err := remote.Run(ctx, comm, probe.RemoteCommand(script, p.config.UseSudo), probe.Ready, script, suite.Plan().Limit()+30*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	if !out.Ready {
+		return nil, errors.New(p.notStarted(out))
+	}
+	facts, err := probe.Parse(suite.Plan(), out.Stdout)
+	if err != nil {
+		return nil, fmt.Errorf("%w%s", err, remoteContext(out))
+	}
+	results := suite.Judge(facts)
+	// for PACKER_LOG=1 and the benchmark (test/bench): what the run cost
+	log.Printf("[INFO] assert: %d checks in %s; probe %d bytes, its output %d bytes; plugin peak RSS %d KiB",
+		len(checks), time.Since(start), len(script), len(out.Stdout), peakRSS())
+	return results, nil
+}
+
+// notPassed lists the positions of the results that failed or errored.
+func notPassed(results []check.Result) []int {
+	var idx []int
+	for i, r := range results {
+		if r.Status != check.Pass {
+			idx = append(idx, i)
+		}
+	}
+	return idx
+}
+
+func subset(checks []check.Check, idx []int) []check.Check {
+	s := make([]check.Check, len(idx))
+	for k, i := range idx {
+		s[k] = checks[i]
+	}
+	return s
 }
 
 // notStarted explains why the remote command ended before it could read the probe.

@@ -22,6 +22,8 @@ type FlatConfig struct {
 	UseSudo             *bool               `mapstructure:"use_sudo" cty:"use_sudo" hcl:"use_sudo"`
 	CheckTimeout        *string             `mapstructure:"check_timeout" cty:"check_timeout" hcl:"check_timeout"`
 	ContinueOnFailure   *bool               `mapstructure:"continue_on_failure" cty:"continue_on_failure" hcl:"continue_on_failure"`
+	Retries             *int                `mapstructure:"retries" cty:"retries" hcl:"retries"`
+	RetryDelay          *string             `mapstructure:"retry_delay" cty:"retry_delay" hcl:"retry_delay"`
 	File                []check.FlatFile    `mapstructure:"file" cty:"file" hcl:"file"`
 	Package             []check.FlatPackage `mapstructure:"package" cty:"package" hcl:"package"`
 	Service             []check.FlatService `mapstructure:"service" cty:"service" hcl:"service"`
@@ -54,6 +56,8 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"use_sudo":                   &hcldec.AttrSpec{Name: "use_sudo", Type: cty.Bool, Required: false},
 		"check_timeout":              &hcldec.AttrSpec{Name: "check_timeout", Type: cty.String, Required: false},
 		"continue_on_failure":        &hcldec.AttrSpec{Name: "continue_on_failure", Type: cty.Bool, Required: false},
+		"retries":                    &hcldec.AttrSpec{Name: "retries", Type: cty.Number, Required: false},
+		"retry_delay":                &hcldec.AttrSpec{Name: "retry_delay", Type: cty.String, Required: false},
 		"file":                       &hcldec.BlockListSpec{TypeName: "file", Nested: hcldec.ObjectSpec((*check.FlatFile)(nil).HCL2Spec())},
 		"package":                    &hcldec.BlockListSpec{TypeName: "package", Nested: hcldec.ObjectSpec((*check.FlatPackage)(nil).HCL2Spec())},
 		"service":                    &hcldec.BlockListSpec{TypeName: "service", Nested: hcldec.ObjectSpec((*check.FlatService)(nil).HCL2Spec())},

@@ -9,18 +9,23 @@ import (
 
 // chart draws the results as grouped bars on a logarithmic time axis, one group per number of
 // checks: assert's own time, one remote command per check, and goss if it was measured.
-func chart(rows []row, withGoss bool, machine string) string {
+func chart(rows []row, withGoss, withOthers bool, machine string) string {
 	type series struct {
 		name  string
 		color string
 		value func(row) time.Duration
 	}
 	all := []series{
-		{"assert (one probe)", "#2b7a3d", row.Provisioner},
-		{"one remote command per check", "#b8452f", func(r row) time.Duration { return r.PerCheck }},
+		{"assert", "#2b7a3d", row.Provisioner},
+		{"a command per check", "#b8452f", func(r row) time.Duration { return r.PerCheck }},
 	}
 	if withGoss {
-		all = append(all, series{"goss, copied into the image", "#3d5fa8", func(r row) time.Duration { return r.Goss }})
+		all = append(all, series{"goss (copied in)", "#3d5fa8", func(r row) time.Duration { return r.Goss }})
+	}
+	if withOthers {
+		all = append(all,
+			series{"Serverspec", "#8a5a9e", func(r row) time.Duration { return r.Serverspec }},
+			series{"Testinfra", "#c79a2b", func(r row) time.Duration { return r.Testinfra }})
 	}
 	const (
 		width, height       = 760, 420
@@ -53,6 +58,9 @@ func chart(rows []row, withGoss bool, machine string) string {
 		x0 := float64(left) + groupGap + float64(g)*(groupW+groupGap)
 		for s, se := range all {
 			v := se.value(r)
+			if v == 0 {
+				continue // not measured at this size
+			}
 			x := x0 + float64(s)*(barW+barGap)
 			yy := y(v)
 			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`+"\n", x, yy, barW, float64(top+plotH)-yy, se.color)
@@ -61,7 +69,7 @@ func chart(rows []row, withGoss bool, machine string) string {
 		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle">%d checks</text>`+"\n", x0+groupW/2, top+plotH+18, r.N)
 	}
 	for s, se := range all {
-		lx := left + s*230
+		lx := left + s*138
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="12" height="12" fill="%s"/><text x="%d" y="%d">%s</text>`+"\n", lx, height-52, se.color, lx+16, height-42, se.name)
 	}
 	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="10" fill="%s">%s</text>`+"\n", left, height-14, axisText, escape(machine))

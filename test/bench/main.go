@@ -1,8 +1,9 @@
 // Command bench measures the assert provisioner against a real build instance and prints figures:
 // for each number of checks, the provisioner's own time inside a real `packer build` (the build
 // with it minus the same build without it), the time of the same checks run one remote command
-// each over one SSH connection, their ratio, and the plugin's peak memory. With -compare it also
-// runs the same checks with goss, copied into the image the way its Packer provisioner does.
+// each over one SSH connection, their ratio, and the plugin's peak memory. With -goss it also runs
+// the same checks with goss inside a packer build, copied into the image the way its Packer
+// provisioner does; with -others, Serverspec and Testinfra from the host.
 //
 // test/run.sh bench sets up the target and packer, then runs this. Timings are medians of -runs
 // runs, all measured in the same run of this program: compare ratios, not absolute figures
@@ -37,6 +38,7 @@ func main() {
 	runs := flag.Int("runs", 5, "runs per measurement; the median counts")
 	out := flag.String("out", "", "folder to write results.md and chart.svg into")
 	goss := flag.String("goss", "", "a goss binary: compare with goss run the way its Packer provisioner runs it")
+	others := flag.Int("others", 0, "also run Serverspec and Testinfra (Debian's packages) up to this many checks")
 	flag.Parse()
 
 	t := newTarget(*host, *key)
@@ -53,18 +55,22 @@ func main() {
 		r.Build, r.Baseline, r.RSS = measureBuilds(t, checks, *runs)
 		r.PerCheck = medianOf(*runs/2+1, func() time.Duration { return t.oneCommandEach(checks) })
 		if *goss != "" {
-			r.Goss = measureGoss(t, *goss, checks, *runs)
+			r.Goss = measureGoss(t, *goss, checks, *runs, r.Baseline)
+		}
+		if n <= *others {
+			r.Serverspec = measureServerspec(t, checks)
+			r.Testinfra = measureTestinfra(t, checks)
 		}
 		rows = append(rows, r)
 		fmt.Fprintf(os.Stderr, "bench: %d checks measured\n", n)
 	}
 	m := machine()
-	table := markdown(rows, *goss != "", m)
+	table := markdown(rows, *goss != "", *others > 0, m)
 	fmt.Print(table)
 	if *out != "" {
 		os.MkdirAll(*out, 0o755)
 		must(os.WriteFile(filepath.Join(*out, "results.md"), []byte(table), 0o644))
-		must(os.WriteFile(filepath.Join(*out, "chart.svg"), []byte(chart(rows, *goss != "", m)), 0o644))
+		must(os.WriteFile(filepath.Join(*out, "chart.svg"), []byte(chart(rows, *goss != "", *others > 0, m)), 0o644))
 	}
 }
 
@@ -73,7 +79,8 @@ type row struct {
 	N                         int
 	Build, Baseline, PerCheck time.Duration
 	Goss                      time.Duration
-	RSS                       int64 // KiB
+	Serverspec, Testinfra     time.Duration // zero: not measured at this size
+	RSS                       int64         // KiB
 }
 
 func (r row) Provisioner() time.Duration { return max(r.Build-r.Baseline, 0) }
@@ -297,25 +304,37 @@ func machine() string {
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond)) }
 
-func markdown(rows []row, withGoss bool, m string) string {
+func markdown(rows []row, withGoss, withOthers bool, m string) string {
 	var b strings.Builder
-	b.WriteString("| checks | build with assert | build without | assert's own time | one remote command per check | ratio | plugin peak RSS |")
+	head := "| checks | build with assert | build without | assert's own time | one remote command per check | ratio | plugin peak RSS |"
+	align := "|---:|---:|---:|---:|---:|---:|---:|"
 	if withGoss {
-		b.WriteString(" goss, copied into the image |")
+		head += " goss, the way its provisioner runs it |"
+		align += "---:|"
 	}
-	b.WriteString("\n|---:|---:|---:|---:|---:|---:|---:|")
-	if withGoss {
-		b.WriteString("---:|")
+	if withOthers {
+		head += " Serverspec | Testinfra (paramiko) |"
+		align += "---:|---:|"
 	}
-	b.WriteString("\n")
+	b.WriteString(head + "\n" + align + "\n")
 	for _, r := range rows {
 		ratio := float64(r.PerCheck) / float64(max(r.Provisioner(), time.Millisecond))
-		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %.0f× | %.1f MB |", r.N, ms(r.Build), ms(r.Baseline), ms(r.Provisioner()), ms(r.PerCheck), ratio, float64(r.RSS)/1024)
+		fmt.Fprintf(&b, "| %d | %s | %s | **%s** | %s | %.0f× | %.1f MB |", r.N, ms(r.Build), ms(r.Baseline), ms(r.Provisioner()), ms(r.PerCheck), ratio, float64(r.RSS)/1024)
 		if withGoss {
 			fmt.Fprintf(&b, " %s |", ms(r.Goss))
 		}
+		if withOthers {
+			fmt.Fprintf(&b, " %s | %s |", msOrDash(r.Serverspec), msOrDash(r.Testinfra))
+		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "\nMeasured on %s.\n", m)
+	fmt.Fprintf(&b, "\nMeasured on %s. Medians; \"assert's own time\" is the build with the provisioner minus the same build without it.\n", m)
 	return b.String()
+}
+
+func msOrDash(d time.Duration) string {
+	if d == 0 {
+		return "—"
+	}
+	return ms(d)
 }
