@@ -135,7 +135,7 @@ bench() {
 
 case ${1:-} in
 example) example ;;
-test) unit; generated; release_checks; e2e ;;
+test) sh test/targets.sh install; unit; generated; release_checks; e2e ;;
 unit) unit ;;
 e2e) e2e ;;
 bench) bench ;;

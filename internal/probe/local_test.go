@@ -279,3 +279,112 @@ func TestProbeRunsCommandsTogether(t *testing.T) {
 		}
 	}
 }
+
+// TestProbeWithBusyboxOnly runs the probe the way it runs on Alpine or a busybox image: busybox's
+// sh, and no program but busybox applets (no getent, no package manager, no coreutils). The
+// host's program folders are hidden under empty tmpfs mounts in a mount namespace of the test's
+// own, so it needs root, unshare(1) and a static busybox (Debian's busybox-static, which
+// test/targets.sh install brings).
+func TestProbeWithBusyboxOnly(t *testing.T) {
+	busybox, err := exec.LookPath("busybox")
+	if err != nil || os.Geteuid() != 0 {
+		t.Skip("needs root and busybox-static")
+	}
+	if out, _ := exec.Command("file", "-L", busybox).Output(); !bytes.Contains(out, []byte("statically linked")) {
+		t.Skip("needs a statically linked busybox (busybox-static)")
+	}
+	list, err := exec.Command(busybox, "--list").Output()
+	if err != nil {
+		t.Skip("this busybox cannot list its applets")
+	}
+	bin := t.TempDir()
+	copyFile(t, busybox, filepath.Join(bin, "busybox"))
+	for _, applet := range strings.Fields(string(list)) {
+		switch applet {
+		case "busybox", "dpkg", "dpkg-deb", "rpm", "rpm2cpio": // an image with busybox has no package database
+			continue
+		}
+		os.Symlink("busybox", filepath.Join(bin, applet))
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "conf"), []byte("listen 80;\n"), 0o640)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	port := l.Addr().(*net.TCPAddr).Port
+
+	p := NewPlan()
+	p.File(filepath.Join(dir, "conf"), true)
+	p.File(filepath.Join(dir, "missing"), false)
+	p.User("root", true)
+	p.Group("root")
+	p.Package("nginx")
+	p.Ports()
+	ok := p.Command(Command{Run: "echo out; echo err >&2; exit 3", Timeout: 5 * time.Second})
+	hang := p.Command(Command{Run: "sleep 30", Timeout: time.Second})
+	script, err := Render(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// /usr/bin goes last: mount itself lives there
+	hide := `for d in /usr/local/bin /usr/local/sbin /usr/sbin /usr/bin; do mount -t tmpfs none "$d" || exit 1; done; exec "$0" sh -c "$1"`
+	cmd := exec.Command("unshare", "--mount", "--fork", "--propagation", "private", "sh", "-c", hide, filepath.Join(bin, "busybox"), RemoteCommand(script, false))
+	cmd.Env = []string{"PATH=" + bin + ":/usr/bin", "TMPDIR=" + t.TempDir()}
+	stdin, _ := cmd.StdinPipe()
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	stdin.Write(script)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	stdin.Close()
+	out, _ := bytes.CutPrefix(stdout.Bytes(), []byte(Ready+"\n"))
+	f, err := Parse(p, out)
+	if err != nil {
+		t.Fatalf("Parse: %v\n%s", err, stderr.String())
+	}
+	if c := f.File(filepath.Join(dir, "conf")); !c.Exists || c.Type != "file" || c.Mode != 0o640 || c.Owner != "root" || string(c.Content) != "listen 80;\n" {
+		t.Errorf("conf: %+v", c)
+	}
+	if m := f.File(filepath.Join(dir, "missing")); m.Exists || m.Err != "" {
+		t.Errorf("missing: %+v", m)
+	}
+	if u := f.User("root"); !u.Exists || u.UID != 0 || len(u.Groups) == 0 {
+		t.Errorf("root from /etc/passwd: %+v", u)
+	}
+	if g := f.Group("root"); !g.Exists || g.GID != 0 {
+		t.Errorf("root group from /etc/group: %+v", g)
+	}
+	if pk := f.Package("nginx"); pk.Err == "" || pk.Installed {
+		t.Errorf("no package manager must be an error, not absence: %+v", pk)
+	}
+	found := false
+	for _, s := range f.Ports().Sockets {
+		found = found || (s.Port == port && s.Protocol == "tcp")
+	}
+	if !found {
+		t.Errorf("listener on %d not found by busybox awk", port)
+	}
+	if c := f.Command(ok); c.ExitStatus != 3 || string(c.Stdout) != "out\n" || string(c.Stderr) != "err\n" {
+		t.Errorf("command: %+v", c)
+	}
+	if c := f.Command(hang); !c.TimedOut {
+		t.Errorf("hanging command: %+v", c)
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+}

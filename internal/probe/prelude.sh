@@ -64,17 +64,19 @@ fc() {
 }
 
 # ---- packages: one query of the package database for every package
+# The manager is known by its database, not only by its command: busybox has applets named rpm
+# and dpkg that cannot answer queries.
 pk() {
-	if has dpkg-query; then
+	if has dpkg-query && [ -f /var/lib/dpkg/status ]; then
 		line p.mgr - dpkg
 		dpkg-query -W -f='${binary:Package}\t${Package}\t${Status}\t${Version}\n' -- "$@" >"$T/p" 2>"$T/pe"
-	elif has rpm; then
+	elif has rpm && { [ -d /var/lib/rpm ] || [ -d /usr/lib/sysimage/rpm ]; }; then
 		line p.mgr - rpm
 		rpm -q --qf '%{NAME}\t%{NAME}\tinstalled\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\n' -- "$@" >"$T/p" 2>"$T/pe"
-	elif has apk; then
+	elif has apk && [ -f /lib/apk/db/installed ]; then
 		line p.mgr - apk
 		apk info -v >"$T/p" 2>"$T/pe"
-	elif has pacman; then
+	elif has pacman && [ -d /var/lib/pacman/local ]; then
 		line p.mgr - pacman
 		pacman -Q -- "$@" >"$T/p" 2>"$T/pe"
 	else

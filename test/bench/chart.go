@@ -68,11 +68,14 @@ func chart(rows []row, withGoss, withOthers bool, machine string) string {
 		}
 		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle">%d checks</text>`+"\n", x0+groupW/2, top+plotH+18, r.N)
 	}
-	for s, se := range all {
-		lx := left + s*138
-		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="12" height="12" fill="%s"/><text x="%d" y="%d">%s</text>`+"\n", lx, height-52, se.color, lx+16, height-42, se.name)
+	lx := left
+	for _, se := range all {
+		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="12" height="12" fill="%s"/><text x="%d" y="%d">%s</text>`+"\n", lx, height-60, se.color, lx+16, height-50, se.name)
+		lx += 16 + 7*len(se.name) + 18 // about 7 px a character at 12 px
 	}
-	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="10" fill="%s">%s</text>`+"\n", left, height-14, axisText, escape(machine))
+	for i, part := range strings.SplitN(machine, "; ", 2) {
+		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="10" fill="%s">%s</text>`+"\n", left, height-26+i*13, axisText, escape(part))
+	}
 	b.WriteString("</svg>\n")
 	return b.String()
 }
