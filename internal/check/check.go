@@ -145,6 +145,18 @@ func (p *problems) addf(format string, args ...any) { *p = append(*p, fmt.Sprint
 
 func (p problems) outcome() Outcome { return Outcome{Problems: p} }
 
+// presence checks a subject that should, or should not, be there, and reports whether its other
+// expectations can be checked: only when it is there and should be.
+func (p *problems) presence(want, found bool, foundUnwanted, missing string) bool {
+	switch {
+	case !want && found:
+		p.addf("%s", foundUnwanted)
+	case want && !found:
+		p.addf("%s", missing)
+	}
+	return want && found
+}
+
 // requireName is the usual check that a subject attribute is set and holds no NUL or newline.
 func requireName(attr, value string) []error {
 	switch {

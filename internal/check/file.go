@@ -80,14 +80,7 @@ func (c *File) judge(f probe.FileFacts) Outcome {
 		return errorf("%s", f.Err)
 	}
 	var p problems
-	switch wantExists := boolOr(c.Exists, true); {
-	case !wantExists && f.Exists:
-		p.addf("exists (a %s), want no such path", f.Type)
-		return p.outcome()
-	case !wantExists:
-		return p.outcome()
-	case !f.Exists:
-		p.addf("does not exist")
+	if !p.presence(boolOr(c.Exists, true), f.Exists, fmt.Sprintf("exists (a %s), want no such path", f.Type), "does not exist") {
 		return p.outcome()
 	}
 	if c.Type != "" && f.Type != c.Type {

@@ -3,6 +3,7 @@ package check
 //go:generate go tool packer-sdc struct-markdown
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/assertkit/packer-plugin-assert/internal/pkgver"
@@ -56,13 +57,8 @@ func (c *Package) judge(f probe.PackageFacts) Outcome {
 		return errorf("%s", f.Err)
 	}
 	var p problems
-	want := boolOr(c.Installed, true)
-	switch {
-	case !want && f.Installed:
-		p.addf("is installed (version %s), want not installed", strings.Join(f.Versions, ", "))
-	case want && !f.Installed:
-		p.addf("is not installed")
-	case want && c.Version != "":
+	installed := fmt.Sprintf("is installed (version %s), want not installed", strings.Join(f.Versions, ", "))
+	if p.presence(boolOr(c.Installed, true), f.Installed, installed, "is not installed") && c.Version != "" {
 		constraint, _ := pkgver.ParseConstraint(c.Version)
 		for _, v := range f.Versions {
 			if !constraint.Allows(pkgver.Scheme(f.Manager), v) {

@@ -3,6 +3,7 @@ package check
 //go:generate go tool packer-sdc struct-markdown
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/hashicorp/packer-plugin-sdk/template/config"
@@ -55,14 +56,7 @@ func (c *User) judge(f probe.UserFacts) Outcome {
 		return errorf("%s", f.Err)
 	}
 	var p problems
-	switch want := boolOr(c.Exists, true); {
-	case !want && f.Exists:
-		p.addf("exists (uid %d), want no such user", f.UID)
-		return p.outcome()
-	case !want:
-		return p.outcome()
-	case !f.Exists:
-		p.addf("does not exist")
+	if !p.presence(boolOr(c.Exists, true), f.Exists, fmt.Sprintf("exists (uid %d), want no such user", f.UID), "does not exist") {
 		return p.outcome()
 	}
 	if c.UID != nil && *c.UID != f.UID {
@@ -126,12 +120,8 @@ func (c *Group) judge(f probe.GroupFacts) Outcome {
 		return errorf("%s", f.Err)
 	}
 	var p problems
-	switch want := boolOr(c.Exists, true); {
-	case !want && f.Exists:
-		p.addf("exists (gid %d), want no such group", f.GID)
-	case want && !f.Exists:
-		p.addf("does not exist")
-	case want && c.GID != nil && *c.GID != f.GID:
+	if p.presence(boolOr(c.Exists, true), f.Exists, fmt.Sprintf("exists (gid %d), want no such group", f.GID), "does not exist") &&
+		c.GID != nil && *c.GID != f.GID {
 		p.addf("gid is %d, want %d", f.GID, *c.GID)
 	}
 	return p.outcome()
