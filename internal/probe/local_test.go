@@ -261,8 +261,8 @@ func alive(pid string) bool {
 	return err == nil && !strings.HasPrefix(strings.TrimSpace(string(out)), "Z")
 }
 
-// TestProbeRunsCommandsTogether runs four two-second commands: one after another they would take
-// eight seconds; together, two.
+// TestProbeRunsCommandsTogether runs a batch of two-second commands: one after another they would
+// take CommandConcurrency times two seconds; together, two.
 func TestProbeRunsCommandsTogether(t *testing.T) {
 	p := NewPlan()
 	for i := 0; i < CommandConcurrency; i++ {

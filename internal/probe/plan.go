@@ -48,7 +48,7 @@ const GatherLimit = 60 * time.Second
 
 // CommandConcurrency is how many commands run at once in the image: slow commands do not add up,
 // and the image is not overloaded.
-const CommandConcurrency = 4
+const CommandConcurrency = 8
 
 // Limit is how long the whole probe may run in the image before it stops itself: GatherLimit
 // plus, for each group of commands that run together, the longest time limit in the group.
