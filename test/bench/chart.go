@@ -84,7 +84,7 @@ func short(d time.Duration) string {
 	if d >= time.Second {
 		return fmt.Sprintf("%.1f s", d.Seconds())
 	}
-	return fmt.Sprintf("%d ms", d.Milliseconds())
+	return ms(d) // the same rounding as the table
 }
 
 func escape(s string) string {
