@@ -2,7 +2,8 @@
 # Everything the project needs, on a fresh Debian 12 machine, as root:
 #
 #   test/run.sh example   build the plugin and packer, boot the systemd Debian target, and run
-#                         example/nginx.pkr.hcl against it with a real `packer build`
+#                         example/nginx.pkr.hcl against it with a real `packer build`, then
+#                         example/broken.pkr.hcl, whose checks fail on purpose
 #   test/run.sh test      everything CI checks: formatting, vet, unit tests with the race
 #                         detector, fresh generated files, plugin-check, goreleaser check, and the
 #                         end-to-end packer builds
@@ -66,6 +67,11 @@ example() {
 	start_target
 	log "packer build example/nginx.pkr.hcl"
 	"$PACKER" build -var "host=$ASSERT_E2E_HOST" -var "ssh_key=$ASSERT_E2E_KEY" example/nginx.pkr.hcl
+	log "packer build example/broken.pkr.hcl (fails on purpose: this is what failures look like)"
+	if "$PACKER" build -var "host=$ASSERT_E2E_HOST" -var "ssh_key=$ASSERT_E2E_KEY" example/broken.pkr.hcl; then
+		echo "example/broken.pkr.hcl passed, but its checks should fail" >&2; exit 1
+	fi
+	log "done: nginx.pkr.hcl passed, broken.pkr.hcl failed as it should"
 }
 
 unit() {
