@@ -5,8 +5,10 @@ package check
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/assertkit/packer-plugin-assert/internal/probe"
 )
@@ -37,7 +39,10 @@ func (c *Command) Subject() string {
 	if len(s) > 60 {
 		s = s[:57] + "..."
 	}
-	return fmt.Sprintf("%q", s)
+	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+		return strconv.Quote(s) // control bytes or invalid UTF-8 stay out of the build log
+	}
+	return `"` + s + `"`
 }
 func (c *Command) Describe() string { return c.Description }
 
