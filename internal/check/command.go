@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/assertkit/packer-plugin-assert/internal/probe"
 )
@@ -36,10 +37,10 @@ const outputTail = 10
 func (c *Command) Kind() string { return "command" }
 func (c *Command) Subject() string {
 	s := strings.Join(strings.Fields(c.Run), " ")
-	if len(s) > 60 {
-		s = s[:57] + "..."
+	if r := []rune(s); len(r) > 60 {
+		s = string(r[:57]) + "..."
 	}
-	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+	if !utf8.ValidString(s) || strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
 		return strconv.Quote(s) // control bytes or invalid UTF-8 stay out of the build log
 	}
 	return `"` + s + `"`
