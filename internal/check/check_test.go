@@ -241,11 +241,11 @@ func TestCommandJudge(t *testing.T) {
 
 func TestCommandSubject(t *testing.T) {
 	for run, want := range map[string]string{
-		"nginx -t":                  `"nginx -t"`,
+		"nginx -t":                 `"nginx -t"`,
 		"grep -E '^\\s*x'\n  file": `"grep -E '^\s*x' file"`,
 		"printf '\x1b[2J'":         `"printf '\x1b[2J'"`,
 		"echo \x1b[2J":             `"echo \x1b[2J"`,
-		strings.Repeat("é", 70):     `"` + strings.Repeat("é", 57) + `..."`,
+		strings.Repeat("é", 70):    `"` + strings.Repeat("é", 57) + `..."`,
 	} {
 		if got := (&Command{Run: run}).Subject(); got != want {
 			t.Errorf("Subject(%q) = %s, want %s", run, got, want)
