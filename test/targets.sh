@@ -4,7 +4,8 @@
 # nginx, cron and sshd running, in a network namespace of its own. Every start is pristine
 # (--volatile=overlay): what a test changes is gone at the next start.
 #
-#   targets.sh install     host packages (apt); busybox-static is for the busybox-only probe test
+#   targets.sh install     host packages (apt); busybox-static and rpm are for probe tests that
+#                          use the real tools (a busybox-only userland, an rpm database)
 #   targets.sh build       the root filesystem, once (about a minute; kept in $BASE)
 #   targets.sh start       boot it; ssh root@10.200.81.2 with key $BASE/client_key
 #   targets.sh stop        power it off
@@ -20,7 +21,7 @@ log() { echo "targets: $*" >&2; }
 
 install_host() {
 	need=""
-	for p in debootstrap systemd-container openssh-client iproute2 busybox-static file; do
+	for p in debootstrap systemd-container openssh-client iproute2 busybox-static file rpm; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q ' installed' || need="$need $p"
 	done
 	[ -z "$need" ] && return 0

@@ -388,3 +388,62 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// TestProbeReadsARealRPMDatabase builds a package with rpmbuild, installs it into an rpm database
+// of the test's own, and asks the probe about it with the real rpm(1), as on a RHEL image. The
+// Debian package database is hidden (in a mount namespace) so that the probe picks rpm.
+func TestProbeReadsARealRPMDatabase(t *testing.T) {
+	for _, tool := range []string{"rpm", "rpmbuild", "unshare"} {
+		if _, err := exec.LookPath(tool); err != nil || os.Geteuid() != 0 {
+			t.Skip("needs root, rpm and rpmbuild (Debian's rpm package)")
+		}
+	}
+	home := t.TempDir()
+	os.WriteFile(filepath.Join(home, ".rpmmacros"), []byte("%_dbpath "+home+"/db\n%_topdir "+home+"/build\n"), 0o644)
+	os.WriteFile(filepath.Join(home, "hello.spec"), []byte("Name: hello-assert\nEpoch: 2\nVersion: 1.2.3\nRelease: 4.el9\n"+
+		"Summary: a package for the probe's tests\nLicense: MIT\nBuildArch: noarch\n%description\nNothing.\n%files\n"), 0o644)
+	env := append(os.Environ(), "HOME="+home)
+	for _, args := range [][]string{
+		{"rpmbuild", "-bb", "hello.spec"},
+		{"rpm", "--initdb"},
+		{"sh", "-c", "rpm -i --nodeps build/RPMS/noarch/*.rpm"},
+	} {
+		cmd := exec.Command(args[0], args[1:]...)
+		cmd.Dir, cmd.Env = home, env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+	}
+	p := NewPlan()
+	p.Package("hello-assert")
+	p.Package("not-installed")
+	script, err := Render(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hide := `if [ -e /var/lib/dpkg/status ]; then mount --bind /dev/null /var/lib/dpkg/status || exit 1; fi; exec sh -c "$0"`
+	cmd := exec.Command("unshare", "--mount", "--fork", "--propagation", "private", "sh", "-c", hide, RemoteCommand(script, false))
+	cmd.Env = env
+	stdin, _ := cmd.StdinPipe()
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	stdin.Write(script)
+	if err := cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	stdin.Close()
+	out, _ := bytes.CutPrefix(stdout.Bytes(), []byte(Ready+"\n"))
+	f, err := Parse(p, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pk := f.Package("hello-assert"); pk.Manager != "rpm" || !pk.Installed || strings.Join(pk.Versions, " ") != "2:1.2.3-4.el9" {
+		t.Errorf("hello-assert: %+v", pk)
+	}
+	if pk := f.Package("not-installed"); pk.Installed || pk.Err != "" {
+		t.Errorf("not-installed: %+v", pk)
+	}
+}

@@ -70,7 +70,7 @@ pk() {
 	if has dpkg-query && [ -f /var/lib/dpkg/status ]; then
 		line p.mgr - dpkg
 		dpkg-query -W -f='${binary:Package}\t${Package}\t${Status}\t${Version}\n' -- "$@" >"$T/p" 2>"$T/pe"
-	elif has rpm && { [ -d /var/lib/rpm ] || [ -d /usr/lib/sysimage/rpm ]; }; then
+	elif has rpm && [ -d "$(rpm --eval '%_dbpath' 2>/dev/null)" ]; then
 		line p.mgr - rpm
 		rpm -q --qf '%{NAME}\t%{NAME}\tinstalled\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\n' -- "$@" >"$T/p" 2>"$T/pe"
 	elif has apk && [ -f /lib/apk/db/installed ]; then
