@@ -126,5 +126,5 @@ start) start ;;
 stop) stop ;;
 ssh) shift; ssh_target "$@" ;;
 env) echo "ASSERT_E2E_HOST=$TARGET_IP ASSERT_E2E_KEY=$BASE/client_key" ;;
-*) sed -n '2,14p' "$0"; exit 2 ;;
+*) sed -n '2,12p' "$0"; exit 2 ;;
 esac
