@@ -1,20 +1,24 @@
 #!/bin/sh
 # Build instances for the end-to-end tests, on a Debian 12 host without Docker (root required):
-# a debootstrapped Debian 12 root filesystem booted by systemd-nspawn, with systemd as PID 1,
-# nginx, cron and sshd running, in a network namespace of its own. Every start is pristine
-# (--volatile=overlay): what a test changes is gone at the next start.
+# debootstrapped Debian 12 root filesystems booted by systemd-nspawn, each in a network namespace
+# of its own, with nginx, cron and sshd running. "systemd" has systemd as PID 1; "openrc" is the
+# same system with sysvinit and OpenRC instead. Every start is pristine (--volatile=overlay): what
+# a test changes is gone at the next start.
 #
 #   targets.sh install     host packages (apt); busybox-static and rpm are for probe tests that
 #                          use the real tools (a busybox-only userland, an rpm database)
-#   targets.sh build       the root filesystem, once (about a minute; kept in $BASE)
-#   targets.sh start       boot it; ssh root@10.200.81.2 with key $BASE/client_key
-#   targets.sh stop        power it off
-#   targets.sh ssh CMD     run CMD in it
+#   targets.sh build       the root filesystems, once (about two minutes; kept in $BASE)
+#   targets.sh start       boot both; ssh root@10.200.81.2 (systemd), root@10.200.82.2 (openrc),
+#                          with key $BASE/client_key
+#   targets.sh stop        power them off
+#   targets.sh ssh CMD     run CMD in the systemd one
 set -eu
 BASE=${ASSERT_E2E_BASE:-/var/cache/packer-plugin-assert/e2e}
 NETNS=assert-e2e
 HOST_IP=10.200.81.1
 TARGET_IP=10.200.81.2
+OPENRC_HOST_IP=10.200.82.1
+OPENRC_IP=10.200.82.2
 SSHOPTS="-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR"
 
 log() { echo "targets: $*" >&2; }
@@ -78,53 +82,79 @@ build() {
 	touch "$BASE/rootfs.done"
 }
 
-netns_up() {
-	ip netns list | grep -qw "$NETNS" && return 0
-	ip netns add "$NETNS"
-	ip link add "$NETNS-h" type veth peer name "$NETNS-t"
-	ip link set "$NETNS-t" netns "$NETNS"
-	ip addr add "$HOST_IP/30" dev "$NETNS-h"; ip link set "$NETNS-h" up
-	ip -n "$NETNS" addr add "$TARGET_IP/30" dev "$NETNS-t"
-	ip -n "$NETNS" link set "$NETNS-t" up; ip -n "$NETNS" link set lo up
+# build_openrc derives the OpenRC system from the systemd one: sysvinit as PID 1, OpenRC for
+# runlevels, the same packages and users.
+build_openrc() {
+	[ -f "$BASE/rootfs-openrc.done" ] && return 0
+	log "building the OpenRC variant in $BASE/rootfs-openrc"
+	rm -rf "$BASE/rootfs-openrc"; cp -a "$BASE/rootfs" "$BASE/rootfs-openrc"
+	R=$BASE/rootfs-openrc
+	printf '#!/bin/sh\nexit 101\n' >"$R/usr/sbin/policy-rc.d"; chmod 755 "$R/usr/sbin/policy-rc.d"
+	in_root "$R" 'apt-get install -y -qq --no-install-recommends sysvinit-core openrc orphan-sysvinit-scripts >/dev/null 2>&1
+		apt-get clean'
+	rm -f "$R/usr/sbin/policy-rc.d"
+	touch "$BASE/rootfs-openrc.done"
 }
 
-ssh_target() { ssh -i "$BASE/client_key" $SSHOPTS -o ConnectTimeout=2 root@$TARGET_IP "$@"; }
+netns_up() { # name host-ip target-ip: a /30 veth pair into a network namespace of our own
+	ip netns list | grep -qw "$1" && return 0
+	ip netns add "$1"
+	ip link add "$1-h" type veth peer name "$1-t"
+	ip link set "$1-t" netns "$1"
+	ip addr add "$2/30" dev "$1-h"; ip link set "$1-h" up
+	ip -n "$1" addr add "$3/30" dev "$1-t"
+	ip -n "$1" link set "$1-t" up; ip -n "$1" link set lo up
+}
 
-start() {
-	[ -f "$BASE/nspawn.pid" ] && kill -0 "$(cat "$BASE/nspawn.pid")" 2>/dev/null && return 0
-	netns_up
+ssh_to() { h=$1; shift; ssh -i "$BASE/client_key" $SSHOPTS -o ConnectTimeout=2 root@"$h" "$@"; }
+ssh_target() { ssh_to "$TARGET_IP" "$@"; }
+
+# boot name rootfs netns host-ip target-ip [init]: systemd-nspawn, waiting for ssh. Without an
+# init, --boot finds systemd; with one, nspawn runs it as PID 1.
+boot() {
+	[ -f "$BASE/$1.pid" ] && kill -0 "$(cat "$BASE/$1.pid")" 2>/dev/null && return 0
+	netns_up "$3" "$4" "$5"
 	mkdir -p /run/systemd/nspawn
 	# The host's PID 1 is not systemd: no machined to register with (--register=no --keep-unit),
 	# and nspawn needs a private tmpfs for its propagation folder.
 	unshare --mount --propagation private sh -c 'mount -t tmpfs tmpfs /run/systemd/nspawn &&
 		exec systemd-nspawn -q -D "$0" --register=no --keep-unit --volatile=overlay --console=read-only \
-			--network-namespace-path="/run/netns/$1" --boot' "$BASE/rootfs" "$NETNS" \
-		</dev/null >>"$BASE/nspawn.log" 2>&1 &
-	echo $! >"$BASE/nspawn.pid"
+			--network-namespace-path="/run/netns/$1" ${2:---boot}' "$2" "$3" "${6:-}" \
+		</dev/null >>"$BASE/$1.log" 2>&1 &
+	echo $! >"$BASE/$1.pid"
 	i=0
-	until ssh_target true 2>/dev/null; do
-		i=$((i + 1)); [ $i -lt 240 ] || { log "no ssh on $TARGET_IP after 2 minutes; see $BASE/nspawn.log"; exit 1; }
+	until ssh_to "$5" true 2>/dev/null; do
+		i=$((i + 1)); [ $i -lt 240 ] || { log "no ssh on $5 after 2 minutes; see $BASE/$1.log"; exit 1; }
 		sleep 0.5
 	done
-	ssh_target 'systemctl is-system-running --wait' >/dev/null 2>&1 || true
-	log "systemd Debian 12 target up at $TARGET_IP"
+	log "$1 target up at $5"
 }
 
-stop() {
-	[ -f "$BASE/nspawn.pid" ] || return 0
-	P=$(cat "$BASE/nspawn.pid")
+start() {
+	boot nspawn "$BASE/rootfs" "$NETNS" "$HOST_IP" "$TARGET_IP"
+	ssh_target 'systemctl is-system-running --wait' >/dev/null 2>&1 || true
+	boot openrc "$BASE/rootfs-openrc" assert-orc "$OPENRC_HOST_IP" "$OPENRC_IP" /sbin/init
+	# sysvinit starts the runlevel's services after sshd may already answer: wait for nginx too
+	i=0; until ssh_to "$OPENRC_IP" 'rc-service nginx status' >/dev/null 2>&1 || [ $i -gt 60 ]; do i=$((i + 1)); sleep 0.5; done
+}
+
+halt() { # name
+	[ -f "$BASE/$1.pid" ] || return 0
+	P=$(cat "$BASE/$1.pid")
 	kill -TERM "$P" 2>/dev/null || true # nspawn takes SIGTERM as an orderly poweroff
 	i=0; while kill -0 "$P" 2>/dev/null && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 	kill -KILL "$P" 2>/dev/null || true
-	rm -f "$BASE/nspawn.pid"
+	rm -f "$BASE/$1.pid"
 }
+
+stop() { halt nspawn; halt openrc; }
 
 case ${1:-} in
 install) install_host ;;
-build) build ;;
+build) build; build_openrc ;;
 start) start ;;
 stop) stop ;;
 ssh) shift; ssh_target "$@" ;;
-env) echo "ASSERT_E2E_HOST=$TARGET_IP ASSERT_E2E_KEY=$BASE/client_key" ;;
-*) sed -n '2,12p' "$0"; exit 2 ;;
+env) echo "ASSERT_E2E_HOST=$TARGET_IP ASSERT_E2E_OPENRC_HOST=$OPENRC_IP ASSERT_E2E_KEY=$BASE/client_key" ;;
+*) sed -n '2,14p' "$0"; exit 2 ;;
 esac

@@ -44,9 +44,13 @@ func packer(t *testing.T, dir string, args ...string) (int, string) {
 	return 0, string(out)
 }
 
+// build runs packer build on a fixture against the systemd target, or the host a "host=" var names.
 func build(t *testing.T, fixture string, vars ...string) (int, string) {
 	host, key := target(t)
-	args := []string{"build", "-color=false", "-var", "host=" + host, "-var", "ssh_key=" + key}
+	args := []string{"build", "-color=false", "-var", "ssh_key=" + key}
+	if !strings.HasPrefix(strings.Join(vars, " "), "host=") {
+		args = append(args, "-var", "host="+host)
+	}
 	for _, v := range vars {
 		args = append(args, "-var", v)
 	}
@@ -228,4 +232,26 @@ func TestAccRetriesProbeOnlyWhatFailed(t *testing.T) {
 		"3 passed, 0 failed, 0 errored",
 	)
 	mustNotContain(t, out, "retry 2 of 2")
+}
+
+func TestAccOpenRCServices(t *testing.T) {
+	target(t)
+	host := os.Getenv("ASSERT_E2E_OPENRC_HOST")
+	if host == "" {
+		t.Fatal("ASSERT_E2E_OPENRC_HOST is not set: start the targets with test/run.sh e2e")
+	}
+	code, out := build(t, "openrc", "host="+host)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	mustContain(t, out,
+		"PASS  service nginx",
+		"PASS  service cron",
+		"PASS  service no-such-daemon",
+		"FAIL  service telnetd: does not exist (openrc: no such service)",
+		"PASS  package openrc",
+		"PASS  package systemd-sysv",
+		"PASS  port tcp/80",
+		"6 passed, 1 failed, 0 errored",
+	)
 }
