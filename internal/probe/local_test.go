@@ -11,15 +11,28 @@ import (
 	"time"
 )
 
-// runLocal runs a rendered probe with a local sh the way the plugin runs it remotely: the script
-// on stdin, and stdin held open until the probe exits.
+// runLocal runs a rendered probe with a local shell as sh, through RemoteCommand, the way the
+// plugin runs it in the image.
 func runLocal(t *testing.T, shell string, p *Plan) (*Facts, string) {
 	t.Helper()
 	script, err := Render(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(shell, "-s")
+	dir := t.TempDir()
+	if err := os.Symlink(shell, filepath.Join(dir, "sh")); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(shell, "-c", RemoteCommand(script, false))
+	cmd.Env = append(os.Environ(), "PATH="+dir+":"+os.Getenv("PATH"))
+	return runProbe(t, cmd, p, script)
+}
+
+// runProbe runs cmd, which runs RemoteCommand(script) in some shell, the way the plugin does: the
+// script on stdin once the ready line is out, stdin held open until the probe exits. It returns
+// the facts and the probe's stderr.
+func runProbe(t *testing.T, cmd *exec.Cmd, p *Plan, script []byte) (*Facts, string) {
+	t.Helper()
 	stdin, _ := cmd.StdinPipe()
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -30,10 +43,14 @@ func runLocal(t *testing.T, shell string, p *Plan) (*Facts, string) {
 		t.Fatal(err)
 	}
 	if err := cmd.Wait(); err != nil {
-		t.Fatalf("%s -s: %v\nstderr: %s", shell, err, stderr.String())
+		t.Fatalf("%v: %v\nstderr: %s", cmd.Args, err, stderr.String())
 	}
 	stdin.Close()
-	facts, err := Parse(p, stdout.Bytes())
+	out, ok := bytes.CutPrefix(stdout.Bytes(), []byte(Ready+"\n"))
+	if !ok {
+		t.Fatalf("no ready line: %q", excerpt(stdout.Bytes()))
+	}
+	facts, err := Parse(p, out)
 	if err != nil {
 		t.Fatalf("Parse: %v\nstderr: %s", err, stderr.String())
 	}
@@ -332,22 +349,7 @@ func TestProbeWithBusyboxOnly(t *testing.T) {
 	hide := `for d in /usr/local/bin /usr/local/sbin /usr/sbin /usr/bin; do mount -t tmpfs none "$d" || exit 1; done; exec "$0" sh -c "$1"`
 	cmd := exec.Command("unshare", "--mount", "--fork", "--propagation", "private", "sh", "-c", hide, filepath.Join(bin, "busybox"), RemoteCommand(script, false))
 	cmd.Env = []string{"PATH=" + bin + ":/usr/bin", "TMPDIR=" + t.TempDir()}
-	stdin, _ := cmd.StdinPipe()
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	stdin.Write(script)
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("%v\n%s", err, stderr.String())
-	}
-	stdin.Close()
-	out, _ := bytes.CutPrefix(stdout.Bytes(), []byte(Ready+"\n"))
-	f, err := Parse(p, out)
-	if err != nil {
-		t.Fatalf("Parse: %v\n%s", err, stderr.String())
-	}
+	f, _ := runProbe(t, cmd, p, script)
 	if c := f.File(filepath.Join(dir, "conf")); !c.Exists || c.Type != "file" || c.Mode != 0o640 || c.Owner != "root" || string(c.Content) != "listen 80;\n" {
 		t.Errorf("conf: %+v", c)
 	}
@@ -424,22 +426,7 @@ func TestProbeReadsARealRPMDatabase(t *testing.T) {
 	hide := `if [ -e /var/lib/dpkg/status ]; then mount --bind /dev/null /var/lib/dpkg/status || exit 1; fi; exec sh -c "$0"`
 	cmd := exec.Command("unshare", "--mount", "--fork", "--propagation", "private", "sh", "-c", hide, RemoteCommand(script, false))
 	cmd.Env = env
-	stdin, _ := cmd.StdinPipe()
-	var stdout bytes.Buffer
-	cmd.Stdout = &stdout
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	stdin.Write(script)
-	if err := cmd.Wait(); err != nil {
-		t.Fatal(err)
-	}
-	stdin.Close()
-	out, _ := bytes.CutPrefix(stdout.Bytes(), []byte(Ready+"\n"))
-	f, err := Parse(p, out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, _ := runProbe(t, cmd, p, script)
 	if pk := f.Package("hello-assert"); pk.Manager != "rpm" || !pk.Installed || strings.Join(pk.Versions, " ") != "2:1.2.3-4.el9" {
 		t.Errorf("hello-assert: %+v", pk)
 	}

@@ -29,6 +29,7 @@ type Output struct {
 	Stderr     []byte
 	ExitStatus int
 	Ready      bool // the remote command said it was ready, so the script was sent
+	readyAt    time.Time
 }
 
 // maxOutput bounds what is kept of the probe's stdout; the probe itself bounds every part of it.
@@ -50,13 +51,6 @@ func Run(ctx context.Context, comm packersdk.Communicator, command, ready string
 	}
 	exited := make(chan int, 1)
 	go func() { exited <- cmd.Wait() }()
-	go func() {
-		select {
-		case <-stdout.ready:
-			log.Printf("[DEBUG] assert: the image was ready for the probe after %s", time.Since(started))
-		case <-exited:
-		}
-	}()
 
 	timer := time.NewTimer(limit)
 	defer timer.Stop()
@@ -73,8 +67,9 @@ func Run(ctx context.Context, comm packersdk.Communicator, command, ready string
 		waitBriefly(exited)
 		return Output{}, fmt.Errorf("the probe did not finish within %s and was stopped", limit)
 	}
-	log.Printf("[DEBUG] assert: the probe ended after %s with exit status %d", time.Since(started), status)
 	out := stdout.output()
+	log.Printf("[DEBUG] assert: the image was ready after %s; the probe ended after %s with exit status %d",
+		out.readyAt.Sub(started), time.Since(started), status)
 	out.Stderr, out.ExitStatus = stderr.Bytes(), status
 	switch {
 	case status == packersdk.CmdDisconnect:
@@ -143,6 +138,7 @@ type readyWriter struct {
 	marker   []byte
 	ready    chan struct{}
 	seen     bool
+	seenAt   time.Time
 	preamble []byte
 }
 
@@ -167,7 +163,7 @@ func (w *readyWriter) Write(p []byte) (int, error) {
 	}
 	rest := w.preamble[i+len(w.marker):]
 	w.preamble = w.preamble[:i:i]
-	w.seen = true
+	w.seen, w.seenAt = true, time.Now()
 	close(w.ready)
 	w.mu.Unlock()
 	if _, err := w.limitedBuffer.Write(rest); err != nil {
@@ -179,7 +175,7 @@ func (w *readyWriter) Write(p []byte) (int, error) {
 func (w *readyWriter) output() Output {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return Output{Preamble: w.preamble, Stdout: w.buf.Bytes(), Ready: w.seen}
+	return Output{Preamble: w.preamble, Stdout: w.buf.Bytes(), Ready: w.seen, readyAt: w.seenAt}
 }
 
 // limitedBuffer keeps at most max bytes and remembers whether there were more.
