@@ -6,10 +6,10 @@
 // Results for the report. Nothing here runs anything in the image.
 package check
 
-//go:generate go tool packer-sdc mapstructure-to-hcl2 -type File,Package,Service,Port,User,Group,Command,Matchers
-
 import (
 	"fmt"
+	"reflect"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/packer-plugin-sdk/template/config"
@@ -113,6 +113,15 @@ func (s *Suite) Judge(f *probe.Facts) []Result {
 	return results
 }
 
+// judgeFact finds a check's fact in the facts the probe found and judges it.
+func judgeFact[T any](fact probe.Fact[T], f *probe.Facts, judge func(T) Outcome) Outcome {
+	v, err := fact.In(f)
+	if err != nil {
+		return Outcome{Err: err}
+	}
+	return judge(v)
+}
+
 // attrError is a configuration problem with one attribute of a check.
 type attrError struct {
 	attr string
@@ -178,3 +187,31 @@ func containsAny(s, chars string) bool {
 	}
 	return false
 }
+
+// A Kind is the list of blocks of one kind of check in a configuration, such as every `file`.
+type Kind struct {
+	Block  string  // the block's name in the template
+	Checks []Check // the blocks, in the order they were written
+}
+
+// Kinds finds the kinds of check in config, a pointer to a struct: each field that is a slice of
+// a check type, named by its mapstructure tag, in the order of the fields. Adding a kind of check
+// to a configuration is adding such a field.
+func Kinds(config any) []Kind {
+	v := reflect.ValueOf(config).Elem()
+	var kinds []Kind
+	for i := 0; i < v.NumField(); i++ {
+		field, value := v.Type().Field(i), v.Field(i)
+		if value.Kind() != reflect.Slice || !reflect.PointerTo(field.Type.Elem()).Implements(checkType) {
+			continue
+		}
+		kind := Kind{Block: strings.Split(field.Tag.Get("mapstructure"), ",")[0]}
+		for j := 0; j < value.Len(); j++ {
+			kind.Checks = append(kind.Checks, value.Index(j).Addr().Interface().(Check))
+		}
+		kinds = append(kinds, kind)
+	}
+	return kinds
+}
+
+var checkType = reflect.TypeOf((*Check)(nil)).Elem()

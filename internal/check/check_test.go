@@ -30,7 +30,7 @@ func verdict(o Outcome) string {
 }
 
 func TestFileJudge(t *testing.T) {
-	conf := probe.FileFacts{Exists: true, Type: "file", Mode: 0o644, UID: 0, GID: 0, Owner: "root", Group: "root",
+	conf := probe.FileFacts{Exists: true, Type: "file", Resolved: "file", ContentRead: true, Mode: 0o644, UID: 0, GID: 0, Owner: "root", Group: "root",
 		Size: 40, Content: []byte("user www-data;\nworker_processes auto;\n")}
 	tests := []struct {
 		name  string
@@ -56,9 +56,19 @@ func TestFileJudge(t *testing.T) {
 		{"content_forbidden_reports_line_not_text", File{Path: "/x", Content: Matchers{NotContains: []string{"worker"}}}, conf, `content contains "worker" on line 2`},
 		{"content_matches_per_line", File{Path: "/x", Content: Matchers{Matches: []string{`^worker_processes \w+;$`}}}, conf, "pass"},
 		{"content_not_matches", File{Path: "/x", Content: Matchers{NotMatches: []string{`^user`}}}, conf, "content matches /^user/ on line 1"},
-		{"content_unreadable", File{Path: "/x", Content: Matchers{Contains: []string{"a"}}}, probe.FileFacts{Exists: true, Type: "file", ContentErr: "permission denied"}, "error: content: permission denied"},
-		{"content_too_big_is_an_error", File{Path: "/x", Content: Matchers{NotContains: []string{"a"}}}, probe.FileFacts{Exists: true, Type: "file", Size: 5 << 20, ContentTruncated: true}, "error: content: the file is 5242880 bytes, more than the 1048576 bytes read for matching"},
+		{"content_unreadable", File{Path: "/x", Content: Matchers{Contains: []string{"a"}}}, probe.FileFacts{Exists: true, Type: "file", Resolved: "file", ContentErr: "permission denied"}, "error: content: permission denied"},
+		{"content_too_big_is_an_error", File{Path: "/x", Content: Matchers{NotContains: []string{"a"}}}, probe.FileFacts{Exists: true, Type: "file", Resolved: "file", ContentRead: true, Size: 5 << 20, ContentTruncated: true}, "error: content: the file is 5242880 bytes, more than the 1048576 bytes read for matching"},
 		{"several_problems", File{Path: "/x", Mode: "0600", Owner: "nobody"}, conf, "mode is 0644, want 0600; owner is root (0), want nobody"},
+		{"content_of_a_directory_is_an_error", File{Path: "/etc/ssh/sshd_config.d", Content: Matchers{NotMatches: []string{"PasswordAuthentication yes"}}},
+			probe.FileFacts{Exists: true, Type: "directory", Resolved: "directory"},
+			"error: content: the path is not a regular file but a directory, whose content cannot be checked (content matchers need a regular file)"},
+		{"content_of_a_symlink_to_a_device_is_an_error", File{Path: "/dev/stdin", Content: Matchers{NotContains: []string{"x"}}},
+			probe.FileFacts{Exists: true, Type: "symlink", Resolved: "character_device"},
+			"error: content: the path is not a regular file but a character device, whose content cannot be checked (content matchers need a regular file)"},
+		{"content_of_a_symlink_to_a_file", File{Path: "/x", Content: Matchers{Contains: []string{"worker"}}},
+			probe.FileFacts{Exists: true, Type: "symlink", Resolved: "file", ContentRead: true, Content: []byte("worker")}, "pass"},
+		{"content_not_read_is_an_error", File{Path: "/x", Content: Matchers{NotContains: []string{"x"}}},
+			probe.FileFacts{Exists: true, Type: "file", Resolved: "file"}, "error: content: the probe did not read the content"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -99,7 +109,8 @@ func TestPackageJudge(t *testing.T) {
 
 func TestServiceJudge(t *testing.T) {
 	running := probe.ServiceFacts{Init: "systemd", Exists: true, Enabled: true, Running: true, State: "active (running), enabled"}
-	stopped := probe.ServiceFacts{Init: "systemd", Exists: true, State: "inactive (dead), disabled"}
+	stopped := probe.ServiceFacts{Init: "systemd", Exists: true, Stopped: true, State: "inactive (dead), disabled"}
+	starting := probe.ServiceFacts{Init: "systemd", Exists: true, Enabled: true, State: "activating (start), enabled"}
 	missing := probe.ServiceFacts{Init: "systemd", State: "no such unit"}
 	tests := []struct {
 		name  string
@@ -116,6 +127,8 @@ func TestServiceJudge(t *testing.T) {
 		{"missing_is_not_running", Service{Name: "telnet", Running: no, Enabled: no}, missing, "pass"},
 		{"missing_but_wanted", Service{Name: "nginx", Running: yes}, missing, "does not exist (systemd: no such unit)"},
 		{"no_init", Service{Name: "nginx", Running: yes}, probe.ServiceFacts{Err: "no init system found"}, "error: no init system found"},
+		{"starting_is_not_running", Service{Name: "nginx", Running: yes}, starting, "is neither running nor stopped, want running (activating (start), enabled)"},
+		{"starting_is_not_stopped", Service{Name: "nginx", Running: no}, starting, "is neither running nor stopped, want not running (activating (start), enabled)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -130,9 +143,13 @@ func TestPortJudge(t *testing.T) {
 	sock := func(proto, addr string, port int) probe.Socket {
 		return probe.Socket{Protocol: proto, Addr: netip.MustParseAddr(addr), Port: port}
 	}
+	dual, v6only := sock("tcp", "::", 80), sock("tcp", "::", 8083)
+	dual.V6OnlyKnown = true
+	v6only.V6Only, v6only.V6OnlyKnown = true, true
 	facts := probe.PortFacts{Sockets: []probe.Socket{
-		sock("tcp", "0.0.0.0", 22), sock("tcp", "::", 80), sock("tcp", "127.0.0.1", 5432),
-		sock("udp", "0.0.0.0", 68), sock("tcp", "::1", 6379),
+		sock("tcp", "0.0.0.0", 22), dual, sock("tcp", "127.0.0.1", 5432),
+		sock("udp", "0.0.0.0", 68), sock("tcp", "::1", 6379), v6only, sock("tcp", "::", 9000),
+		sock("tcp", "::ffff:127.0.0.1", 9100),
 	}}
 	tests := []struct {
 		name  string
@@ -151,6 +168,14 @@ func TestPortJudge(t *testing.T) {
 		{"tcp_is_not_udp", Port{Port: 68}, "is not listening"},
 		{"closed_wanted", Port{Port: 8080, Listening: no}, "pass"},
 		{"open_but_closed_wanted", Port{Port: 22, Listening: no}, "is listening on 0.0.0.0, want not listening"},
+		{"ipv6_only_does_not_cover_ipv4", Port{Port: 8083, Address: "127.0.0.1"}, "is not listening on 127.0.0.1; it listens on :: (IPv6 only) only"},
+		{"ipv6_only_does_not_cover_ipv4_wildcard", Port{Port: 8083, Address: "0.0.0.0", Listening: no}, "pass"},
+		{"ipv6_only_covers_ipv6", Port{Port: 8083, Address: "::"}, "pass"},
+		{"ipv6_only_counts_without_address", Port{Port: 8083}, "pass"},
+		{"unknown_v6only_is_an_error_for_ipv4", Port{Port: 9000, Address: "127.0.0.1"}, "error: a socket listens on ::, and whether it also accepts IPv4 connections (IPV6_V6ONLY) cannot be told: the kernel's tables do not say, and the image has no ss(8) that would"},
+		{"unknown_v6only_is_an_error_for_ipv4_absence", Port{Port: 9000, Address: "0.0.0.0", Listening: no}, "error: a socket listens on ::, and whether it also accepts IPv4 connections (IPV6_V6ONLY) cannot be told: the kernel's tables do not say, and the image has no ss(8) that would"},
+		{"unknown_v6only_is_fine_for_ipv6", Port{Port: 9000, Address: "::1"}, "pass"},
+		{"ipv4_mapped_socket_is_ipv4", Port{Port: 9100, Address: "127.0.0.1"}, "pass"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -223,7 +248,17 @@ func TestCommandJudge(t *testing.T) {
 		{"stderr_contains", Command{Run: "nginx -t", Stderr: Matchers{Contains: []string{"syntax is ok"}}}, ok, "pass", ""},
 		{"stdout_lacks", Command{Run: "x", Stdout: Matchers{Contains: []string{"ready"}}}, ok, `stdout does not contain "ready"`, "stdout: |   ok | stderr: |   nginx: syntax is ok"},
 		{"timed_out", Command{Run: "sleep 9"}, probe.CommandResult{ExitStatus: 143, TimedOut: true}, "timed out after 2s and was stopped", "stdout: (empty) | stderr: (empty)"},
-		{"output_too_big", Command{Run: "yes", Stdout: Matchers{NotContains: []string{"n"}}}, probe.CommandResult{ExitStatus: 141, Stdout: []byte("y\n"), StdoutTruncated: true}, "error: stdout: the command printed more than the 1048576 bytes kept for matching, and was stopped there", ""},
+		{"output_too_big_for_matching", Command{Run: "yes", Stdout: Matchers{NotContains: []string{"n"}}}, probe.CommandResult{ExitStatus: 0, Stdout: []byte("y\n"), StdoutTruncated: true}, "error: stdout: the command printed more than the 1048576 bytes kept for matching", ""},
+		{"output_too_big_without_matchers_passes_on_its_exit_status", Command{Run: "cat big"}, probe.CommandResult{ExitStatus: 0, Stdout: []byte("y\n"), StdoutTruncated: true}, "pass", ""},
+		{"over_the_write_limit", Command{Run: "yes"}, probe.CommandResult{ExitStatus: 153, OverLimit: true}, "error: the command wrote more than 16 MiB, to its output or to a file, and was stopped there (SIGXFSZ): the probe limits what a command may write, so that a runaway command cannot fill the image's disk", ""},
+		{"forbidden_text_is_never_echoed", Command{Run: "cat app.env", Stdout: Matchers{NotContains: []string{"PASSWORD="}}},
+			probe.CommandResult{Stdout: []byte("USER=app\nPASSWORD=hunter2\n"), Stderr: []byte("warning\n")},
+			`stdout contains "PASSWORD=" on line 2`,
+			"stdout: not shown, since it holds text that not_contains or not_matches forbids (line 2) | stderr: |   warning"},
+		{"forbidden_pattern_is_never_echoed", Command{Run: "cat app.env", Stderr: Matchers{NotMatches: []string{"PASS.*="}}},
+			probe.CommandResult{Stderr: []byte("PASSWORD=hunter2\n")},
+			`stderr matches /PASS.*=/ on line 1`,
+			"stdout: (empty) | stderr: not shown, since it holds text that not_contains or not_matches forbids (line 1)"},
 		{"could_not_run", Command{Run: "x"}, probe.CommandResult{Err: "cannot create a pipe"}, "error: cannot create a pipe", ""},
 	}
 	for _, tt := range tests {
@@ -258,11 +293,11 @@ func TestCommandTailKeepsLastLines(t *testing.T) {
 	for i := 1; i <= 25; i++ {
 		out.WriteString("line " + string(rune('a'+i-1)) + "\n")
 	}
-	got := tail("stdout", []byte(out.String()))
+	got := tail("stdout", []byte(out.String()), false)
 	if len(got) != 11 || got[0] != "stdout (last 10 of 25 lines):" || got[1] != "  line p" || got[10] != "  line y" {
 		t.Errorf("tail: %q", got)
 	}
-	if got := tail("stderr", []byte("bad \xff byte\r\n")); got[1] != "  bad \uFFFD byte" {
+	if got := tail("stderr", []byte("bad \xff byte\r\n"), false); got[1] != "  bad \uFFFD byte" {
 		t.Errorf("invalid UTF-8 and \\r: %q", got)
 	}
 }
@@ -283,6 +318,7 @@ func TestValidate(t *testing.T) {
 		{"file_absent_with_mode", &File{Path: "/x", Exists: no, Mode: "0644"}, []string{"exists: is false, so type, mode, owner, group and content cannot be checked"}},
 		{"file_bad_regexp", &File{Path: "/x", Content: Matchers{NotMatches: []string{"a", "(b"}}}, []string{`content.not_matches[1]: "(b" is not a valid regular expression: missing closing ) in "(b"`}},
 		{"package_bad_version", &Package{Name: "nginx", Version: ">= 1.2 < 2"}, []string{`version: "1.2 < 2" is not a version (separate comparisons with commas, like ">= 1.22, < 2")`}},
+		{"package_wildcard", &Package{Name: "nginx*"}, []string{`name: "nginx*" is not a package name (no spaces, slashes or wildcards)`}},
 		{"package_version_when_absent", &Package{Name: "nginx", Installed: no, Version: "1.0"}, []string{"version: cannot be checked when installed is false"}},
 		{"service_injection", &Service{Name: "x$(reboot)"}, []string{`name: "x$(reboot)" is not a service name (letters, digits and :-_.@\ only)`}},
 		{"service_template", &Service{Name: "getty@tty1.service"}, nil},
@@ -319,8 +355,8 @@ func TestSuiteJudgesInOrderAndSharesFacts(t *testing.T) {
 		t.Fatalf("Len = %d", s.Len())
 	}
 	// the same path is stat'ed once, with content, and each command runs on its own, both at once
-	if got := s.Plan().Limit(); got != probe.GatherLimit+30*time.Second {
-		t.Errorf("Limit = %v, want the gather limit plus the longer command limit, 30s", got)
+	if got := s.Plan().Limit(); got != probe.GatherLimit+32*time.Second {
+		t.Errorf("Limit = %v, want the gather limit plus the longer command limit, 30s, and 2s to kill", got)
 	}
 	script, err := probe.Render(s.Plan())
 	if err != nil {
@@ -332,7 +368,24 @@ func TestSuiteJudgesInOrderAndSharesFacts(t *testing.T) {
 	if !strings.Contains(string(script), "fc 0 '/etc/hostname'") {
 		t.Error("content is not read")
 	}
-	if !strings.Contains(string(script), "cb 1048576 0 1 5 'true' 0 30 'true'") {
+	if !strings.Contains(string(script), "cb '1' '5' 'true' '0' '30' 'true'") {
 		t.Error("command time limits are not check_timeout and the command's own, shortest first")
+	}
+	facts, err := probe.Parse(s.Plan(), probe.FakeOutput(s.Plan()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range s.Judge(facts) {
+		got = append(got, r.Status.String()+" "+r.Name()+" "+strings.Join(r.Problems, "; "))
+	}
+	want := []string{
+		"passed file /etc/hostname ",
+		`failed file /etc/hostname content does not contain "web"`, // the fake file holds "x = 1"
+		`passed command "true" `,
+		`passed command "true" `,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("Judge:\ngot  %q\nwant %q", got, want)
 	}
 }

@@ -1,5 +1,6 @@
 package check
 
+//go:generate go tool packer-sdc mapstructure-to-hcl2 -type Command
 //go:generate go tool packer-sdc struct-markdown
 
 import (
@@ -70,13 +71,19 @@ func (c *Command) Gather(p *probe.Plan, o Options) Judge {
 	if limit == 0 {
 		limit = o.CheckTimeout
 	}
-	i := p.Command(probe.Command{Run: c.Run, Timeout: limit})
-	return func(f *probe.Facts) Outcome { return c.judge(f.Command(i), limit) }
+	fact := p.Command(probe.Command{Run: c.Run, Timeout: limit})
+	return func(f *probe.Facts) Outcome {
+		return judgeFact(fact, f, func(r probe.CommandResult) Outcome { return c.judge(r, limit) })
+	}
 }
 
 func (c *Command) judge(r probe.CommandResult, limit time.Duration) Outcome {
-	if r.Err != "" {
+	switch {
+	case r.Err != "":
 		return errorf("%s", r.Err)
+	case r.OverLimit:
+		return errorf("the command wrote more than %d MiB, to its output or to a file, and was stopped there "+
+			"(SIGXFSZ): the probe limits what a command may write, so that a runaway command cannot fill the image's disk", probe.OutputLimit>>20)
 	}
 	var p problems
 	switch want := c.exitStatus(); {
@@ -85,6 +92,7 @@ func (c *Command) judge(r probe.CommandResult, limit time.Duration) Outcome {
 	case r.ExitStatus != want:
 		p.addf("exit status is %d, want %d", r.ExitStatus, want)
 	}
+	var details []string
 	for _, out := range []struct {
 		name      string
 		m         Matchers
@@ -94,17 +102,19 @@ func (c *Command) judge(r probe.CommandResult, limit time.Duration) Outcome {
 		{"stdout", c.Stdout, r.Stdout, r.StdoutTruncated},
 		{"stderr", c.Stderr, r.Stderr, r.StderrTruncated},
 	} {
-		if out.m.empty() {
-			continue
+		if !out.m.empty() && out.truncated {
+			return errorf("%s: the command printed more than the %d bytes kept for matching", out.name, probe.ContentLimit)
 		}
-		if out.truncated {
-			return Outcome{Err: fmt.Errorf("%s: the command printed more than the %d bytes kept for matching, and was stopped there", out.name, probe.ContentLimit)}
+		// An output that holds a forbidden match is never shown: it may be the secret.
+		if line := out.m.check(out.name, out.text, &p); line > 0 {
+			details = append(details, fmt.Sprintf("%s: not shown, since it holds text that not_contains or not_matches forbids (line %d)", out.name, line))
+		} else {
+			details = append(details, tail(out.name, out.text, out.truncated)...)
 		}
-		out.m.check(out.name, out.text, &p)
 	}
 	o := p.outcome()
 	if len(p) > 0 {
-		o.Details = append(tail("stdout", r.Stdout), tail("stderr", r.Stderr)...)
+		o.Details = details
 	}
 	return o
 }
@@ -117,7 +127,10 @@ func (c *Command) exitStatus() int {
 }
 
 // tail returns the last lines of an output for the report, headed by its name.
-func tail(name string, out []byte) []string {
+func tail(name string, out []byte, truncated bool) []string {
+	if truncated {
+		name += fmt.Sprintf(" (its first %d bytes)", probe.ContentLimit)
+	}
 	out = bytes.TrimRight(out, "\n")
 	if len(out) == 0 {
 		return []string{name + ": (empty)"}

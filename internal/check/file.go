@@ -1,5 +1,6 @@
 package check
 
+//go:generate go tool packer-sdc mapstructure-to-hcl2 -type File
 //go:generate go tool packer-sdc struct-markdown
 
 import (
@@ -71,8 +72,8 @@ func parseMode(s string) (uint32, error) {
 }
 
 func (c *File) Gather(p *probe.Plan, _ Options) Judge {
-	p.File(c.Path, !c.Content.empty())
-	return func(f *probe.Facts) Outcome { return c.judge(f.File(c.Path)) }
+	fact := p.File(c.Path, !c.Content.empty())
+	return func(f *probe.Facts) Outcome { return judgeFact(fact, f, c.judge) }
 }
 
 func (c *File) judge(f probe.FileFacts) Outcome {
@@ -101,8 +102,12 @@ func (c *File) judge(f probe.FileFacts) Outcome {
 	}
 	if !c.Content.empty() {
 		switch {
+		case f.Resolved != "file":
+			return errorf("content: the path is not a regular file but a %s, whose content cannot be checked (content matchers need a regular file)", strings.ReplaceAll(f.Resolved, "_", " "))
 		case f.ContentErr != "":
 			return errorf("content: %s", f.ContentErr)
+		case !f.ContentRead:
+			return errorf("content: the probe did not read the content")
 		case f.ContentTruncated:
 			return errorf("content: the file is %d bytes, more than the %d bytes read for matching", f.Size, probe.ContentLimit)
 		}
@@ -120,7 +125,7 @@ func sameID(want, name string, id int) bool {
 }
 
 func nameOrID(name string, id int) string {
-	if name == "" || name == "UNKNOWN" {
+	if name == "" {
 		return strconv.Itoa(id)
 	}
 	return fmt.Sprintf("%s (%d)", name, id)

@@ -1,5 +1,6 @@
 package check
 
+//go:generate go tool packer-sdc mapstructure-to-hcl2 -type Matchers
 //go:generate go tool packer-sdc struct-markdown
 
 import (
@@ -66,8 +67,14 @@ func unwrapRegexp(err error) string {
 }
 
 // check adds a problem for every matcher text fails; what names the text, like "content". A
-// forbidden match is reported by its line number, never quoted: the text may hold secrets.
-func (m Matchers) check(what string, text []byte, p *problems) {
+// forbidden match is reported by its line number, never quoted: the text may hold secrets. It
+// returns the line of the first forbidden match, or 0, so that callers do not show the text.
+func (m Matchers) check(what string, text []byte, p *problems) (forbidden int) {
+	found := func(line int) {
+		if forbidden == 0 {
+			forbidden = line
+		}
+	}
 	for _, s := range m.Contains {
 		if !bytes.Contains(text, []byte(s)) {
 			p.addf("%s does not contain %s", what, strconv.Quote(s))
@@ -76,6 +83,7 @@ func (m Matchers) check(what string, text []byte, p *problems) {
 	for _, s := range m.NotContains {
 		if i := bytes.Index(text, []byte(s)); i >= 0 {
 			p.addf("%s contains %s on line %d", what, strconv.Quote(s), lineNumber(text, i))
+			found(lineNumber(text, i))
 		}
 	}
 	for _, pat := range m.Matches {
@@ -87,9 +95,11 @@ func (m Matchers) check(what string, text []byte, p *problems) {
 		if re, err := compile(pat); err == nil {
 			if loc := re.FindIndex(text); loc != nil {
 				p.addf("%s matches /%s/ on line %d", what, pat, lineNumber(text, loc[0]))
+				found(lineNumber(text, loc[0]))
 			}
 		}
 	}
+	return forbidden
 }
 
 func lineNumber(text []byte, offset int) int { return bytes.Count(text[:offset], []byte("\n")) + 1 }

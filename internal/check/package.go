@@ -1,5 +1,6 @@
 package check
 
+//go:generate go tool packer-sdc mapstructure-to-hcl2 -type Package
 //go:generate go tool packer-sdc struct-markdown
 
 import (
@@ -33,8 +34,8 @@ func (c *Package) Describe() string { return c.Description }
 
 func (c *Package) Validate() []error {
 	errs := requireName("name", c.Name)
-	if strings.ContainsAny(c.Name, " \t/") {
-		errs = append(errs, attrErrorf("name", "%q is not a package name", c.Name))
+	if strings.ContainsAny(c.Name, " \t/*?[]") {
+		errs = append(errs, attrErrorf("name", "%q is not a package name (no spaces, slashes or wildcards)", c.Name))
 	}
 	if c.Version != "" {
 		if _, err := pkgver.ParseConstraint(c.Version); err != nil {
@@ -48,8 +49,8 @@ func (c *Package) Validate() []error {
 }
 
 func (c *Package) Gather(p *probe.Plan, _ Options) Judge {
-	p.Package(c.Name)
-	return func(f *probe.Facts) Outcome { return c.judge(f.Package(c.Name)) }
+	fact := p.Package(c.Name)
+	return func(f *probe.Facts) Outcome { return judgeFact(fact, f, c.judge) }
 }
 
 func (c *Package) judge(f probe.PackageFacts) Outcome {
@@ -57,6 +58,10 @@ func (c *Package) judge(f probe.PackageFacts) Outcome {
 		return errorf("%s", f.Err)
 	}
 	var p problems
+	if f.State != "" {
+		p.addf("is %s: neither installed nor removed (want %s)", f.State, pick(boolOr(c.Installed, true), "installed", "not installed"))
+		return p.outcome()
+	}
 	installed := fmt.Sprintf("is installed (version %s), want not installed", strings.Join(f.Versions, ", "))
 	if p.presence(boolOr(c.Installed, true), f.Installed, installed, "is not installed") && c.Version != "" {
 		constraint, _ := pkgver.ParseConstraint(c.Version)

@@ -1,5 +1,6 @@
 package check
 
+//go:generate go tool packer-sdc mapstructure-to-hcl2 -type Port
 //go:generate go tool packer-sdc struct-markdown
 
 import (
@@ -20,8 +21,11 @@ type Port struct {
 	// `tcp` (the default) or `udp`.
 	Protocol string `mapstructure:"protocol"`
 	// An IPv4 or IPv6 address the socket must listen on. A socket bound to the wildcard address
-	// (`0.0.0.0` or `::`) listens on every address. Without it, a socket on any IPv4 or IPv6
-	// address counts.
+	// of a family (`0.0.0.0` or `::`) listens on every address of that family; one on `::` also
+	// accepts IPv4 unless it is IPv6-only (IPV6_V6ONLY, the default of nginx's `listen [::]:80`),
+	// which the probe learns from ss(8): where the image has no ss, an IPv4 expectation that only
+	// such a socket could meet is an error, never a pass. Without `address`, a socket on any IPv4
+	// or IPv6 address counts.
 	Address string `mapstructure:"address"`
 	// Whether something must listen. Defaults to `true`.
 	Listening config.Trilean `mapstructure:"listening"`
@@ -65,35 +69,82 @@ func (c *Port) Validate() []error {
 }
 
 func (c *Port) Gather(p *probe.Plan, _ Options) Judge {
-	p.Ports()
-	return func(f *probe.Facts) Outcome { return c.judge(f.Ports()) }
+	fact := p.Ports()
+	return func(f *probe.Facts) Outcome { return judgeFact(fact, f, c.judge) }
 }
 
 func (c *Port) judge(f probe.PortFacts) Outcome {
 	if f.Err != "" {
 		return errorf("%s", f.Err)
 	}
-	var matching, samePort []string
-	want := parseAddr(c.Address)
+	var matching, undecided, samePort []string
 	for _, s := range f.Sockets {
 		if s.Protocol != c.protocol() || s.Port != c.Port {
 			continue
 		}
-		samePort = append(samePort, s.Addr.String())
-		if c.Address == "" || s.Addr == want.Unmap() || s.Addr.IsUnspecified() && (s.Addr.Is6() || want.Is4()) {
-			matching = append(matching, s.Addr.String())
+		addr := s.Addr.String()
+		if s.V6OnlyKnown && s.V6Only {
+			addr += " (IPv6 only)"
+		}
+		samePort = append(samePort, addr)
+		switch c.accepts(s) {
+		case accepted:
+			matching = append(matching, addr)
+		case undecidable:
+			undecided = append(undecided, addr)
 		}
 	}
+	want := boolOr(c.Listening, true)
 	var p problems
-	switch listening := len(matching) > 0; {
-	case boolOr(c.Listening, true) && !listening && len(samePort) > 0:
-		p.addf("is not listening on %s; it listens on %s only", c.Address, list(samePort))
-	case boolOr(c.Listening, true) && !listening:
-		p.addf("is not listening")
-	case !boolOr(c.Listening, true) && listening:
+	switch {
+	case want && len(matching) > 0, !want && len(matching) == 0 && len(undecided) == 0:
+	case len(undecided) > 0:
+		return errorf("a socket listens on %s, and whether it also accepts IPv4 connections (IPV6_V6ONLY) cannot be told: "+
+			"the kernel's tables do not say, and the image has no ss(8) that would", list(undecided))
+	case !want:
 		p.addf("is listening on %s, want not listening", list(matching))
+	case len(samePort) > 0:
+		p.addf("is not listening on %s; it listens on %s only", c.Address, list(samePort))
+	default:
+		p.addf("is not listening")
 	}
 	return p.outcome()
+}
+
+type answer int
+
+const (
+	refused answer = iota
+	accepted
+	undecidable
+)
+
+// accepts tells whether socket s accepts connections to the check's address. A socket on a
+// wildcard address accepts every address of its family; an IPv6 one on "::" also accepts IPv4,
+// unless it was made IPv6-only (nginx's `listen [::]:80` is, by default).
+func (c *Port) accepts(s probe.Socket) answer {
+	if c.Address == "" {
+		return accepted
+	}
+	want, addr := parseAddr(c.Address).Unmap(), s.Addr.Unmap()
+	switch {
+	case addr == want:
+		return accepted
+	case !addr.IsUnspecified():
+		return refused
+	case addr.Is4() || want.Is6():
+		return pickAnswer(addr.Is4() == want.Is4())
+	case !s.V6OnlyKnown:
+		return undecidable
+	}
+	return pickAnswer(!s.V6Only)
+}
+
+func pickAnswer(b bool) answer {
+	if b {
+		return accepted
+	}
+	return refused
 }
 
 func list(addrs []string) string {

@@ -1,5 +1,6 @@
 package check
 
+//go:generate go tool packer-sdc mapstructure-to-hcl2 -type Service
 //go:generate go tool packer-sdc struct-markdown
 
 import (
@@ -13,10 +14,17 @@ import (
 type Service struct {
 	// The service's name. Under systemd a name without a suffix means the `.service` unit.
 	Name string `mapstructure:"name" required:"true"`
-	// Whether the service starts at boot. Under systemd, as `systemctl is-enabled` says: static and
-	// indirect units count as enabled.
+	// Whether the service starts at boot. Under systemd, as `systemctl is-enabled` says, with the
+	// next boot in mind: enabled, static, indirect and alias units count as enabled; units enabled
+	// only at runtime (enabled-runtime, transient) do not, since they are gone after a reboot; a
+	// generated unit (such as one systemd made from a SysV script) counts only if its generator
+	// linked it into a target (for SysV scripts: S links in a runlevel). Under OpenRC, a service
+	// in any runlevel but shutdown; under SysV, one with S links in runlevels 2 to 5.
 	Enabled config.Trilean `mapstructure:"enabled"`
-	// Whether the service is running now.
+	// Whether the service is running now. A service that is starting or stopping is neither
+	// running nor stopped, and fails either way (`retries` can wait for it). Under OpenRC and SysV
+	// the service script's status exit code decides; a code that means "unknown" (LSB 4, for
+	// example without the privilege to tell) is an error, never "not running".
 	Running config.Trilean `mapstructure:"running"`
 	// Shown in the report next to the check.
 	Description string `mapstructure:"description"`
@@ -49,8 +57,8 @@ func isAlnum(b byte) bool {
 }
 
 func (c *Service) Gather(p *probe.Plan, _ Options) Judge {
-	p.Service(c.Name)
-	return func(f *probe.Facts) Outcome { return c.judge(f.Service(c.Name)) }
+	fact := p.Service(c.Name)
+	return func(f *probe.Facts) Outcome { return judgeFact(fact, f, c.judge) }
 }
 
 func (c *Service) judge(f probe.ServiceFacts) Outcome {
@@ -67,7 +75,11 @@ func (c *Service) judge(f probe.ServiceFacts) Outcome {
 	if c.Enabled != config.TriUnset && c.Enabled.True() != f.Enabled {
 		p.addf("is %s, want %s (%s)", pick(f.Enabled, "enabled", "not enabled"), pick(c.Enabled.True(), "enabled", "not enabled"), f.State)
 	}
-	if c.Running != config.TriUnset && c.Running.True() != f.Running {
+	switch {
+	case c.Running == config.TriUnset:
+	case !f.Running && !f.Stopped:
+		p.addf("is neither running nor stopped, want %s (%s)", pick(c.Running.True(), "running", "not running"), f.State)
+	case c.Running.True() != f.Running:
 		p.addf("is %s, want %s (%s)", pick(f.Running, "running", "not running"), pick(c.Running.True(), "running", "not running"), f.State)
 	}
 	return p.outcome()

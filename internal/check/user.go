@@ -1,5 +1,6 @@
 package check
 
+//go:generate go tool packer-sdc mapstructure-to-hcl2 -type User,Group
 //go:generate go tool packer-sdc struct-markdown
 
 import (
@@ -47,8 +48,8 @@ func (c *User) Validate() []error {
 }
 
 func (c *User) Gather(p *probe.Plan, _ Options) Judge {
-	p.User(c.Name, len(c.Groups) > 0)
-	return func(f *probe.Facts) Outcome { return c.judge(f.User(c.Name)) }
+	fact := p.User(c.Name, len(c.Groups) > 0)
+	return func(f *probe.Facts) Outcome { return judgeFact(fact, f, c.judge) }
 }
 
 func (c *User) judge(f probe.UserFacts) Outcome {
@@ -111,8 +112,8 @@ func (c *Group) Validate() []error {
 }
 
 func (c *Group) Gather(p *probe.Plan, _ Options) Judge {
-	p.Group(c.Name)
-	return func(f *probe.Facts) Outcome { return c.judge(f.Group(c.Name)) }
+	fact := p.Group(c.Name)
+	return func(f *probe.Facts) Outcome { return judgeFact(fact, f, c.judge) }
 }
 
 func (c *Group) judge(f probe.GroupFacts) Outcome {

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -58,7 +59,7 @@ func runProbe(t *testing.T, cmd *exec.Cmd, p *Plan, script []byte) (*Facts, stri
 }
 
 // shells are the POSIX shells on this machine the probe must work in.
-func shells(t *testing.T) []string {
+func testShells(t *testing.T) []string {
 	var found []string
 	for _, s := range []string{"dash", "bash", "busybox"} {
 		if path, err := exec.LookPath(s); err == nil {
@@ -77,11 +78,22 @@ func shells(t *testing.T) []string {
 	return found
 }
 
+// get reads the fact h from f, or fails the test.
+func get[T any](t *testing.T, f *Facts, h Fact[T]) T {
+	t.Helper()
+	v, err := h.In(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
 func mustLook(name string) string { p, _ := exec.LookPath(name); return p }
 
 func TestProbeFilesLocally(t *testing.T) {
 	dir := t.TempDir()
-	weird := filepath.Join(dir, "it's a \"file\" $(touch pwned) `id`\nwith newline")
+	weird := filepath.Join(dir, "it's a \"dir\" $(touch pwned) ", "`id` \t and  spaces ")
+	os.Mkdir(filepath.Dir(weird), 0o755)
 	os.WriteFile(weird, []byte("hello\x00world\n"), 0o640)
 	os.Mkdir(filepath.Join(dir, "sub"), 0o750)
 	os.Chmod(filepath.Join(dir, "sub"), 0o750|os.ModeSetgid) // mkdir(2) drops setgid
@@ -91,50 +103,63 @@ func TestProbeFilesLocally(t *testing.T) {
 	os.WriteFile(big, bytes.Repeat([]byte("x"), ContentLimit+10), 0o600)
 	dash := filepath.Join(dir, "-n")
 	os.WriteFile(dash, []byte("dash"), 0o644)
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
 
-	for _, sh := range shells(t) {
+	for _, sh := range testShells(t) {
 		t.Run(filepath.Base(sh), func(t *testing.T) {
 			p := NewPlan()
-			p.File(weird, true)
-			p.File(filepath.Join(dir, "sub"), false)
-			p.File(filepath.Join(dir, "link"), false)
-			p.File(filepath.Join(dir, "dangling"), false)
-			p.File(filepath.Join(dir, "missing"), true)
-			p.File(big, true)
-			p.File(dash, true)
+			hWeird := p.File(weird, true)
+			hSub := p.File(filepath.Join(dir, "sub"), false)
+			hLink := p.File(filepath.Join(dir, "link"), false)
+			hDangling := p.File(filepath.Join(dir, "dangling"), false)
+			hMissing := p.File(filepath.Join(dir, "missing"), true)
+			hBig := p.File(big, true)
+			hDash := p.File(dash, true)
+			hDir := p.File(filepath.Join(dir, "sub"), true)
+			hFifo := p.File(fifo, true)
 			f, _ := runLocal(t, sh, p)
 
-			w := f.File(weird)
+			w := get(t, f, hWeird)
 			if !w.Exists || w.Type != "file" || w.Mode != 0o640 || string(w.Content) != "hello\x00world\n" || w.Size != 12 {
 				t.Errorf("weird file: %+v", w)
 			}
 			if _, err := os.Stat(filepath.Join(dir, "pwned")); err == nil {
 				t.Error("a path ran a command substitution")
 			}
-			if s := f.File(filepath.Join(dir, "sub")); s.Type != "directory" || s.Mode != 0o2750 || s.Owner != "root" {
+			if s := get(t, f, hSub); s.Type != "directory" || s.Mode != 0o2750 || s.Owner != "root" {
 				t.Errorf("sub: %+v", s)
 			}
-			if l := f.File(filepath.Join(dir, "link")); l.Type != "symlink" || l.LinkTarget != "sub" || l.Mode != 0o2750 {
+			if l := get(t, f, hLink); l.Type != "symlink" || l.LinkTarget != "sub" || l.Mode != 0o2750 {
 				t.Errorf("link: %+v", l)
 			}
-			if d := f.File(filepath.Join(dir, "dangling")); !d.Exists || d.Type != "symlink" || d.LinkTarget != "nowhere" {
+			if d := get(t, f, hDangling); !d.Exists || d.Type != "symlink" || d.LinkTarget != "nowhere" {
 				t.Errorf("dangling: %+v", d)
 			}
-			if m := f.File(filepath.Join(dir, "missing")); m.Exists || m.Err != "" {
+			if m := get(t, f, hMissing); m.Exists || m.Err != "" {
 				t.Errorf("missing: %+v", m)
 			}
-			if b := f.File(big); !b.ContentTruncated || len(b.Content) != ContentLimit {
+			if b := get(t, f, hBig); !b.ContentTruncated || len(b.Content) != ContentLimit {
 				t.Errorf("big: truncated=%v len=%d", b.ContentTruncated, len(b.Content))
 			}
-			if d := f.File(dash); string(d.Content) != "dash" {
+			if d := get(t, f, hDash); string(d.Content) != "dash" {
 				t.Errorf("-n: %+v", d)
+			}
+			// content asked of a directory or a fifo: never read (a fifo would block the probe)
+			if d := get(t, f, hDir); d.Resolved != "directory" || d.ContentRead || d.ContentErr != "" {
+				t.Errorf("directory with content: %+v", d)
+			}
+			if d := get(t, f, hFifo); d.Resolved != "fifo" || d.ContentRead {
+				t.Errorf("fifo with content: %+v", d)
 			}
 		})
 	}
 }
 
 func TestProbeCommandsLocally(t *testing.T) {
-	for _, sh := range shells(t) {
+	for _, sh := range testShells(t) {
 		t.Run(filepath.Base(sh), func(t *testing.T) {
 			dir := t.TempDir()
 			pidfile := filepath.Join(dir, "pid")
@@ -142,16 +167,17 @@ func TestProbeCommandsLocally(t *testing.T) {
 			ok := p.Command(Command{Run: "echo out; echo err >&2; exit 3", Timeout: 5 * time.Second})
 			hang := p.Command(Command{Run: "sleep 300 & echo $! > " + pidfile + "; wait", Timeout: time.Second})
 			flood := p.Command(Command{Run: "yes", Timeout: 10 * time.Second})
+			big := p.Command(Command{Run: "head -c 3000000 /dev/zero", Timeout: 10 * time.Second})
 			start := time.Now()
 			f, _ := runLocal(t, sh, p)
 			if took := time.Since(start); took > 8*time.Second {
 				t.Errorf("probe took %v; the hanging command was not stopped at 1s", took)
 			}
-			c := f.Command(ok)
+			c := get(t, f, ok)
 			if c.ExitStatus != 3 || string(c.Stdout) != "out\n" || string(c.Stderr) != "err\n" || c.TimedOut {
 				t.Errorf("command: %+v", c)
 			}
-			h := f.Command(hang)
+			h := get(t, f, hang)
 			if !h.TimedOut {
 				t.Errorf("hanging command: %+v", h)
 			}
@@ -159,9 +185,12 @@ func TestProbeCommandsLocally(t *testing.T) {
 			if alive(strings.TrimSpace(string(pid))) {
 				t.Errorf("the hanging command's child %s is still running", pid)
 			}
-			fl := f.Command(flood)
-			if !fl.StdoutTruncated || len(fl.Stdout) != ContentLimit {
-				t.Errorf("flood: truncated=%v kept=%d", fl.StdoutTruncated, len(fl.Stdout))
+			fl := get(t, f, flood)
+			if !fl.StdoutTruncated || len(fl.Stdout) != ContentLimit || !fl.OverLimit || fl.TimedOut {
+				t.Errorf("flood: truncated=%v kept=%d over limit=%v timed out=%v status=%d", fl.StdoutTruncated, len(fl.Stdout), fl.OverLimit, fl.TimedOut, fl.ExitStatus)
+			}
+			if b := get(t, f, big); b.ExitStatus != 0 || !b.StdoutTruncated || b.OverLimit {
+				t.Errorf("3 MB of output, under the output limit: %+v", b.ExitStatus)
 			}
 		})
 	}
@@ -174,43 +203,43 @@ func TestProbePortsUsersPackagesLocally(t *testing.T) {
 	}
 	defer l.Close()
 	port := l.Addr().(*net.TCPAddr).Port
-	for _, sh := range shells(t) {
+	for _, sh := range testShells(t) {
 		t.Run(filepath.Base(sh), func(t *testing.T) {
 			p := NewPlan()
-			p.Ports()
-			p.User("root", true)
-			p.User("no-such-user-xyz", true)
-			p.Group("root")
-			p.Group("no-such-group-xyz")
-			p.Package("dpkg")
-			p.Package("no-such-package-xyz")
+			hPorts := p.Ports()
+			hRoot := p.User("root", true)
+			hNoUser := p.User("no-such-user-xyz", true)
+			hRootGroup := p.Group("root")
+			hNoGroup := p.Group("no-such-group-xyz")
+			hDpkg := p.Package("dpkg")
+			hNoPkg := p.Package("no-such-package-xyz")
 			f, _ := runLocal(t, sh, p)
 			found := false
-			for _, s := range f.Ports().Sockets {
+			for _, s := range get(t, f, hPorts).Sockets {
 				if s.Protocol == "tcp" && s.Port == port && s.Addr.String() == "127.0.0.1" {
 					found = true
 				}
 			}
 			if !found {
-				t.Errorf("listener on 127.0.0.1:%d not among %v", port, f.Ports().Sockets)
+				t.Errorf("listener on 127.0.0.1:%d not among %v", port, get(t, f, hPorts).Sockets)
 			}
-			if u := f.User("root"); !u.Exists || u.UID != 0 || u.Home != "/root" || len(u.Groups) == 0 || u.Groups[0] != "root" {
+			if u := get(t, f, hRoot); !u.Exists || u.UID != 0 || u.Home != "/root" || len(u.Groups) == 0 || u.Groups[0] != "root" {
 				t.Errorf("root: %+v", u)
 			}
-			if u := f.User("no-such-user-xyz"); u.Exists || u.Err != "" {
+			if u := get(t, f, hNoUser); u.Exists || u.Err != "" {
 				t.Errorf("missing user: %+v", u)
 			}
-			if g := f.Group("root"); !g.Exists || g.GID != 0 {
+			if g := get(t, f, hRootGroup); !g.Exists || g.GID != 0 {
 				t.Errorf("root group: %+v", g)
 			}
-			if g := f.Group("no-such-group-xyz"); g.Exists {
+			if g := get(t, f, hNoGroup); g.Exists {
 				t.Errorf("missing group: %+v", g)
 			}
 			if _, err := exec.LookPath("dpkg-query"); err == nil {
-				if d := f.Package("dpkg"); !d.Installed || d.Manager != "dpkg" || len(d.Versions) != 1 {
+				if d := get(t, f, hDpkg); !d.Installed || d.Manager != "dpkg" || len(d.Versions) != 1 {
 					t.Errorf("dpkg: %+v", d)
 				}
-				if d := f.Package("no-such-package-xyz"); d.Installed || d.Err != "" {
+				if d := get(t, f, hNoPkg); d.Installed || d.Err != "" {
 					t.Errorf("missing package: %+v", d)
 				}
 			}
@@ -222,7 +251,7 @@ func TestProbePortsUsersPackagesLocally(t *testing.T) {
 // end at once and leave no process and no scratch folder behind.
 func TestProbeStopsWhenTold(t *testing.T) {
 	for _, how := range []string{"stop-byte", "end-of-input"} {
-		for _, sh := range shells(t) {
+		for _, sh := range testShells(t) {
 			t.Run(how+"/"+filepath.Base(sh), func(t *testing.T) {
 				tmp := t.TempDir()
 				marker := filepath.Join(tmp, "started")
@@ -282,16 +311,17 @@ func alive(pid string) bool {
 // take CommandConcurrency times two seconds; together, two.
 func TestProbeRunsCommandsTogether(t *testing.T) {
 	p := NewPlan()
+	var hs []Fact[CommandResult]
 	for i := 0; i < CommandConcurrency; i++ {
-		p.Command(Command{Run: "sleep 2; echo done", Timeout: time.Minute})
+		hs = append(hs, p.Command(Command{Run: "sleep 2; echo done", Timeout: time.Minute}))
 	}
 	start := time.Now()
 	f, _ := runLocal(t, mustLook("dash"), p)
 	if took := time.Since(start); took > 6*time.Second {
 		t.Errorf("%d commands of 2s took %v: they did not run together", CommandConcurrency, took)
 	}
-	for i := 0; i < CommandConcurrency; i++ {
-		if c := f.Command(i); c.ExitStatus != 0 || string(c.Stdout) != "done\n" {
+	for i, h := range hs {
+		if c := get(t, f, h); c.ExitStatus != 0 || string(c.Stdout) != "done\n" {
 			t.Errorf("command %d: %+v", i, c)
 		}
 	}
@@ -333,12 +363,12 @@ func TestProbeWithBusyboxOnly(t *testing.T) {
 	port := l.Addr().(*net.TCPAddr).Port
 
 	p := NewPlan()
-	p.File(filepath.Join(dir, "conf"), true)
-	p.File(filepath.Join(dir, "missing"), false)
-	p.User("root", true)
-	p.Group("root")
-	p.Package("nginx")
-	p.Ports()
+	hConf := p.File(filepath.Join(dir, "conf"), true)
+	hMissing := p.File(filepath.Join(dir, "missing"), false)
+	hRoot := p.User("root", true)
+	hRootGroup := p.Group("root")
+	hNginx := p.Package("nginx")
+	hPorts := p.Ports()
 	ok := p.Command(Command{Run: "echo out; echo err >&2; exit 3", Timeout: 5 * time.Second})
 	hang := p.Command(Command{Run: "sleep 30", Timeout: time.Second})
 	script, err := Render(p)
@@ -350,32 +380,32 @@ func TestProbeWithBusyboxOnly(t *testing.T) {
 	cmd := exec.Command("unshare", "--mount", "--fork", "--propagation", "private", "sh", "-c", hide, filepath.Join(bin, "busybox"), RemoteCommand(script, false))
 	cmd.Env = []string{"PATH=" + bin + ":/usr/bin", "TMPDIR=" + t.TempDir()}
 	f, _ := runProbe(t, cmd, p, script)
-	if c := f.File(filepath.Join(dir, "conf")); !c.Exists || c.Type != "file" || c.Mode != 0o640 || c.Owner != "root" || string(c.Content) != "listen 80;\n" {
+	if c := get(t, f, hConf); !c.Exists || c.Type != "file" || c.Mode != 0o640 || c.Owner != "root" || string(c.Content) != "listen 80;\n" {
 		t.Errorf("conf: %+v", c)
 	}
-	if m := f.File(filepath.Join(dir, "missing")); m.Exists || m.Err != "" {
+	if m := get(t, f, hMissing); m.Exists || m.Err != "" {
 		t.Errorf("missing: %+v", m)
 	}
-	if u := f.User("root"); !u.Exists || u.UID != 0 || len(u.Groups) == 0 {
+	if u := get(t, f, hRoot); !u.Exists || u.UID != 0 || len(u.Groups) == 0 {
 		t.Errorf("root from /etc/passwd: %+v", u)
 	}
-	if g := f.Group("root"); !g.Exists || g.GID != 0 {
+	if g := get(t, f, hRootGroup); !g.Exists || g.GID != 0 {
 		t.Errorf("root group from /etc/group: %+v", g)
 	}
-	if pk := f.Package("nginx"); pk.Err == "" || pk.Installed {
+	if pk := get(t, f, hNginx); pk.Err == "" || pk.Installed {
 		t.Errorf("no package manager must be an error, not absence: %+v", pk)
 	}
 	found := false
-	for _, s := range f.Ports().Sockets {
+	for _, s := range get(t, f, hPorts).Sockets {
 		found = found || (s.Port == port && s.Protocol == "tcp")
 	}
 	if !found {
 		t.Errorf("listener on %d not found by busybox awk", port)
 	}
-	if c := f.Command(ok); c.ExitStatus != 3 || string(c.Stdout) != "out\n" || string(c.Stderr) != "err\n" {
+	if c := get(t, f, ok); c.ExitStatus != 3 || string(c.Stdout) != "out\n" || string(c.Stderr) != "err\n" {
 		t.Errorf("command: %+v", c)
 	}
-	if c := f.Command(hang); !c.TimedOut {
+	if c := get(t, f, hang); !c.TimedOut {
 		t.Errorf("hanging command: %+v", c)
 	}
 }
@@ -417,8 +447,8 @@ func TestProbeReadsARealRPMDatabase(t *testing.T) {
 		}
 	}
 	p := NewPlan()
-	p.Package("hello-assert")
-	p.Package("not-installed")
+	hHello := p.Package("hello-assert")
+	hNot := p.Package("not-installed")
 	script, err := Render(p)
 	if err != nil {
 		t.Fatal(err)
@@ -427,10 +457,10 @@ func TestProbeReadsARealRPMDatabase(t *testing.T) {
 	cmd := exec.Command("unshare", "--mount", "--fork", "--propagation", "private", "sh", "-c", hide, RemoteCommand(script, false))
 	cmd.Env = env
 	f, _ := runProbe(t, cmd, p, script)
-	if pk := f.Package("hello-assert"); pk.Manager != "rpm" || !pk.Installed || strings.Join(pk.Versions, " ") != "2:1.2.3-4.el9" {
+	if pk := get(t, f, hHello); pk.Manager != "rpm" || !pk.Installed || strings.Join(pk.Versions, " ") != "2:1.2.3-4.el9" {
 		t.Errorf("hello-assert: %+v", pk)
 	}
-	if pk := f.Package("not-installed"); pk.Installed || pk.Err != "" {
+	if pk := get(t, f, hNot); pk.Installed || pk.Err != "" {
 		t.Errorf("not-installed: %+v", pk)
 	}
 }

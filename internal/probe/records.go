@@ -4,15 +4,29 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
-// A key names one record of the probe's output: a tag such as "f.stat" and the number of the
-// request it answers, or "-" for a record about the whole image.
+// The record protocol between the probe's shell and this package, defined here and in the
+// line and blob functions of prelude.sh, and nowhere else:
+//
+//	L <tag> <id> <value>\n            a value without newlines
+//	B <tag> <id> <length>\n<bytes>\n  any bytes
+//
+// A tag is "<family>.<what>", where family is the name of a kind's shell file ("file.stat");
+// the id is the number of the request the record answers, or "-" for the whole kind. Records of
+// the probe itself have the kind "probe".
+
+// A key names one record.
 type key struct{ tag, id string }
 
-// records reads the probe's output. It accepts nothing it does not understand: the output of a
-// probe that was cut off, garbled or mixed with other text is an error that says where.
-func records(out []byte) (map[key][]byte, error) {
+// records are the records of one probe output.
+type records map[key][]byte
+
+// readRecords reads the probe's output. It accepts nothing it does not understand: the output of
+// a probe that was cut off, garbled or mixed with other text is an error that says where, and so
+// is a record of a kind that no gatherer reads.
+func readRecords(out []byte) (records, error) {
 	rest, ok := bytes.CutPrefix(out, []byte(header+"\n"))
 	if !ok {
 		if bytes.HasPrefix(out, []byte(header+"\r\n")) {
@@ -20,7 +34,7 @@ func records(out []byte) (map[key][]byte, error) {
 		}
 		return nil, fmt.Errorf("the probe printed no output it understands (it starts %s)", excerpt(out))
 	}
-	recs := map[key][]byte{}
+	recs := records{}
 	for len(rest) > 0 {
 		if bytes.Equal(rest, []byte(trailer+"\n")) {
 			return recs, nil
@@ -35,6 +49,9 @@ func records(out []byte) (map[key][]byte, error) {
 			return nil, fmt.Errorf("unexpected probe output at byte %d: %s", offset, excerpt(line))
 		}
 		k := key{string(fields[1]), string(fields[2])}
+		if family, _, _ := strings.Cut(k.tag, "."); family == "prelude" || (family != "probe" && shells[family] == "") {
+			return nil, fmt.Errorf("unexpected probe output at byte %d: no kind of fact has records %q", offset, k.tag)
+		}
 		if string(fields[0]) == "L" {
 			recs[k] = fields[3]
 			rest = after
@@ -56,6 +73,45 @@ func records(out []byte) (map[key][]byte, error) {
 	return nil, fmt.Errorf("the probe's output ended early, after %d bytes: the probe was interrupted or its output was cut off", len(out))
 }
 
+// get returns a record's bytes, and whether it was there.
+func (r records) get(tag string, id any) ([]byte, bool) {
+	b, ok := r[key{tag, fmt.Sprint(id)}]
+	return b, ok
+}
+
+// has reports whether a record was printed.
+func (r records) has(tag string, id any) bool {
+	_, ok := r.get(tag, id)
+	return ok
+}
+
+// text returns a record as trimmed text, and whether it was there.
+func (r records) text(tag string, id any) (string, bool) {
+	b, ok := r.get(tag, id)
+	return strings.TrimSpace(string(b)), ok
+}
+
+// number returns a record holding a decimal number, and whether it was there and a number.
+func (r records) number(tag string, id any) (int, bool) {
+	s, ok := r.text(tag, id)
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.Atoi(s)
+	return n, err == nil
+}
+
+// recordWriter writes records the way the probe prints them; FakeOutput uses it.
+type recordWriter struct{ b strings.Builder }
+
+func (w *recordWriter) line(tag string, id any, value string) {
+	fmt.Fprintf(&w.b, "L %s %v %s\n", tag, id, value)
+}
+
+func (w *recordWriter) blob(tag string, id any, data string) {
+	fmt.Fprintf(&w.b, "B %s %v %d\n%s\n", tag, id, len(data), data)
+}
+
 // excerpt quotes the start of b for an error message, whatever bytes it holds.
 func excerpt(b []byte) string {
 	if len(b) == 0 {
@@ -65,4 +121,14 @@ func excerpt(b []byte) string {
 		return strconv.Quote(string(b[:60])) + "…"
 	}
 	return strconv.Quote(string(b))
+}
+
+// firstLine returns the first non-empty line of s, or fallback.
+func firstLine(s, fallback string) string {
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			return l
+		}
+	}
+	return fallback
 }

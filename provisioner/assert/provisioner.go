@@ -110,21 +110,16 @@ func (p *Provisioner) Prepare(raws ...interface{}) error {
 	return nil
 }
 
-// checks lists the checks of every kind, each with the name of its block.
+// checks lists the checks of every kind, each with the name of its block, like "file[2]". The
+// kinds are the Config's fields whose elements are checks: that list of fields, which the SDK's
+// code generation needs spelled out, is the only list of kinds.
 func (c *Config) checks() (checks []check.Check, blocks []string) {
-	add := func(kind string, n int, at func(int) check.Check) {
-		for i := 0; i < n; i++ {
-			checks = append(checks, at(i))
-			blocks = append(blocks, fmt.Sprintf("%s[%d]", kind, i))
+	for _, kind := range check.Kinds(c) {
+		for i, ch := range kind.Checks {
+			checks = append(checks, ch)
+			blocks = append(blocks, fmt.Sprintf("%s[%d]", kind.Block, i))
 		}
 	}
-	add("file", len(c.File), func(i int) check.Check { return &c.File[i] })
-	add("package", len(c.Package), func(i int) check.Check { return &c.Package[i] })
-	add("service", len(c.Service), func(i int) check.Check { return &c.Service[i] })
-	add("port", len(c.Port), func(i int) check.Check { return &c.Port[i] })
-	add("user", len(c.User), func(i int) check.Check { return &c.User[i] })
-	add("group", len(c.Group), func(i int) check.Check { return &c.Group[i] })
-	add("command", len(c.Command), func(i int) check.Check { return &c.Command[i] })
 	return checks, blocks
 }
 
@@ -132,7 +127,11 @@ func (c *Config) checks() (checks []check.Check, blocks []string) {
 func (c *Config) validate() []error {
 	checks, blocks := c.checks()
 	if len(checks) == 0 {
-		return []error{errors.New("no checks: add at least one file, package, service, port, user, group or command block")}
+		var names []string
+		for _, kind := range check.Kinds(c) {
+			names = append(names, kind.Block)
+		}
+		return []error{fmt.Errorf("no checks: add at least one block of %s", strings.Join(names, ", "))}
 	}
 	var errs []error
 	for i, ch := range checks {
@@ -205,6 +204,11 @@ func (p *Provisioner) probe(ctx context.Context, comm packersdk.Communicator, ch
 		return nil, errors.New(p.notStarted(out))
 	}
 	facts, err := probe.Parse(suite.Plan(), out.Stdout)
+	if err != nil && out.ExitStatus == probe.StoppedAtLimit {
+		return nil, fmt.Errorf("the probe reached its time limit of %s in the image and stopped itself; "+
+			"something it asked the image (a stat on a hung mount, a service status that never answers) did not return%s",
+			suite.Plan().Limit(), remoteContext(out))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w%s", err, remoteContext(out))
 	}

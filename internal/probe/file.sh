@@ -1,0 +1,33 @@
+# ---- files: one stat for many paths; content only of regular files
+# fe ID PATH: is there something at PATH (following symlinks)? Succeeds if so; stat describes it.
+fe() {
+	[ -h "$2" ] && { readlink -- "$2" >"$T/l" 2>&1; blob file.link "$1" "$T/l"; }
+	[ -e "$2" ] && return 0
+	[ -h "$2" ] && { line file.dangling "$1" ""; return 1; }
+	# not there, or not visible to us: stat's complaint tells which
+	stat -L -- "$2" >/dev/null 2>"$T/l" </dev/null
+	blob file.err "$1" "$T/l"
+	return 1
+}
+# fs BATCH PATH...: one stat for the paths of a batch. Each line ends with the path as given
+# (paths hold no newline), and that is how the plugin matches lines with requests.
+fs() {
+	b=$1; shift
+	[ $# -gt 0 ] || return 0
+	stat -L -c '%f %u %g %s %U %G %n' -- "$@" >"$T/s" 2>"$T/se" </dev/null
+	blob file.stat "$b" "$T/s"
+	[ -s "$T/se" ] && blob file.staterr "$b" "$T/se"
+	return 0
+}
+# fc ID PATH LIMIT: the first LIMIT+1 bytes of a regular file, so that going over the limit
+# shows. Anything else (a directory, fifo, device or socket) is never opened: reading a fifo
+# would block, and a device never ends. stderr is redirected before the input, so that the
+# shell's own "cannot open" lands in $T/ce.
+fc() {
+	[ -f "$2" ] || return 0
+	if { head -c "$(($3 + 1))" >"$T/c"; } 2>"$T/ce" <"$2"; then
+		blob file.content "$1" "$T/c"
+	else
+		blob file.cerr "$1" "$T/ce"
+	fi
+}

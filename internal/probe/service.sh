@@ -1,0 +1,43 @@
+# ---- services
+initsys() {
+	if [ -d /run/systemd/system ] && has systemctl; then echo systemd
+	elif has rc-service && [ -d /etc/init.d ]; then echo openrc
+	elif [ -d /etc/init.d ]; then echo sysv
+	else echo none; fi
+}
+# sv UNIT...: systemd answers for all units at once, a block each that names its unit; OpenRC
+# lists every service's runlevels at once.
+sv() {
+	INIT=$(initsys)
+	line service.init - "$INIT"
+	case $INIT in
+	systemd)
+		systemctl show --no-pager -p Id,Names,LoadState,ActiveState,SubState,UnitFileState,SourcePath,WantedBy,RequiredBy -- "$@" >"$T/sv" 2>"$T/sve" </dev/null
+		line service.status - $?
+		blob service.systemd - "$T/sv"
+		blob service.err - "$T/sve" ;;
+	openrc)
+		rc-update show -v >"$T/sv" 2>"$T/sve" </dev/null
+		line service.status - $?
+		blob service.runlevels - "$T/sv"
+		blob service.err - "$T/sve" ;;
+	esac
+}
+# so ID NAME: OpenRC and SysV ask each service's own script for its status (its exit status is
+# the answer); SysV services are enabled by S links in the multi-user runlevels.
+so() {
+	case $INIT in
+	openrc)
+		if rc-service -e "$2" </dev/null 2>/dev/null; then
+			rc-service -q -- "$2" status </dev/null >/dev/null 2>&1
+			line service.exit "$1" $?
+		else line service.missing "$1" ""; fi ;;
+	sysv)
+		if [ -e "/etc/init.d/$2" ]; then
+			"/etc/init.d/$2" status </dev/null >/dev/null 2>&1
+			line service.exit "$1" $?
+			(cd /etc && ls -d rc2.d/S??"$2" rc3.d/S??"$2" rc4.d/S??"$2" rc5.d/S??"$2") >"$T/so" 2>/dev/null </dev/null
+			blob service.links "$1" "$T/so"
+		else line service.missing "$1" ""; fi ;;
+	esac
+}
