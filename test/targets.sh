@@ -5,9 +5,9 @@
 # same system with sysvinit and OpenRC instead. Every start is pristine (--volatile=overlay): what
 # a test changes is gone at the next start.
 #
-#   targets.sh install     host packages (apt); busybox-static and rpm are for probe tests that
+#   targets.sh install     host packages (apt); busybox-static, rpm and pacman are for tests that
 #                          use the real tools (a busybox-only userland, an rpm database)
-#   targets.sh build       the root filesystems, once (about two minutes; kept in $BASE)
+#                          use the real tools (a busybox-only userland, an rpm database, version comparison)
 #   targets.sh start       boot both; ssh root@10.200.81.2 (systemd), root@10.200.82.2 (openrc),
 #                          with key $BASE/client_key
 #   targets.sh stop        power them off
@@ -25,7 +25,7 @@ log() { echo "targets: $*" >&2; }
 
 install_host() {
 	need=""
-	for p in debootstrap systemd-container openssh-client iproute2 busybox-static file rpm; do
+	for p in debootstrap systemd-container openssh-client iproute2 busybox-static file rpm pacman-package-manager; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q ' installed' || need="$need $p"
 	done
 	[ -z "$need" ] && return 0

@@ -22,7 +22,19 @@ type Package struct {
 	// A version constraint: comparisons joined by commas, all of which must hold, like
 	// `">= 1.22, < 2"` or `"= 1:9.1-1"`. Operators are `=`, `!=`, `<`, `<=`, `>`, `>=`; a bare
 	// version means `=`. Versions are compared by the rules of the image's package manager (dpkg,
-	// rpm, apk or pacman), epochs and revisions included: `1:9.1-1` is newer than `10.0-1`.
+	// rpm, apk or pacman), with one rule added so that a version without a revision means the
+	// same everywhere:
+	//
+	// - A version written without a revision stands for all of its revisions. The revision is
+	//   what follows the last hyphen in dpkg, rpm and pacman versions (the Debian revision of
+	//   `1.22.1-9+deb12u11`, the release of `1.22.1-5.el9`, the pkgrel of `1.22.1-2`) and the
+	//   trailing `-rN` of apk versions (`1.22.1-r3`). `"= 1.22.1"` allows all four, and so do
+	//   `"<= 1.22.1"` and `">= 1.22.1"`, while `"< 1.22.1"`, `"> 1.22.1"` and `"!= 1.22.1"` allow
+	//   none of them.
+	// - A version written with a revision is compared whole, as the package manager compares
+	//   two versions: `"= 1.22.1-9"` allows `1.22.1-9` but not `1.22.1-10`.
+	// - Epochs always count, and a version written without one has epoch 0: `"= 9.1"` does not
+	//   allow `1:9.1-1`; write `"= 1:9.1"`. (apk versions have no epoch.)
 	Version string `mapstructure:"version"`
 	// Shown in the report next to the check.
 	Description string `mapstructure:"description"`

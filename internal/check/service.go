@@ -19,7 +19,7 @@ type Service struct {
 	// only at runtime (enabled-runtime, transient) do not, since they are gone after a reboot; a
 	// generated unit (such as one systemd made from a SysV script) counts only if its generator
 	// linked it into a target (for SysV scripts: S links in a runlevel). Under OpenRC, a service
-	// in any runlevel but shutdown; under SysV, one with S links in runlevels 2 to 5.
+	// in the sysinit, boot or default runlevel; under SysV, one with S links in runlevels 2 to 5.
 	Enabled config.Trilean `mapstructure:"enabled"`
 	// Whether the service is running now. A service that is starting or stopping is neither
 	// running nor stopped, and fails either way (`retries` can wait for it). Under OpenRC and SysV

@@ -2,100 +2,196 @@ package pkgver
 
 import "strings"
 
-// apkSuffixes are the pre- and post-release suffixes of Alpine versions in order; those before
-// the empty string ("") sort before the plain release.
-var apkSuffixes = map[string]int{
-	"alpha": -4, "beta": -3, "pre": -2, "rc": -1,
-	"cvs": 1, "svn": 2, "git": 3, "hg": 4, "p": 5,
-}
+// apk versions are digit{.digit}...{letter}{_suffix{#}}...{~hash}{-r#}. The lexer below follows
+// apk-tools 3's src/version.c token by token; apk-tools 2 (Alpine 3.22 and older) agrees on
+// every case of its own test data, which apk-tools 3 kept, but orders some numbers with leading
+// zeros differently.
 
-// apkToken is one piece of an Alpine version: a number, a letter, a suffix or the revision.
-type apkToken struct {
-	class int // the order of token classes when two versions differ in shape
-	num   string
-	word  string
-}
+// An apkToken is the kind of one piece of an apk version. The order matters: when two versions
+// agree up to a point where their kinds differ, the one whose next token comes later in this
+// list is the older, so the end sorts before a revision and an invalid rest before the end.
+type apkToken int
 
 const (
-	apkSuffixPre = iota // "1.0_rc1" sorts before "1.0"
-	apkEnd
-	apkRevision
-	apkSuffixPost
+	apkInitialDigit apkToken = iota
+	apkDigit
 	apkLetter
-	apkNumber
+	apkSuffix
+	apkSuffixNo
+	apkCommitHash
+	apkRevisionNo
+	apkEnd
+	apkInvalid
 )
 
-// tokenizeAPK splits "1.36.1_rc2-r3" into numbers, letters, suffixes and the revision.
-func tokenizeAPK(v string) []apkToken {
-	var toks []apkToken
-	for i := 0; i < len(v); {
-		c := v[i]
-		switch {
-		case isDigit(c):
-			j := i
-			for j < len(v) && isDigit(v[j]) {
-				j++
-			}
-			toks = append(toks, apkToken{class: apkNumber, num: v[i:j]})
-			i = j
-		case c == '_':
-			j := i + 1
-			for j < len(v) && isAlpha(v[j]) {
-				j++
-			}
-			word := v[i+1 : j]
-			class := apkSuffixPost
-			if apkSuffixes[word] < 0 {
-				class = apkSuffixPre
-			}
-			toks = append(toks, apkToken{class: class, word: word})
-			i = j
-		case c == '-' && i+1 < len(v) && v[i+1] == 'r':
-			j := i + 2
-			for j < len(v) && isDigit(v[j]) {
-				j++
-			}
-			toks = append(toks, apkToken{class: apkRevision, num: v[i+2 : j]})
-			i = j
-		case isAlpha(c):
-			toks = append(toks, apkToken{class: apkLetter, word: string(c)})
-			i++
-		default: // "." and anything unexpected separate tokens
-			i++
-		}
-	}
-	return toks
+// apkSuffixes ranks the suffixes; those below apkSuffixNone are pre-releases ("1.0_rc1" is
+// before "1.0"), the rest post-releases. Any other suffix makes the version invalid.
+var apkSuffixes = map[string]int{
+	"alpha": 1, "beta": 2, "pre": 3, "rc": 4,
+	"cvs": 6, "svn": 7, "git": 8, "hg": 9, "p": 10,
 }
 
-// compareAPK orders Alpine versions token by token, as apk version does.
-func compareAPK(a, b string) int {
-	ta, tb := tokenizeAPK(a), tokenizeAPK(b)
-	for k := 0; k < len(ta) || k < len(tb); k++ {
-		x, y := apkToken{class: apkEnd}, apkToken{class: apkEnd}
-		if k < len(ta) {
-			x = ta[k]
+const apkSuffixNone = 5
+
+// apkLexer reads one version a token at a time.
+type apkLexer struct {
+	rest   string
+	token  apkToken
+	text   string // the token's digits, letter or hash
+	number uint64 // digits read as a number, wrapping as apk's uint64 does
+	suffix int
+}
+
+func (l *apkLexer) first() {
+	l.token = apkInitialDigit
+	l.digits()
+}
+
+// digits reads a run of digits; none makes the version invalid.
+func (l *apkLexer) digits() {
+	i := 0
+	l.number = 0
+	for i < len(l.rest) && isDigit(l.rest[i]) {
+		l.number = l.number*10 + uint64(l.rest[i]-'0')
+		i++
+	}
+	l.text, l.rest = l.rest[:i], l.rest[i:]
+	if i == 0 {
+		l.token = apkInvalid
+	}
+}
+
+// next reads the token after the current one, which also decides which tokens may follow.
+func (l *apkLexer) next() {
+	if l.rest == "" {
+		l.token = apkEnd
+		return
+	}
+	switch c := l.rest[0]; {
+	case 'a' <= c && c <= 'z':
+		if l.token > apkDigit {
+			l.token = apkInvalid
+			return
 		}
-		if k < len(tb) {
-			y = tb[k]
-		}
-		if x.class != y.class {
-			return cmpInt(x.class, y.class)
-		}
-		var c int
-		switch x.class {
-		case apkNumber, apkRevision:
-			c = cmpDigits(x.num, y.num)
-		case apkLetter:
-			c = strings.Compare(x.word, y.word)
-		case apkSuffixPre, apkSuffixPost:
-			c = cmpInt(apkSuffixes[x.word], apkSuffixes[y.word])
-			if c == 0 {
-				c = strings.Compare(x.word, y.word)
+		l.token, l.text, l.rest = apkLetter, l.rest[:1], l.rest[1:]
+	case c == '.' || isDigit(c):
+		if c == '.' {
+			if l.token > apkDigit {
+				l.token = apkInvalid
+				return
 			}
+			l.rest = l.rest[1:]
 		}
-		if c != 0 {
+		switch l.token {
+		case apkInitialDigit, apkDigit:
+			l.token = apkDigit
+		case apkSuffix:
+			l.token = apkSuffixNo
+		default:
+			l.token = apkInvalid
+			return
+		}
+		l.digits()
+	case c == '_':
+		if l.token > apkSuffixNo {
+			l.token = apkInvalid
+			return
+		}
+		i := 1
+		for i < len(l.rest) && 'a' <= l.rest[i] && l.rest[i] <= 'z' {
+			i++
+		}
+		suffix, ok := apkSuffixes[l.rest[1:i]]
+		if !ok {
+			l.token = apkInvalid
+			return
+		}
+		l.token, l.suffix, l.rest = apkSuffix, suffix, l.rest[i:]
+	case c == '~':
+		if l.token >= apkCommitHash {
+			l.token = apkInvalid
+			return
+		}
+		i := 1
+		for i < len(l.rest) && (isDigit(l.rest[i]) || 'a' <= l.rest[i] && l.rest[i] <= 'f') {
+			i++
+		}
+		if i == 1 {
+			l.token = apkInvalid
+			return
+		}
+		l.token, l.text, l.rest = apkCommitHash, l.rest[1:i], l.rest[i:]
+	case c == '-':
+		if l.token >= apkRevisionNo || !strings.HasPrefix(l.rest, "-r") {
+			l.token = apkInvalid
+			return
+		}
+		l.token, l.rest = apkRevisionNo, l.rest[2:]
+		l.digits()
+	default:
+		l.token = apkInvalid
+	}
+}
+
+// cmp compares the current tokens of l and m, which are of the same kind.
+func (l *apkLexer) cmp(m *apkLexer) int {
+	switch l.token {
+	case apkDigit:
+		// A number after a dot with a leading zero on either side compares as a string, as
+		// in Gentoo's rules: "1.09" is before "1.1", "8.2.0015" before "8.2.002".
+		if l.text[0] == '0' || m.text[0] == '0' {
+			return strings.Compare(l.text, m.text)
+		}
+		fallthrough
+	case apkInitialDigit, apkSuffixNo, apkRevisionNo:
+		return cmpUint(l.number, m.number)
+	case apkLetter:
+		return strings.Compare(l.text, m.text)
+	case apkSuffix:
+		return cmpInt(l.suffix, m.suffix)
+	}
+	return strings.Compare(l.text, m.text) // a commit hash
+}
+
+// validAPK reports whether apk-tools would accept v as a version.
+func validAPK(v string) bool {
+	l := apkLexer{rest: v}
+	for l.first(); l.token < apkEnd; l.next() {
+	}
+	return l.token == apkEnd
+}
+
+// compareAPK orders versions as apk-tools' apk_version_compare does, token by token. With fuzzy,
+// b matches every version it is a prefix of, token-wise ("3.6.9" matches "3.6"), as the "~"
+// operator of apk does.
+func compareAPK(a, b string, fuzzy bool) int {
+	x, y := apkLexer{rest: a}, apkLexer{rest: b}
+	x.first()
+	y.first()
+	for x.token == y.token && x.token < apkEnd {
+		if c := x.cmp(&y); c != 0 {
 			return c
 		}
+		x.next()
+		y.next()
+	}
+	switch {
+	case x.token == y.token, y.token == apkEnd && fuzzy:
+		return 0
+	case x.token == apkSuffix && x.suffix < apkSuffixNone:
+		return -1
+	case y.token == apkSuffix && y.suffix < apkSuffixNone:
+		return 1
+	}
+	return -cmpInt(int(x.token), int(y.token))
+}
+
+func cmpUint(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
 	}
 	return 0
 }

@@ -2,31 +2,52 @@ package pkgver
 
 import "strings"
 
-// compareDpkg orders versions as dpkg --compare-versions does: epoch, then upstream version, then
-// Debian revision (everything after the last hyphen), each part with verrevcmp.
+// compareDpkg orders versions as dpkg --compare-versions does (lib/dpkg/version.c and
+// parsehelp.c): epoch, then upstream version, then Debian revision (everything after the last
+// hyphen), the last two with verrevcmp. An empty version sorts before every other one.
 func compareDpkg(a, b string) int {
-	ea, ra := splitEpoch(a)
-	eb, rb := splitEpoch(b)
-	if c := cmpInt(ea, eb); c != 0 {
+	if noneA, noneB := dpkgNone(a), dpkgNone(b); noneA || noneB {
+		switch {
+		case noneA && noneB:
+			return 0
+		case noneA:
+			return -1
+		}
+		return 1
+	}
+	ea, ua, ra := parseDpkg(a)
+	eb, ub, rb := parseDpkg(b)
+	if c := cmpDigits(ea, eb); c != 0 {
 		return c
 	}
-	ua, va := splitRevision(ra)
-	ub, vb := splitRevision(rb)
 	if c := verrevcmp(ua, ub); c != 0 {
 		return c
 	}
-	return verrevcmp(va, vb)
+	return verrevcmp(ra, rb)
 }
 
-func splitRevision(v string) (upstream, revision string) {
-	if i := strings.LastIndexByte(v, '-'); i >= 0 {
-		return v[:i], v[i+1:]
+// dpkgNone reports whether dpkg --compare-versions takes v for no version at all.
+func dpkgNone(v string) bool { return v == "" || v == "<unknown>" }
+
+// parseDpkg splits "1:2.3-4" into epoch "1" (or "0"), upstream "2.3" and revision "4" (or ""),
+// trimming blanks first, as dpkg's parseversion does. dpkg rejects an epoch that is not a number;
+// here such a version has no epoch, and its colon is part of the upstream version.
+func parseDpkg(v string) (epoch, upstream, revision string) {
+	v = strings.Trim(v, " \t")
+	epoch = "0"
+	if e, rest, ok := strings.Cut(v, ":"); ok && e != "" && strings.Trim(e, "0123456789") == "" {
+		epoch, v = e, rest
 	}
-	return v, ""
+	if i := strings.LastIndexByte(v, '-'); i >= 0 {
+		return epoch, v[:i], v[i+1:]
+	}
+	return epoch, v, ""
 }
 
 // dpkgOrder is the weight of one non-digit character: "~" sorts before everything, even the end
-// of the string; letters sort before other characters.
+// of the string; letters sort before other characters. A byte above 127 weighs less than ASCII
+// punctuation, as in dpkg on amd64 and i386, where C's char is signed and dpkg adds 256 to a
+// negative one.
 func dpkgOrder(s string, i int) int {
 	if i >= len(s) {
 		return 0
@@ -39,6 +60,8 @@ func dpkgOrder(s string, i int) int {
 		return int(c)
 	case c == '~':
 		return -1
+	case c >= 0x80:
+		return int(int8(c)) + 256
 	default:
 		return int(c) + 256
 	}
@@ -53,12 +76,7 @@ func verrevcmp(a, b string) int {
 			if c := cmpInt(dpkgOrder(a, i), dpkgOrder(b, j)); c != 0 {
 				return c
 			}
-			if i < len(a) && !isDigit(a[i]) {
-				i++
-			}
-			if j < len(b) && !isDigit(b[j]) {
-				j++
-			}
+			i, j = i+1, j+1
 		}
 		si, sj := i, j
 		for i < len(a) && isDigit(a[i]) {
