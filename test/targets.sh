@@ -6,8 +6,8 @@
 # a test changes is gone at the next start.
 #
 #   targets.sh install     host packages (apt); busybox-static, rpm and pacman are for tests that
-#                          use the real tools (a busybox-only userland, an rpm database)
 #                          use the real tools (a busybox-only userland, an rpm database, version comparison)
+#   targets.sh build       the root filesystems, once (about two minutes; kept in $BASE)
 #   targets.sh start       boot both; ssh root@10.200.81.2 (systemd), root@10.200.82.2 (openrc),
 #                          with key $BASE/client_key
 #   targets.sh stop        power them off

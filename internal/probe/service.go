@@ -173,26 +173,22 @@ func (s *ServiceFacts) fromScript(r records, i int, name string) {
 	}
 }
 
-// openrcStatus reads `rc-service NAME status`: OpenRC's own codes (openrc-run.sh _status).
+// openrcStatus reads `rc-service NAME status`: OpenRC's own codes (openrc-run.sh _status), or,
+// for the LSB scripts that Debian's OpenRC runs, the script's: 1 and 2 are LSB's "dead", and 4
+// is LSB's "unknown" as well as OpenRC's "stopping", an error either way.
 func (s *ServiceFacts) openrcStatus(code int) (string, string) {
 	switch code {
-	case 0:
-		s.Running = true
-		return "started", ""
-	case 3:
-		s.Stopped = true
-		return "stopped", ""
-	case 32:
-		s.Stopped = true
-		return "crashed", ""
-	case 4:
-		return "stopping", ""
 	case 8:
 		return "starting", ""
 	case 16:
 		return "inactive", ""
+	case 32:
+		s.Stopped = true
+		return "crashed", ""
+	case 4:
+		return "", "the status command exited with 4: stopping (OpenRC) or unknown (LSB, often for lack of privilege: use_sudo = true may help)"
 	}
-	return "", fmt.Sprintf("rc-service status exited with %d, which OpenRC does not define%s", code, exitHint(code))
+	return s.lsbStatus(code)
 }
 
 // lsbStatus reads the exit status of `/etc/init.d/NAME status` as the LSB defines it: 0 running,
@@ -231,7 +227,8 @@ func exitHint(code int) string {
 }
 
 // openrcEnabled reads `rc-update show -v`, whose lines are "  name | runlevel runlevel"; a
-// service in any runlevel but shutdown starts.
+// service starts at boot when it is in the sysinit, boot or default runlevel (not in off,
+// shutdown or recovery only).
 func openrcEnabled(r records, name string) (bool, string) {
 	out, _ := r.text("service.runlevels", "-")
 	if status, _ := r.text("service.status", "-"); status != "0" {
@@ -242,7 +239,7 @@ func openrcEnabled(r records, name string) (bool, string) {
 		svc, levels, ok := strings.Cut(l, "|")
 		if ok && strings.TrimSpace(svc) == name {
 			for _, level := range strings.Fields(levels) {
-				if level != "shutdown" {
+				if level == "sysinit" || level == "boot" || level == "default" {
 					return true, ""
 				}
 			}
