@@ -300,6 +300,83 @@ func TestProbeStopsWhenTold(t *testing.T) {
 	}
 }
 
+// TestProbeStopsDuringABlockedForegroundStep blocks the probe's body in a foreground step (a
+// SysV service's status script that never answers, standing also for a stat on a hung mount),
+// then stops it by its time limit, the stop byte, or the end of input: it must end at once, with
+// nothing left running and no scratch folder. The script lives in a tmpfs over /etc/init.d in a
+// mount namespace of the test's own, so it needs root and unshare(1).
+func TestProbeStopsDuringABlockedForegroundStep(t *testing.T) {
+	if _, err := exec.LookPath("unshare"); err != nil || os.Geteuid() != 0 {
+		t.Skip("needs root and unshare(1)")
+	}
+	defer func(l time.Duration) { gatherLimit = l }(gatherLimit)
+	gatherLimit = 2 * time.Second
+	for _, how := range []string{"time-limit", "stop-byte", "end-of-input"} {
+		for _, sh := range testShells(t) {
+			t.Run(how+"/"+filepath.Base(sh), func(t *testing.T) {
+				tmp := t.TempDir()
+				marker := filepath.Join(tmp, "blocked")
+				blocker := filepath.Join(tmp, "blocker")
+				os.WriteFile(blocker, []byte("#!/bin/sh\necho $$ >"+marker+"\nexec sleep 300\n"), 0o755)
+				p := NewPlan()
+				p.Service("blocker")
+				script, _ := Render(p)
+				// only the SysV way of asking is left: no systemd, no OpenRC in the namespace
+				hide := `mount -t tmpfs none /etc/init.d && cp "$1" /etc/init.d/blocker || exit 1
+					[ -d /run/systemd ] && mount -t tmpfs none /run/systemd
+					exec "$0" -c "$2"`
+				cmd := exec.Command("unshare", "--mount", "--fork", "--propagation", "private", "sh", "-c", hide, sh, blocker, RemoteCommand(script, false))
+				cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+				stdin, _ := cmd.StdinPipe()
+				var stdout bytes.Buffer
+				cmd.Stdout = &stdout
+				if err := cmd.Start(); err != nil {
+					t.Fatal(err)
+				}
+				stdin.Write(script)
+				var pid []byte
+				for i := 0; i < 100 && len(pid) == 0; i++ {
+					time.Sleep(20 * time.Millisecond)
+					pid, _ = os.ReadFile(marker)
+				}
+				if len(pid) == 0 {
+					t.Fatalf("the status script never started; the probe printed %q", stdout.String())
+				}
+				start := time.Now()
+				switch how {
+				case "stop-byte":
+					stdin.Write([]byte("\n"))
+				case "end-of-input":
+					stdin.Close()
+				}
+				err := cmd.Wait()
+				took := time.Since(start)
+				if how == "time-limit" {
+					if exit, _ := err.(*exec.ExitError); exit == nil || exit.ExitCode() != StoppedAtLimit {
+						t.Errorf("exit: %v, want status %d", err, StoppedAtLimit)
+					}
+					if took > 4*time.Second {
+						t.Errorf("the probe stopped %v after the script blocked; its limit is 2s", took)
+					}
+				} else if took > 2*time.Second {
+					t.Errorf("the probe stopped %v after it was told", took)
+				}
+				stdin.Close()
+				if _, err := Parse(p, bytes.TrimPrefix(stdout.Bytes(), []byte(Ready+"\n"))); err == nil {
+					t.Error("the output of a stopped probe parsed as complete")
+				}
+				time.Sleep(100 * time.Millisecond)
+				if alive(strings.TrimSpace(string(pid))) {
+					t.Errorf("the blocked status script %s still runs", pid)
+				}
+				if left, _ := filepath.Glob(filepath.Join(tmp, "assert-probe.*")); len(left) > 0 {
+					t.Errorf("left behind: %v", left)
+				}
+			})
+		}
+	}
+}
+
 // alive reports whether a process runs: an orphan that was killed may stay a zombie until init
 // reaps it, and a zombie runs nothing.
 func alive(pid string) bool {

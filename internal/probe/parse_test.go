@@ -122,24 +122,35 @@ func TestRenderGolden(t *testing.T) {
 	}
 }
 
+// FuzzParse feeds Parse any bytes: it must never panic, and when it accepts an output, every
+// fact the plan asked for must be there to judge (with its own error, if the probe said so).
 func FuzzParse(f *testing.F) {
-	f.Add(out(blobRec("file.stat", "0", "81a4 0 0 12 root root /a\n"), lineRec("file.link", "0", "")))
-	f.Add(out(lineRec("command.status", "0", "x"), blobRec("command.out", "0", "\x00\xff")))
+	f.Add(out(blobRec("file.stat", "0", "81a4 0 0 12 root root /a\n")))
+	f.Add(out(lineRec("command.status", "0", "x"), blobRec("command.out", "-", "\x00\xff")))
 	f.Add([]byte(header + "\nB file.stat 0 5\nab"))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, output []byte) {
 		p := NewPlan()
-		p.File("/a", true)
-		p.File("/b", false)
-		p.Package("x")
-		p.Service("s")
-		p.Ports()
-		p.User("u", true)
-		p.Group("g")
-		p.Command(Command{Run: "true", Timeout: time.Second})
+		files := []Fact[FileFacts]{p.File("/a", true), p.File("/b", false)}
+		pkg, svc, ports := p.Package("x"), p.Service("s"), p.Ports()
+		user, group := p.User("u", true), p.Group("g")
+		cmd := p.Command(Command{Run: "true", Timeout: time.Second})
 		facts, err := Parse(p, output)
-		if err == nil && facts == nil {
-			t.Fatal("no facts and no error")
+		if err != nil {
+			return
+		}
+		for _, h := range files {
+			if _, err := h.In(facts); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, err := range []error{second(pkg.In(facts)), second(svc.In(facts)), second(ports.In(facts)),
+			second(user.In(facts)), second(group.In(facts)), second(cmd.In(facts))} {
+			if err != nil {
+				t.Fatal(err)
+			}
 		}
 	})
 }
+
+func second[T any](_ T, err error) error { return err }

@@ -120,10 +120,13 @@ func (p *Plan) kinds() []string {
 	return names
 }
 
+// gatherLimit is GatherLimit, shortened by tests of the limit.
+var gatherLimit = GatherLimit
+
 // Limit is how long the whole probe may run in the image before it stops itself: GatherLimit
 // plus what kinds with limits of their own (commands) need.
 func (p *Plan) Limit() time.Duration {
-	total := GatherLimit
+	total := gatherLimit
 	for _, g := range p.parts {
 		if t, ok := g.(timed); ok {
 			total += t.limit()
