@@ -18,6 +18,10 @@ ROOT=$PWD
 export PATH="$PATH:/usr/local/go/bin:$(go env GOPATH 2>/dev/null || echo /root/go)/bin"
 CACHE=${ASSERT_CACHE:-/var/cache/packer-plugin-assert}
 WORK=${ASSERT_WORK:-$CACHE/work}
+# The cache may not exist yet: whichever command runs first on a new machine makes it. The
+# targets' root filesystems live in it too.
+mkdir -p "$CACHE"
+export ASSERT_E2E_BASE="${ASSERT_E2E_BASE:-$CACHE/e2e}"
 PACKER_VERSION=1.14.3
 GORELEASER_VERSION=v2.15.1
 GOSS_VERSION=v0.4.9

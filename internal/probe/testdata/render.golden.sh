@@ -198,13 +198,14 @@ ug() {
 
 # ---- packages: one query of the package database for every package
 # pk NAME...: the manager is known by its database, not only by its command: busybox has applets
-# named rpm and dpkg that cannot answer queries. Its exit status and complaints come back too:
+# named rpm and dpkg that cannot answer queries, and rpm makes a new, empty database where its
+# folder is empty (it then says every package is "not installed"). Its exit status and complaints come back too:
 # a database that cannot be read must never look like "not installed".
 pk() {
 	if has dpkg-query && [ -f /var/lib/dpkg/status ]; then
 		line package.manager - dpkg
 		dpkg-query -W -f='${binary:Package}\t${Package}\t${Status}\t${Version}\n' -- "$@" >"$T/p" 2>"$T/pe" </dev/null
-	elif has rpm && [ -d "$(rpm --eval '%_dbpath' 2>/dev/null </dev/null)" ]; then
+	elif has rpm && [ -n "$(ls -A "$(rpm --eval '%_dbpath' 2>/dev/null </dev/null)" 2>/dev/null </dev/null)" ]; then
 		line package.manager - rpm
 		rpm -q --qf '%{NAME}\t%{NAME}\tinstalled\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\n' -- "$@" >"$T/p" 2>"$T/pe" </dev/null
 	elif has apk && [ -f /lib/apk/db/installed ]; then
