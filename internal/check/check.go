@@ -4,6 +4,24 @@
 // On the data path it sits on both sides of the probe: a Suite asks the probe package for the facts
 // its checks need (a probe.Plan), and later judges the facts the probe found (probe.Facts) into
 // Results for the report. Nothing here runs anything in the image.
+//
+// # Adding a kind of check
+//
+// A kind of check is one file here, KIND.go, beside the kind of fact it needs in package probe
+// (see its documentation; a new check may also reuse facts that exist):
+//
+//  1. A struct with a doc comment on the type and on every field (packer-sdc turns them into the
+//     user docs), `mapstructure` tags that read like English, a `description` field, and the
+//     directives `//go:generate go tool packer-sdc mapstructure-to-hcl2 -type KIND` and
+//     `//go:generate go tool packer-sdc struct-markdown` at the top of the file.
+//  2. Its methods of Check: Kind, Subject, Describe; Validate, whose errors start with the
+//     attribute (`mode: "999" is not an octal file mode (like "0644")`); Gather, which asks the
+//     plan for facts and returns the judge, using judgeFact; the judge, which returns an error
+//     when the fact could not be gathered, and otherwise one problem per difference, worded
+//     "what is found, want what is expected".
+//  3. A table test of the judge and of Validate, named for the behaviour.
+//  4. A field `KIND []check.KIND` in the provisioner's Config (Kinds finds it there), `make
+//     generate`, and a section in docs/provisioners/assert.mdx.
 package check
 
 import (
