@@ -85,6 +85,26 @@ unit() {
 	go vet ./...
 	log "unit tests with the race detector"
 	go test -race -count=1 ./...
+	unit_as_nobody
+}
+
+# unit_as_nobody runs the unit tests again as an unprivileged user (nobody): tests that need root
+# skip with a reason, the others must pass. Test binaries are built here, as root, and run from a
+# copy of each package's folder (for its testdata).
+unit_as_nobody() {
+	log "unit tests as nobody"
+	dir=$(mktemp -d); chmod 755 "$dir"
+	for pkg in $(go list -f '{{if .TestGoFiles}}{{.Dir}}{{end}}' ./...); do
+		name=$(basename "$pkg")
+		mkdir -p "$dir/$name"; cp -r "$pkg/." "$dir/$name/"
+		go test -c -o "$dir/$name/unit.test" "$pkg"
+	done
+	chmod -R a+rX "$dir"
+	for t in "$dir"/*/unit.test; do
+		(cd "$(dirname "$t")" && HOME=$dir TMPDIR=/tmp setpriv --reuid=65534 --regid=65534 --clear-groups ./unit.test >"$dir/out" 2>&1) ||
+			{ tail -30 "$dir/out" >&2; rm -rf "$dir"; echo "unit tests fail as nobody: $t" >&2; exit 1; }
+	done
+	rm -rf "$dir"
 }
 
 generated() {
@@ -147,6 +167,7 @@ case ${1:-} in
 example) example ;;
 test) sh test/targets.sh install; unit; generated; release_checks; e2e ;;
 unit) unit ;;
+nobody) unit_as_nobody ;;
 e2e) e2e ;;
 bench) bench ;;
 *) sed -n '2,14p' "$0"; exit 2 ;;

@@ -68,8 +68,12 @@ func Run(ctx context.Context, comm packersdk.Communicator, command, ready string
 		return Output{}, fmt.Errorf("the probe did not finish within %s and was stopped", limit)
 	}
 	out := stdout.output()
-	log.Printf("[DEBUG] assert: the image was ready after %s; the probe ended after %s with exit status %d",
-		out.readyAt.Sub(started), time.Since(started), status)
+	if out.Ready {
+		log.Printf("[DEBUG] assert: the image was ready after %s; the probe ended after %s with exit status %d",
+			out.readyAt.Sub(started), time.Since(started), status)
+	} else {
+		log.Printf("[DEBUG] assert: the remote command ended after %s with exit status %d, before it was ready", time.Since(started), status)
+	}
 	out.Stderr, out.ExitStatus = stderr.Bytes(), status
 	switch {
 	case status == packersdk.CmdDisconnect:
