@@ -94,34 +94,42 @@ cb() {
 	run=; pids=; dogargs=
 	while [ $# -ge 3 ]; do
 		( ulimit -f "$OUTPUT_BLOCKS" && exec $SETSID sh -c "$3" ) </dev/null >"$T/o$1" 2>"$T/e$1" &
+		# what the supervisor must stop if the probe is stopped now: only what runs now, never ids
+		# of processes that ended long ago and may since belong to others
+		echo "$!" >>"$T/running"
 		run="$run $1:$!"; pids="$pids $!"; dogargs="$dogargs $2 $!"
 		shift 3
 	done
-	# the watchdog: at each limit, TERM to the command's group if it still runs, KILL 2 s later
-	$SETSID sh -c 'el=0; late=
+	# the watchdog: at each limit, TERM to the command's group if it still runs, KILL 2 s later. A
+	# command the runner has reaped has a file $T/dPID, and its id is left alone: it may since
+	# belong to another process.
+	$SETSID sh -c 'T=$1; shift; el=0; late=
 		while [ $# -ge 2 ]; do
 			[ "$1" -gt "$el" ] && { sleep $(($1 - el)); el=$1; }
-			kill -0 "$2" 2>/dev/null && { echo "$2"; late="$late $2"; kill -TERM -"$2" || kill -TERM "$2"; }
+			[ ! -e "$T/d$2" ] && kill -0 "$2" 2>/dev/null && { echo "$2"; late="$late $2"; kill -TERM -"$2" || kill -TERM "$2"; }
 			shift 2
 		done
-		[ -n "$late" ] && { sleep 2; for p in $late; do kill -KILL -"$p" || kill -KILL "$p"; done; }' \
-		sh $dogargs </dev/null >"$T/late" 2>/dev/null &
-	dog=$!
-	# what the supervisor must stop if the probe is stopped now: only what runs now, never ids of
-	# processes that ended long ago and may since belong to others
-	echo "$dog$pids" >"$T/running"
-	for j in $run; do wait "${j#*:}"; line command.status "${j%%:*}" $?; done
+		[ -n "$late" ] && { sleep 2; for p in $late; do [ -e "$T/d$p" ] || kill -KILL -"$p" || kill -KILL "$p"; done; }' \
+		sh "$T" $dogargs </dev/null >"$T/late" 2>/dev/null &
+	dog=$!; echo "$dog" >>"$T/running"
+	for j in $run; do
+		wait "${j#*:}"; line command.status "${j%%:*}" $?; : >"$T/d${j#*:}"
+		# It has ended: stop what it left running in its session (the group outlives its leader
+		# only while it has members, so the id is still ours), and forget its id.
+		kill -KILL -"${j#*:}" 2>/dev/null
+		live=; for p in $pids; do [ "$p" = "${j#*:}" ] || live="$live $p"; done; pids=$live
+		echo "$dog$pids" >"$T/running"
+	done
 	stop "$dog"; wait "$dog"
-	# whatever a command left running in its session goes too, so that no process outlives it
-	for p in $pids; do stop "$p"; done
 	: >"$T/running"
 	while read -r p; do
 		for j in $run; do [ "${j#*:}" = "$p" ] && line command.timeout "${j%%:*}" ""; done
 	done <"$T/late"
 }
-# cl: can this shell limit the size of files (ulimit -f)? Without it no command is run.
+# cl: can this shell limit the size of files (ulimit -f) as cb does? Without it no command is run:
+# a failed ulimit in cb would pass for the command's exit status.
 cl() {
-	(ulimit -f 1) 2>/dev/null && return 0
+	(ulimit -f "$OUTPUT_BLOCKS") 2>/dev/null && return 0
 	line command.err - "this shell cannot limit the size of a command's output (ulimit -f), so no command was run"
 	return 1
 }
