@@ -19,9 +19,10 @@
 //     tool allows it, redirect stdin from /dev/null, keep stderr, and print the tool's exit
 //     status, so that a fact that could not be gathered is told apart from an absent one.
 //  2. Write NAME.go: a facts type with an Err field, a gatherer (render, parse, fake), a package
-//     variable `var nameKind = register("NAME", func() gatherer { … })`, and a Plan method that
-//     checks call, returning a Fact[NAMEFacts]. Requests are matched with records by id, never by
-//     the order in which a tool printed them.
+//     variable `var nameKind = register("NAME", "NAME", func() gatherer { … })` (the second name
+//     is the shell file's, which kinds may share, as users and groups share account.sh), and a
+//     Plan method that checks call, returning a Fact[NAMEFacts]. Requests are matched with
+//     records by id, never by the order in which a tool printed them.
 //  3. Record the real tool's output under testdata/recorded (see testdata/record.sh) and test the
 //     parser with it; TestEveryTagIsRead checks that the shell and Go sides use the same tags.
 //

@@ -39,20 +39,17 @@ func main() {
 	out := flag.String("out", "", "folder to write results.md and chart.svg into")
 	goss := flag.String("goss", "", "a goss binary: compare with goss run the way its Packer provisioner runs it")
 	others := flag.Int("others", 0, "also run Serverspec and Testinfra (Debian's packages) up to this many checks")
+	parts := flag.String("breakdown", "100,1000", "numbers of checks at which to measure the parts of the probe in the image")
 	flag.Parse()
 
 	t := newTarget(*host, *key)
 	defer t.client.Close()
 	inv := t.inventory()
 	var rows []row
-	for _, s := range strings.Split(*sizes, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil {
-			log.Fatalf("-sizes: %v", err)
-		}
+	for _, n := range numbers("-sizes", *sizes) {
 		checks := inv.mix(n)
 		r := row{N: n}
-		r.Build, r.Baseline, r.RSS = measureBuilds(t, checks, *runs)
+		r.Build, r.Baseline, r.Shell, r.RSS = measureBuilds(t, checks, *runs)
 		r.PerCheck = medianOf(*runs/2+1, func() time.Duration { return t.oneCommandEach(checks) })
 		if *goss != "" {
 			r.Goss = measureGoss(t, *goss, checks, *runs, r.Baseline)
@@ -64,8 +61,17 @@ func main() {
 		rows = append(rows, r)
 		fmt.Fprintf(os.Stderr, "bench: %d checks measured\n", n)
 	}
+	var stages [][]stage
+	breakdownSizes := numbers("-breakdown", *parts)
+	for _, n := range breakdownSizes {
+		stages = append(stages, breakdown(t, inv, n, 2*(*runs)+1))
+		fmt.Fprintf(os.Stderr, "bench: the parts of the probe for %d checks measured\n", n)
+	}
 	m := machine()
 	table := markdown(rows, *goss != "", *others > 0, m)
+	if len(stages) > 0 {
+		table += "\n" + breakdownTable(breakdownSizes, stages) + breakdownNote
+	}
 	fmt.Print(table)
 	if *out != "" {
 		os.MkdirAll(*out, 0o755)
@@ -74,10 +80,27 @@ func main() {
 	}
 }
 
+// numbers reads a comma-separated list of numbers of checks; an empty list skips the measurement.
+func numbers(flagName, list string) []int {
+	var ns []int
+	for _, s := range strings.Split(list, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			log.Fatalf("%s: %v", flagName, err)
+		}
+		ns = append(ns, n)
+	}
+	return ns
+}
+
 // row is one line of results.
 type row struct {
 	N                         int
 	Build, Baseline, PerCheck time.Duration
+	Shell                     time.Duration // the build with packer's shell provisioner running `true`
 	Goss                      time.Duration
 	Serverspec, Testinfra     time.Duration // zero: not measured at this size
 	RSS                       int64         // KiB
@@ -176,23 +199,28 @@ func (inv inventory) mix(n int) []check.Check {
 	return checks
 }
 
-// measureBuilds runs packer build with and without the provisioner, alternating, and returns the
-// median of each and the plugin's peak memory.
-func measureBuilds(t *target, checks []check.Check, runs int) (with, without time.Duration, rss int64) {
+// measureBuilds runs packer build with the provisioner, without any, and with packer's shell
+// provisioner running `true` (the least any provisioner costs: a plugin, a remote command),
+// alternating, and returns the median of each and the plugin's peak memory.
+func measureBuilds(t *target, checks []check.Check, runs int) (with, without, shell time.Duration, rss int64) {
 	dir, err := os.MkdirTemp("", "assert-bench-")
 	must(err)
 	defer os.RemoveAll(dir)
 	must(os.WriteFile(filepath.Join(dir, "with.pkr.hcl"), []byte(template(t, checks)), 0o644))
 	must(os.WriteFile(filepath.Join(dir, "without.pkr.hcl"), []byte(template(t, nil)), 0o644))
-	var ws, wos []time.Duration
+	must(os.WriteFile(filepath.Join(dir, "shell.pkr.hcl"), []byte(strings.Replace(template(t, nil), "build {\n  sources = [\"source.null.t\"]\n",
+		"build {\n  sources = [\"source.null.t\"]\n  provisioner \"shell\" { inline = [\"true\"] }\n", 1)), 0o644))
+	var ws, wos, shs []time.Duration
 	for i := 0; i < runs; i++ {
 		d, log := packerBuild(dir, "with.pkr.hcl")
 		ws = append(ws, d)
 		rss = max(rss, peakFromLog(log))
 		d, _ = packerBuild(dir, "without.pkr.hcl")
 		wos = append(wos, d)
+		d, _ = packerBuild(dir, "shell.pkr.hcl")
+		shs = append(shs, d)
 	}
-	return median(ws), median(wos), rss
+	return median(ws), median(wos), median(shs), rss
 }
 
 func packerBuild(dir, file string) (time.Duration, string) {
@@ -264,7 +292,7 @@ func (t *target) oneCommandEach(checks []check.Check) time.Duration {
 		s := check.NewSuite([]check.Check{c}, check.Options{CheckTimeout: 30 * time.Second})
 		script, err := probe.Render(s.Plan())
 		must(err)
-		out := t.run(fmt.Sprintf(`sh -c 's=$(head -c %d) && eval "$s"'`, len(script)), script)
+		out := t.run(fmt.Sprintf(`sh -c 'script=$(head -c %d) && eval "$script"'`, len(script)), script)
 		facts, err := probe.Parse(s.Plan(), out)
 		if err != nil {
 			log.Fatalf("%s %s: %v", c.Kind(), c.Subject(), err)
@@ -306,8 +334,8 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d)/float
 
 func markdown(rows []row, withGoss, withOthers bool, m string) string {
 	var b strings.Builder
-	head := "| checks | build with assert | build without | assert's own time | one remote command per check | ratio | plugin peak RSS |"
-	align := "|---:|---:|---:|---:|---:|---:|---:|"
+	head := "| checks | build with assert | build without | assert's own time | shell provisioner running `true` | one remote command per check | ratio | plugin peak RSS |"
+	align := "|---:|---:|---:|---:|---:|---:|---:|---:|"
 	if withGoss {
 		head += " goss, the way its provisioner runs it |"
 		align += "---:|"
@@ -319,7 +347,8 @@ func markdown(rows []row, withGoss, withOthers bool, m string) string {
 	b.WriteString(head + "\n" + align + "\n")
 	for _, r := range rows {
 		ratio := float64(r.PerCheck) / float64(max(r.Provisioner(), time.Millisecond))
-		fmt.Fprintf(&b, "| %d | %s | %s | **%s** | %s | %.0f× | %.1f MB |", r.N, ms(r.Build), ms(r.Baseline), ms(r.Provisioner()), ms(r.PerCheck), ratio, float64(r.RSS)/1024)
+		fmt.Fprintf(&b, "| %d | %s | %s | **%s** | %s | %s | %.0f× | %.1f MB |", r.N, ms(r.Build), ms(r.Baseline), ms(r.Provisioner()),
+			ms(max(r.Shell-r.Baseline, 0)), ms(r.PerCheck), ratio, float64(r.RSS)/1024)
 		if withGoss {
 			fmt.Fprintf(&b, " %s |", ms(r.Goss))
 		}
@@ -328,7 +357,8 @@ func markdown(rows []row, withGoss, withOthers bool, m string) string {
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "\nMeasured on %s. Medians; \"assert's own time\" is the build with the provisioner minus the same build without it.\n", m)
+	fmt.Fprintf(&b, "\nMeasured on %s. Medians; \"assert's own time\" is the build with the provisioner minus the same build without it, "+
+		"and so is the shell provisioner's, the least any provisioner adds.\n", m)
 	return b.String()
 }
 
