@@ -127,6 +127,8 @@ func TestServiceJudge(t *testing.T) {
 		{"missing_is_not_running", Service{Name: "telnet", Running: no, Enabled: no}, missing, "pass"},
 		{"missing_but_wanted", Service{Name: "nginx", Running: yes}, missing, "does not exist (systemd: no such unit)"},
 		{"no_init", Service{Name: "nginx", Running: yes}, probe.ServiceFacts{Err: "no init system found"}, "error: no init system found"},
+		{"offline_systemd_running_is_an_error", Service{Name: "nginx", Running: no}, probe.ServiceFacts{Init: "systemd-offline", Exists: true, Enabled: true, RunningErr: "systemd is not running in the image"}, "error: running: systemd is not running in the image"},
+		{"offline_systemd_enabled_is_known", Service{Name: "nginx", Enabled: yes}, probe.ServiceFacts{Init: "systemd-offline", Exists: true, Enabled: true, RunningErr: "systemd is not running in the image"}, "pass"},
 		{"starting_is_not_running", Service{Name: "nginx", Running: yes}, starting, "is neither running nor stopped, want running (activating (start), enabled)"},
 		{"starting_is_not_stopped", Service{Name: "nginx", Running: no}, starting, "is neither running nor stopped, want not running (activating (start), enabled)"},
 	}
@@ -254,11 +256,15 @@ func TestCommandJudge(t *testing.T) {
 		{"forbidden_text_is_never_echoed", Command{Run: "cat app.env", Stdout: Matchers{NotContains: []string{"PASSWORD="}}},
 			probe.CommandResult{Stdout: []byte("USER=app\nPASSWORD=hunter2\n"), Stderr: []byte("warning\n")},
 			`stdout contains "PASSWORD=" on line 2`,
-			"stdout: not shown, since it holds text that not_contains or not_matches forbids (line 2) | stderr: |   warning"},
+			"stdout: not shown, since it holds text that not_contains or not_matches forbids (line 2) | stdout and stderr are not shown: one of them holds forbidden text"},
+		{"forbidden_text_on_stdout_hides_stderr_too", Command{Run: "app --debug", Stdout: Matchers{NotContains: []string{"PASSWORD="}}},
+			probe.CommandResult{Stdout: []byte("PASSWORD=hunter2\n"), Stderr: []byte("debug: PASSWORD=hunter2\n")},
+			`stdout contains "PASSWORD=" on line 1`,
+			"stdout: not shown, since it holds text that not_contains or not_matches forbids (line 1) | stdout and stderr are not shown: one of them holds forbidden text"},
 		{"forbidden_pattern_is_never_echoed", Command{Run: "cat app.env", Stderr: Matchers{NotMatches: []string{"PASS.*="}}},
 			probe.CommandResult{Stderr: []byte("PASSWORD=hunter2\n")},
 			`stderr matches /PASS.*=/ on line 1`,
-			"stdout: (empty) | stderr: not shown, since it holds text that not_contains or not_matches forbids (line 1)"},
+			"stderr: not shown, since it holds text that not_contains or not_matches forbids (line 1) | stdout and stderr are not shown: one of them holds forbidden text"},
 		{"could_not_run", Command{Run: "x"}, probe.CommandResult{Err: "cannot create a pipe"}, "error: cannot create a pipe", ""},
 	}
 	for _, tt := range tests {

@@ -93,6 +93,7 @@ func (c *Command) judge(r probe.CommandResult, limit time.Duration) Outcome {
 		p.addf("exit status is %d, want %d", r.ExitStatus, want)
 	}
 	var details []string
+	forbidden := false
 	for _, out := range []struct {
 		name      string
 		m         Matchers
@@ -105,16 +106,19 @@ func (c *Command) judge(r probe.CommandResult, limit time.Duration) Outcome {
 		if !out.m.empty() && out.truncated {
 			return errorf("%s: the command printed more than the %d bytes kept for matching", out.name, probe.ContentLimit)
 		}
-		// An output that holds a forbidden match is never shown: it may be the secret.
 		if line := out.m.check(out.name, out.text, &p); line > 0 {
+			forbidden = true
 			details = append(details, fmt.Sprintf("%s: not shown, since it holds text that not_contains or not_matches forbids (line %d)", out.name, line))
-		} else {
-			details = append(details, tail(out.name, out.text, out.truncated)...)
 		}
 	}
 	o := p.outcome()
-	if len(p) > 0 {
-		o.Details = details
+	switch {
+	case len(p) == 0:
+	case forbidden:
+		// A forbidden match may be a secret, and the other output may hold it too: show neither.
+		o.Details = append(details, "stdout and stderr are not shown: one of them holds forbidden text")
+	default:
+		o.Details = append(tail("stdout", r.Stdout, r.StdoutTruncated), tail("stderr", r.Stderr, r.StderrTruncated)...)
 	}
 	return o
 }

@@ -77,6 +77,8 @@ func (c *Service) judge(f probe.ServiceFacts) Outcome {
 	}
 	switch {
 	case c.Running == config.TriUnset:
+	case f.RunningErr != "":
+		return errorf("running: %s", f.RunningErr)
 	case !f.Running && !f.Stopped:
 		p.addf("is neither running nor stopped, want %s (%s)", pick(c.Running.True(), "running", "not running"), f.State)
 	case c.Running.True() != f.Running:

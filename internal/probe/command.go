@@ -2,9 +2,6 @@ package probe
 
 import (
 	"fmt"
-	"sort"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -29,7 +26,8 @@ type CommandResult struct {
 }
 
 // CommandConcurrency is how many commands run at once in the image: slow commands do not add up,
-// and the image is not overloaded.
+// and the image is not overloaded. Commands run in this many lanes, each one command after
+// another.
 const CommandConcurrency = 8
 
 // OutputLimit is the most a command may write to a file, its stdout and stderr included: past it
@@ -53,100 +51,73 @@ func (p *Plan) Command(c Command) Fact[CommandResult] {
 	return Fact[CommandResult]{commandKind, len(g.list) - 1}
 }
 
-// batches splits the commands into groups of CommandConcurrency that run together, each group in
-// ascending order of time limits, because the watchdog sleeps from one limit to the next.
-func (g *commands) batches() [][]int {
-	var all [][]int
-	for start := 0; start < len(g.list); start += CommandConcurrency {
-		var ids []int
-		for i := start; i < min(start+CommandConcurrency, len(g.list)); i++ {
-			ids = append(ids, i)
-		}
-		sort.SliceStable(ids, func(a, b int) bool { return seconds(g.list[ids[a]].Timeout) < seconds(g.list[ids[b]].Timeout) })
-		all = append(all, ids)
+// lanes deals the commands out to CommandConcurrency lanes in turn: lane j runs commands j,
+// j+CommandConcurrency, … one after another.
+func (g *commands) lanes() [][]int {
+	lanes := make([][]int, min(CommandConcurrency, len(g.list)))
+	for i := range g.list {
+		lanes[i%len(lanes)] = append(lanes[i%len(lanes)], i)
 	}
-	return all
+	return lanes
 }
 
-// limit is what the commands add to the probe's time limit: for each batch, its longest limit
-// and the 2 seconds the watchdog gives a command between TERM and KILL.
+// limit is what the commands add to the probe's time limit: the longest lane, where each command
+// may take its own limit, a second more until the watchdog sees it (it looks every second), and
+// the 2 seconds it gives a command between TERM and KILL.
 func (g *commands) limit() time.Duration {
-	var total time.Duration
-	for _, ids := range g.batches() {
-		total += time.Duration(seconds(g.list[ids[len(ids)-1]].Timeout)+2) * time.Second
+	var longest time.Duration
+	for _, ids := range g.lanes() {
+		var lane time.Duration
+		for _, i := range ids {
+			lane += time.Duration(seconds(g.list[i].Timeout)+3) * time.Second
+		}
+		longest = max(longest, lane)
 	}
-	return total
+	return longest
 }
 
 func (g *commands) render(s *script) {
-	// The runner writes its records to a file, not to stdout, where they would mix with those of
-	// the facts gathered meanwhile.
-	fmt.Fprintf(&s.first, "\tOUTPUT_BLOCKS=%d\n\t{ cl && {\n", OutputLimit/512)
-	for _, ids := range g.batches() {
-		args := []string{}
+	lanes := g.lanes()
+	fmt.Fprintf(&s.first, "\tOUTPUT_BLOCKS=%d\n\tcs %d && {\n", OutputLimit/512, len(lanes))
+	for lane, ids := range lanes {
+		args := []string{fmt.Sprint(lane)}
 		for _, i := range ids {
 			args = append(args, fmt.Sprint(i), fmt.Sprint(seconds(g.list[i].Timeout)), g.list[i].Run)
 		}
-		s.call(&s.first, "\tcb", args...)
+		// the lanes write their records to a file, not to stdout, where they would mix with
+		// those of the facts gathered meanwhile
+		s.first.WriteString("\t\tcr")
+		for _, a := range args {
+			s.first.WriteString(" " + s.quote(a))
+		}
+		s.first.WriteString(" >>\"$T/cmds\" & lanes=\"$lanes $!\"\n")
 	}
-	s.first.WriteString("\t}; } >\"$T/cmds\" & cmds=$!\n")
+	s.first.WriteString("\t}\n")
 	all := []string{fmt.Sprint(ContentLimit)}
 	for i := range g.list {
 		all = append(all, fmt.Sprint(i))
 	}
-	s.last.WriteString("\twait \"$cmds\"; cat \"$T/cmds\"\n")
-	s.call(&s.last, "co", all...)
+	s.call(&s.last, "cx", all...)
 }
 
 func (g *commands) parse(r records) any {
 	results := make([]CommandResult, len(g.list))
-	outputs, err := commandOutputs(r)
-	if msg, ok := r.text("command.err", "-"); ok {
-		err = msg
-	}
+	err, _ := r.text("command.err", "-")
 	for i := range results {
 		if err != "" {
 			results[i].Err = err
 			continue
 		}
-		results[i] = commandResult(r, i, outputs)
+		results[i] = commandResult(r, i)
 	}
 	return results
 }
 
-// commandOutputs splits the one blob of all outputs by the sizes the probe listed with the name
-// of each output's file ("o3 120": the stdout of command 3 is 120 bytes).
-func commandOutputs(r records) (map[string][]byte, string) {
-	sizes, _ := r.get("command.sizes", "-")
-	blob, ok := r.get("command.out", "-")
-	if !ok {
-		return nil, "the probe did not report the commands' output"
-	}
-	outputs := map[string][]byte{}
-	at := 0
-	for _, l := range strings.Split(string(sizes), "\n") {
-		if l == "" {
-			continue
-		}
-		name, n, _ := strings.Cut(l, " ")
-		size, err := strconv.Atoi(n)
-		if err != nil || size < 0 || at+size > len(blob) {
-			return nil, "the probe reported garbled command output sizes"
-		}
-		outputs[name] = blob[at : at+size : at+size]
-		at += size
-	}
-	if at != len(blob) {
-		return nil, "the probe reported garbled command output sizes"
-	}
-	return outputs, ""
-}
-
-func commandResult(r records, i int, outputs map[string][]byte) CommandResult {
+func commandResult(r records, i int) CommandResult {
 	var c CommandResult
 	status, ok := r.number("command.status", i)
-	stdout, ok1 := outputs[fmt.Sprint("o", i)]
-	stderr, ok2 := outputs[fmt.Sprint("e", i)]
+	stdout, ok1 := r.get("command.stdout", i)
+	stderr, ok2 := r.get("command.stderr", i)
 	if !ok || !ok1 || !ok2 {
 		c.Err = "the probe did not report this command's exit status and output"
 		return c
@@ -168,11 +139,9 @@ func keep(b []byte) ([]byte, bool) {
 }
 
 func (g *commands) fake(w *recordWriter) {
-	var sizes strings.Builder
 	for i := range g.list {
 		w.line("command.status", i, "0")
-		fmt.Fprintf(&sizes, "o%d 2\ne%d 0\n", i, i)
+		w.blob("command.stdout", i, "1\n")
+		w.blob("command.stderr", i, "")
 	}
-	w.blob("command.sizes", "-", sizes.String())
-	w.blob("command.out", "-", strings.Repeat("1\n", len(g.list)))
 }

@@ -1,12 +1,12 @@
 # ---- files: one stat for many paths; content only of regular files
 # fe ID PATH: is there something at PATH (following symlinks)? Succeeds if so; stat describes it.
 fe() {
-	[ -h "$2" ] && { readlink -- "$2" >"$T/l" 2>&1; blob file.link "$1" "$T/l"; }
+	[ -h "$2" ] && { readlink -- "$2" >"$T/l$1" 2>&1; blob file.link "$1" "$T/l$1"; }
 	[ -e "$2" ] && return 0
 	[ -h "$2" ] && { line file.dangling "$1" ""; return 1; }
 	# not there, or not visible to us: stat's complaint tells which
-	stat -L -- "$2" >/dev/null 2>"$T/l" </dev/null
-	blob file.err "$1" "$T/l"
+	stat -L -- "$2" >/dev/null 2>"$T/le$1" </dev/null
+	blob file.err "$1" "$T/le$1"
 	return 1
 }
 # fs BATCH PATH...: one stat for the paths of a batch. Each line ends with the path as given
@@ -14,20 +14,20 @@ fe() {
 fs() {
 	b=$1; shift
 	[ $# -gt 0 ] || return 0
-	stat -L -c '%f %u %g %s %U %G %n' -- "$@" >"$T/s" 2>"$T/se" </dev/null
-	blob file.stat "$b" "$T/s"
-	[ -s "$T/se" ] && blob file.staterr "$b" "$T/se"
+	stat -L -c '%f %u %g %s %U %G %n' -- "$@" >"$T/s$b" 2>"$T/se$b" </dev/null
+	blob file.stat "$b" "$T/s$b"
+	[ -s "$T/se$b" ] && blob file.staterr "$b" "$T/se$b"
 	return 0
 }
 # fc ID PATH LIMIT: the first LIMIT+1 bytes of a regular file, so that going over the limit
 # shows. Anything else (a directory, fifo, device or socket) is never opened: reading a fifo
 # would block, and a device never ends. stderr is redirected before the input, so that the
-# shell's own "cannot open" lands in $T/ce.
+# shell's own "cannot open" lands in $T/ceID.
 fc() {
 	[ -f "$2" ] || return 0
-	if { head -c "$(($3 + 1))" >"$T/c"; } 2>"$T/ce" <"$2"; then
-		blob file.content "$1" "$T/c"
+	if { head -c "$(($3 + 1))" >"$T/c$1"; } 2>"$T/ce$1" <"$2"; then
+		blob file.content "$1" "$T/c$1"
 	else
-		blob file.cerr "$1" "$T/ce"
+		blob file.cerr "$1" "$T/ce$1"
 	fi
 }

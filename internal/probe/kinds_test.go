@@ -238,17 +238,24 @@ func TestServicesUnderOpenRC(t *testing.T) {
 	}
 }
 
-// SysV (no OpenRC): the script's status exit code by the LSB, and S links. Modelled on the
-// recorded statuses of Debian's own scripts (sysv-status-*), which are LSB scripts.
+// SysV (no OpenRC): the script's status exit code by the LSB, and S links, as recorded on the
+// OpenRC target (whose scripts are Debian's LSB scripts); status 4 is modelled.
 func TestServicesUnderSysV(t *testing.T) {
-	_, _, nginx := recorded(t, "sysv-status-nginx")
-	_, _, cron := recorded(t, "sysv-status-cron")
+	nginxSaid, _, nginx := recorded(t, "sysv-status-nginx")
+	cronSaid, _, cron := recorded(t, "sysv-status-cron")
+	_, usage, nostatus := recorded(t, "sysv-status-nostatus")
+	links, _, _ := recorded(t, "sysv-rc-links")
+	noLinks, _, _ := recorded(t, "sysv-rc-links-none")
 	p := NewPlan()
-	hn, hc, h4 := p.Service("nginx"), p.Service("cron"), p.Service("odd")
+	hn, hc, h4, hu := p.Service("nginx"), p.Service("cron"), p.Service("odd"), p.Service("recnostatus")
 	f := parsed(p, recs("service.init", "-", "sysv",
-		"service.exit", "0", nginx, "service.links", "0", "rc2.d/S01nginx\nrc3.d/S01nginx\n",
-		"service.exit", "1", cron, "service.links", "1", "",
-		"service.exit", "2", "4", "service.links", "2", ""))
+		"service.exit", "0", nginx, "service.said", "0", nginxSaid, "service.links", "0", links,
+		"service.exit", "1", cron, "service.said", "1", cronSaid, "service.links", "1", noLinks,
+		"service.exit", "2", "4", "service.links", "2", "",
+		"service.exit", "3", nostatus, "service.said", "3", usage, "service.links", "3", ""))
+	if got := get(t, f, hu); !strings.Contains(got.Err, "has no status action") {
+		t.Errorf("a script without a status action (exit %s) must be an error: %+v", nostatus, got)
+	}
 	if got := serviceVerdict(get(t, f, hn)); got != "enabled running" {
 		t.Errorf("nginx: %s", got)
 	}
@@ -257,6 +264,40 @@ func TestServicesUnderSysV(t *testing.T) {
 	}
 	if got := get(t, f, h4); !strings.Contains(got.Err, "exited with 4: the status is unknown") {
 		t.Errorf("status 4: %+v", got)
+	}
+}
+
+// A systemd image where systemd does not run (a container or chroot build), recorded on this
+// host: enabled is read from the unit files; whether it runs is an error, never "stopped".
+func TestServicesWithSystemdOffline(t *testing.T) {
+	p := NewPlan()
+	r := recs("service.init", "-", "systemd-offline")
+	var handles []Fact[ServiceFacts]
+	for i, fixture := range []string{"systemctl-offline-enabled", "systemctl-offline-static", "systemctl-offline-nosuch"} {
+		out, stderr, status := recorded(t, fixture)
+		handles = append(handles, p.Service(fixture))
+		r[key{"service.exit", strconv.Itoa(i)}] = []byte(status)
+		r[key{"service.said", strconv.Itoa(i)}] = []byte(out + stderr)
+	}
+	f := parsed(p, r)
+	for i, want := range []string{"enabled", "enabled", "missing"} {
+		s := get(t, f, handles[i])
+		got := map[bool]string{true: "enabled", false: "disabled"}[s.Enabled]
+		if !s.Exists {
+			got = "missing"
+		}
+		if got != want || s.Err != "" || (s.Exists && (s.RunningErr == "" || s.Running || s.Stopped)) {
+			t.Errorf("%d: got %s %+v, want %s with running unknown", i, got, s, want)
+		}
+	}
+}
+
+func TestUnitNames(t *testing.T) {
+	for name, want := range map[string]string{"nginx": "nginx.service", "php8.2-fpm": "php8.2-fpm.service",
+		"dbus.socket": "dbus.socket", "ssh.service": "ssh.service", "getty@tty1": "getty@tty1.service"} {
+		if got := unitName(name); got != want {
+			t.Errorf("unitName(%q) = %q, want %q", name, got, want)
+		}
 	}
 }
 

@@ -4,9 +4,10 @@
 #
 # Records on stdout (records.go reads them):
 #   "L <tag> <id> <value>\n"               value free of newlines by construction
-#   "B <tag> <id> <length>\n<bytes>\n"     anything, copied from a file
+#   "B <tag> <id> <length>\n<bytes>\n"     anything
 # A tag is "<kind>.<what>", such as "file.stat"; the id is the number of the request it answers,
-# or "-" for a record about the whole kind.
+# or "-" for a record about the whole kind. Blobs are files of the scratch folder, printed all at
+# once at the end (see blob and out): two programs for all of them, not two for each.
 #
 # Two processes: the supervisor (the shell that reads this script) makes the scratch folder,
 # starts the body in a process group of its own, and waits. The body gathers the facts. A stop
@@ -18,8 +19,43 @@ PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH; export 
 umask 077
 
 line() { printf 'L %s %s %s\n' "$1" "$2" "$3"; }
-blob() { n=$(wc -c <"$3"); printf 'B %s %s %s\n' "$1" "$2" $n; cat "$3"; printf '\n'; }
 has() { command -v "$1" >/dev/null 2>&1; }
+
+# blob TAG ID FILE [LIMIT]: FILE, in the scratch folder, with a name of its own that holds no
+# space or colon, is the record TAG ID; out prints it at the end, so nothing may change it after
+# this. With LIMIT, only its first LIMIT+1 bytes go, so that going over the limit shows. The list
+# lives in the body's own shell: never call blob in a subshell, a pipeline or a background job.
+BL= # the blobs, as TAG:ID:NAME:LIMIT
+BN= # their file names, in the same order
+blob() { BL="$BL $1:$2:${3#"$T"/}:${4:--}"; BN="$BN ${3#"$T"/}"; }
+# recs FILE: records that a background job wrote into FILE; out prints them after the blobs.
+RF=
+recs() { RF="$RF ${1#"$T"/}"; }
+
+# out prints every blob at once: an index "B probe.index - <length>" of "<tag> <id> <length>"
+# lines, then "B probe.data - <length>", their bytes one after another, then the files of recs.
+# One wc measures them all (a file it cannot read is left out, so its fact is an error, never
+# absent) and one cat prints them all. Nothing here writes to stderr: it is itself a blob.
+out() {
+	set -f
+	set -- $(cd "$T" && exec wc -c -- $BN 2>/dev/null </dev/null)
+	idx=; files=; total=0
+	for e in $BL; do
+		tag=${e%%:*}; e=${e#*:}; id=${e%%:*}; e=${e#*:}; f=${e%%:*}; lim=${e#*:}
+		[ "$2" = "$f" ] || continue
+		n=$1; shift 2
+		if [ "$lim" != - ] && [ "$n" -gt "$lim" ]; then
+			head -c "$((lim + 1))" <"$T/$f" >"$T/$f.cut"; f=$f.cut; n=$((lim + 1))
+		fi
+		idx="$idx$tag $id $n
+"
+		files="$files $f"; total=$((total + n))
+	done 2>/dev/null
+	printf 'B probe.index - %s\n%s\nB probe.data - %s\n' "${#idx}" "$idx" "$total"
+	printf '\n' >"$T/nl"
+	(cd "$T" && exec cat -- $files nl $RF) 2>/dev/null </dev/null
+	set +f
+}
 
 # Helpers run in process groups of their own where setsid(1) exists, so that stopping one stops
 # its children too. They are stopped with SIGKILL, never by a trap: a subshell that is signalled
@@ -29,17 +65,20 @@ has setsid && SETSID=setsid
 stop() { [ -n "$1" ] && { kill -KILL -"$1" 2>/dev/null || kill -KILL "$1" 2>/dev/null; }; }
 
 T=${ASSERT_SCRATCH:-} # the scratch folder; the supervisor makes it and passes it to the body
-body=    # the body's process (and group)
-watcher= # the process that watches stdin
-limiter= # the process that stops the probe at its time limit
+body=   # the body's process (and group)
+helper= # the process that watches stdin and the time limit
 
-# cleanup stops the body's group first, so that it starts nothing new, then the commands it had
-# running (command.sh lists only those running now in $T/running, never finished ones whose ids
-# may since belong to other processes), then the helpers, and removes the scratch folder.
+# cleanup stops the body's group first, so that it starts nothing new, then what it had running
+# in sessions of their own: each file run.* of the scratch folder names one ("PID ... ." ends
+# with a dot, so that a line cut short is never read as a process id). command.sh keeps there
+# only what runs now, never finished commands whose ids may since belong to other processes.
+# Then the helper goes, and the scratch folder.
 cleanup() {
 	stop "$body"
-	[ -n "$T" ] && [ -f "$T/running" ] && for p in $(cat "$T/running"); do stop "$p"; done
-	stop "$watcher"; stop "$limiter"
+	[ -n "$T" ] && for f in "$T"/run.*; do
+		[ -f "$f" ] && read -r p _ _ end <"$f" && [ "$end" = . ] && stop "$p"
+	done
+	stop "$helper"
 	[ -n "$T" ] && rm -rf "$T"
 }
 
@@ -62,12 +101,11 @@ supervise() {
 	# The plugin keeps stdin open for as long as it waits for us, and sends one more byte when the
 	# build is cancelled. That byte, or the end of input (the connection dropped), means: stop
 	# everything rather than run on unobserved. Under a pseudo-terminal only the byte arrives.
+	# The same helper (one session: stopping it stops its sleep and its head) keeps the limit.
 	exec 3<&0
-	$SETSID sh -c 'head -c 1 >/dev/null 2>&1; kill -TERM "$1"' sh $$ <&3 >/dev/null 2>&1 &
-	watcher=$!
+	$SETSID sh -c '(sleep "$1"; kill -ALRM "$2") & head -c 1 >/dev/null 2>&1; kill -TERM "$2"' sh "$1" $$ <&3 >/dev/null 2>&1 &
+	helper=$!
 	exec 3<&-
-	$SETSID sh -c 'sleep "$1"; kill -ALRM "$2"' sh "$1" $$ </dev/null >/dev/null 2>&1 &
-	limiter=$!
 
 	# The probe's own complaints go to a file: under a pseudo-terminal stderr would be mixed into
 	# the records on stdout.

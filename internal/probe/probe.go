@@ -185,6 +185,7 @@ func FakeOutput(p *Plan) []byte {
 	for _, name := range p.kinds() {
 		p.parts[name].fake(w)
 	}
+	w.flush()
 	w.b.WriteString(trailer + "\n")
 	return []byte(w.b.String())
 }
@@ -216,6 +217,8 @@ func Render(p *Plan) ([]byte, error) {
 	b.WriteString("\nmain() {\n\tprintf '" + header + "\\n'\n")
 	b.WriteString(s.first.String() + s.main.String() + s.last.String())
 	b.WriteString("\t[ -s \"$T/stderr\" ] && blob probe.stderr - \"$T/stderr\"\n")
+	// out writes nothing to stderr, but bash may note there a background job that ended
+	b.WriteString("\tout 2>/dev/null\n")
 	b.WriteString("\tprintf '" + trailer + "\\n'\n}\n")
 	fmt.Fprintf(&b, "case ${1:-} in\nbody) main ;;\n*) supervise %d ;;\nesac\n", seconds(p.Limit()))
 	return []byte(b.String()), nil
@@ -227,14 +230,14 @@ func init() {
 }
 
 // RemoteCommand is the command that runs script, sent on its stdin, in the image. It first makes
-// a pseudo-terminal, if there is one, pass bytes through untouched (no echo, no \r\n, no signals
+// a pseudo-terminal, if stdin is one, pass bytes through untouched (no echo, no \r\n, no signals
 // from control characters), then says Ready, and only then is sent the script. It reads exactly
 // the script's bytes into $script (the supervisor in prelude.sh hands it to the body) and
 // evaluates them in a non-interactive shell: a shell reading commands from a terminal would turn
 // interactive, with prompts and job control. Whatever the login shell is, everything runs under
 // sh -c.
 func RemoteCommand(script []byte, sudo bool) string {
-	c := fmt.Sprintf(`sh -c 'stty raw -echo 2>/dev/null; echo %s; script=$(head -c %d) && eval "$script"'`, Ready, len(script))
+	c := fmt.Sprintf(`sh -c '[ -t 0 ] && stty raw -echo 2>/dev/null; echo %s; script=$(head -c %d) && eval "$script"'`, Ready, len(script))
 	if sudo {
 		return "sudo -n " + c
 	}

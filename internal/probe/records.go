@@ -16,6 +16,10 @@ import (
 // A tag is "<family>.<what>", where family is the name of a kind's shell file ("file.stat");
 // the id is the number of the request the record answers, or "-" for the whole kind. Records of
 // the probe itself have the kind "probe".
+//
+// The probe prints most blobs all at once at its end, as two blobs of its own: probe.index, a
+// line "<tag> <id> <length>" for each, and probe.data, their bytes one after another in the
+// same order. readRecords unpacks them into records like any other.
 
 // A key names one record.
 type key struct{ tag, id string }
@@ -37,6 +41,9 @@ func readRecords(out []byte) (records, error) {
 	recs := records{}
 	for len(rest) > 0 {
 		if bytes.Equal(rest, []byte(trailer+"\n")) {
+			if err := recs.unpack(); err != nil {
+				return nil, err
+			}
 			return recs, nil
 		}
 		offset := len(out) - len(rest)
@@ -49,7 +56,7 @@ func readRecords(out []byte) (records, error) {
 			return nil, fmt.Errorf("unexpected probe output at byte %d: %s", offset, excerpt(line))
 		}
 		k := key{string(fields[1]), string(fields[2])}
-		if family, _, _ := strings.Cut(k.tag, "."); family == "prelude" || (family != "probe" && shells[family] == "") {
+		if !known(k.tag) {
 			return nil, fmt.Errorf("unexpected probe output at byte %d: no kind of fact has records %q", offset, k.tag)
 		}
 		if string(fields[0]) == "L" {
@@ -71,6 +78,50 @@ func readRecords(out []byte) (records, error) {
 		rest = after[n+1:]
 	}
 	return nil, fmt.Errorf("the probe's output ended early, after %d bytes: the probe was interrupted or its output was cut off", len(out))
+}
+
+// known reports whether a tag belongs to a kind of fact, or to the probe itself.
+func known(tag string) bool {
+	family, _, _ := strings.Cut(tag, ".")
+	return family == "probe" || (family != "prelude" && shells[family] != "")
+}
+
+// unpack splits the blobs printed all at once (probe.index and probe.data) into records.
+func (r records) unpack() error {
+	index, hasIndex := r[key{"probe.index", "-"}]
+	data, hasData := r[key{"probe.data", "-"}]
+	if !hasIndex && !hasData {
+		return nil
+	}
+	if !hasIndex || !hasData {
+		return fmt.Errorf("the probe printed its blobs without their index, or the other way round")
+	}
+	delete(r, key{"probe.index", "-"})
+	delete(r, key{"probe.data", "-"})
+	at := 0
+	for _, line := range strings.Split(string(index), "\n") {
+		if line == "" {
+			continue
+		}
+		fields := strings.Split(line, " ")
+		if len(fields) != 3 {
+			return fmt.Errorf("unexpected line in the probe's index of blobs: %s", excerpt([]byte(line)))
+		}
+		n, err := strconv.Atoi(fields[2])
+		if err != nil || n < 0 || n > len(data)-at {
+			return fmt.Errorf("the probe's index of blobs gives %s a length of %q, beyond its %d bytes of blobs",
+				fields[0], fields[2], len(data))
+		}
+		if !known(fields[0]) {
+			return fmt.Errorf("unexpected probe output: no kind of fact has records %q", fields[0])
+		}
+		r[key{fields[0], fields[1]}] = data[at : at+n : at+n]
+		at += n
+	}
+	if at != len(data) {
+		return fmt.Errorf("the probe's index of blobs covers %d of its %d bytes of blobs", at, len(data))
+	}
+	return nil
 }
 
 // get returns a record's bytes, and whether it was there.
@@ -101,15 +152,28 @@ func (r records) number(tag string, id any) (int, bool) {
 	return n, err == nil
 }
 
-// recordWriter writes records the way the probe prints them; FakeOutput uses it.
-type recordWriter struct{ b strings.Builder }
+// recordWriter writes records the way the probe prints them, blobs all at once at the end (see
+// flush); FakeOutput uses it.
+type recordWriter struct {
+	b           strings.Builder
+	index, data strings.Builder
+}
 
 func (w *recordWriter) line(tag string, id any, value string) {
 	fmt.Fprintf(&w.b, "L %s %v %s\n", tag, id, value)
 }
 
 func (w *recordWriter) blob(tag string, id any, data string) {
-	fmt.Fprintf(&w.b, "B %s %v %d\n%s\n", tag, id, len(data), data)
+	fmt.Fprintf(&w.index, "%s %v %d\n", tag, id, len(data))
+	w.data.WriteString(data)
+}
+
+// flush writes the blobs: their index, then their bytes.
+func (w *recordWriter) flush() {
+	fmt.Fprintf(&w.b, "B probe.index - %d\n%s\n", w.index.Len(), w.index.String())
+	fmt.Fprintf(&w.b, "B probe.data - %d\n%s\n", w.data.Len(), w.data.String())
+	w.index.Reset()
+	w.data.Reset()
 }
 
 // excerpt quotes the start of b for an error message, whatever bytes it holds.

@@ -14,6 +14,9 @@ type ServiceFacts struct {
 	Enabled bool // starts at the next boot
 	Running bool
 	Stopped bool
+	// Why whether it runs cannot be known, such as systemd not running in the image; Running and
+	// Stopped are then both false.
+	RunningErr string
 	State   string // the init system's own words, for the report: "active (running), enabled"
 	Err     string // why the state could not be read
 }
@@ -29,10 +32,17 @@ func (p *Plan) Service(name string) Fact[ServiceFacts] {
 	return Fact[ServiceFacts]{serviceKind, id}
 }
 
+// unitTypes are the suffixes of systemd unit names; a name without one is a service, even
+// with a dot in it (php8.2-fpm).
+var unitTypes = []string{".service", ".socket", ".target", ".timer", ".mount", ".automount", ".path",
+	".slice", ".scope", ".device", ".swap"}
+
 // unitName gives a service name the ".service" suffix systemd would assume.
 func unitName(s string) string {
-	if strings.Contains(s, ".") {
-		return s
+	for _, t := range unitTypes {
+		if strings.HasSuffix(s, t) {
+			return s
+		}
 	}
 	return s + ".service"
 }
@@ -44,7 +54,7 @@ func (g *services) render(s *script) {
 	}
 	s.call(&s.main, "sv", units...)
 	for i, name := range g.list {
-		s.call(&s.main, "so", fmt.Sprint(i), strings.TrimSuffix(name, ".service"))
+		s.call(&s.main, "so", fmt.Sprint(i), strings.TrimSuffix(name, ".service"), units[i])
 	}
 }
 
@@ -67,6 +77,8 @@ func (g *services) parse(r records) any {
 			}
 		case "openrc", "sysv":
 			s.fromScript(r, i, strings.TrimSuffix(name, ".service"))
+		case "systemd-offline":
+			s.fromUnitFile(r, i)
 		case "none":
 			s.Err = "no init system found in the image (looked for systemd, OpenRC and /etc/init.d)"
 		default:
@@ -150,6 +162,10 @@ func (s *ServiceFacts) fromScript(r records, i int, name string) {
 		s.Err = "the probe could not run the service's status command"
 		return
 	}
+	if said, _ := r.text("service.said", i); status != 0 && strings.Contains(strings.ToLower(said), "usage:") {
+		s.Err = fmt.Sprintf("the service's script has no status action (it exited with %d and printed its usage), so whether it runs cannot be told", status)
+		return
+	}
 	s.Exists = true
 	var err string
 	if s.Init == "openrc" {
@@ -171,6 +187,34 @@ func (s *ServiceFacts) fromScript(r records, i int, name string) {
 	} else {
 		s.State += ", in no runlevel"
 	}
+}
+
+// fromUnitFile reads `systemctl is-enabled UNIT` in an image where systemd does not run: whether
+// the unit would start at the next boot is known (its last line is the state), whether it runs
+// now is not.
+func (s *ServiceFacts) fromUnitFile(r records, i int) {
+	status, ok := r.number("service.exit", i)
+	said, _ := r.text("service.said", i)
+	if !ok {
+		s.Err = "the probe could not run systemctl is-enabled"
+		return
+	}
+	lines := strings.Split(said, "\n")
+	state := strings.TrimSpace(lines[len(lines)-1])
+	switch {
+	case strings.Contains(said, "No such file or directory"):
+		s.State = "no such unit"
+		return
+	case status == 0 && state != "":
+		s.Enabled = state != "enabled-runtime" && state != "transient"
+	case status != 0 && (state == "disabled" || strings.HasPrefix(state, "masked") || strings.HasPrefix(state, "linked")):
+	default:
+		s.Err = fmt.Sprintf("systemctl is-enabled exited with %d: %s", status, firstLine(said, "it said nothing"))
+		return
+	}
+	s.Exists = true
+	s.State = state + ", systemd not running in the image"
+	s.RunningErr = "systemd is not running in the image (a container or chroot build?), so whether the service runs cannot be seen; only enabled can be checked"
 }
 
 // openrcStatus reads `rc-service NAME status`: OpenRC's own codes (openrc-run.sh _status), or,

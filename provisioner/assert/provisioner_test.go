@@ -3,11 +3,14 @@ package assert
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
+
+	"github.com/assertkit/packer-plugin-assert/internal/check"
 )
 
 func TestPrepareDefaultsAndChecks(t *testing.T) {
@@ -108,4 +111,25 @@ func FuzzPrepare(f *testing.F) {
 		var p Provisioner
 		_ = p.Prepare(v)
 	})
+}
+
+// TestEveryKindIsNamedLikeItsBlock: a check's Kind, which the report prints, is the name of the
+// block it was written in, which the Config's field tag gives.
+func TestEveryKindIsNamedLikeItsBlock(t *testing.T) {
+	var c Config
+	v := reflect.ValueOf(&c).Elem()
+	for i := 0; i < v.NumField(); i++ {
+		if f := v.Field(i); f.Kind() == reflect.Slice {
+			f.Set(reflect.MakeSlice(f.Type(), 1, 1))
+		}
+	}
+	kinds := check.Kinds(&c)
+	if len(kinds) != 7 {
+		t.Errorf("%d kinds of check, want 7", len(kinds))
+	}
+	for _, k := range kinds {
+		if len(k.Checks) != 1 || k.Checks[0].Kind() != k.Block {
+			t.Errorf("block %s holds %d checks of kind %v", k.Block, len(k.Checks), k.Checks)
+		}
+	}
 }

@@ -146,6 +146,14 @@ record_host() {
 		"stat -L -c '$STATFMT' -- /etc/passwd /etc /dev/null /nonexistent /tmp"
 	rec stat-busybox host "the host as it is; /nonexistent does not exist; busybox from busybox-static" \
 		"busybox stat -L -c '$STATFMT' -- /etc/passwd /etc /dev/null /nonexistent /tmp"
+	# the host has systemd's files (its /sbin/init is systemd) but systemd is not PID 1: what a
+	# container or chroot build of a systemd image looks like to the probe
+	rec systemctl-offline-enabled host "the host as it is: systemd installed, not running" \
+		"systemctl is-enabled -- e2scrub_reap.service"
+	rec systemctl-offline-static host "the host as it is: systemd installed, not running" \
+		"systemctl is-enabled -- systemd-journald.service"
+	rec systemctl-offline-nosuch host "the host as it is: systemd installed, not running" \
+		"systemctl is-enabled -- nosuch.service"
 	rec id-busybox host "the host as it is (root is in the group root only)" \
 		"busybox id -Gn root"
 }
@@ -281,8 +289,15 @@ status) echo "recexit4: status unknown"; exit 4 ;;
 *) echo "Usage: $0 {start|stop|status}" >&2; exit 2 ;;
 esac'
 
+NOSTATUS_SCRIPT='#!/bin/sh
+# a SysV script without a status action, like many written from the old Debian skeleton
+case "$1" in
+start|stop) exit 0 ;;
+*) echo "Usage: /etc/init.d/recnostatus {start|stop}" >&2; exit 3 ;;
+esac'
+
 undo_openrc() {
-	at openrc 'rm -f /etc/init.d/recexit4
+	at openrc 'rm -f /etc/init.d/recexit4 /etc/init.d/recnostatus
 		if [ -e /run/rec-cron-stopped ]; then rc-service cron start >/dev/null 2>&1; rm -f /run/rec-cron-stopped; fi' >&2 || log "could not undo the changes on the OpenRC target: check it by hand"
 }
 
@@ -303,7 +318,13 @@ record_openrc() {
 	done
 	rec sysv-status-nginx openrc "nginx running" "/etc/init.d/nginx status"
 	rec sysv-status-cron openrc "cron stopped with \`rc-service cron stop\`" "/etc/init.d/cron status"
-	rec sysv-rc-links openrc "the target as built" "ls /etc/rc[2345].d/"
+	# the probe's own command for a service's S links, for one in the default runlevel and one in none
+	rec sysv-rc-links openrc "the target as built; nginx in the default runlevel" \
+		"cd /etc && ls -d rc2.d/S??nginx rc3.d/S??nginx rc4.d/S??nginx rc5.d/S??nginx"
+	rec sysv-rc-links-none openrc "the target as built; halt in no multi-user runlevel" \
+		"cd /etc && ls -d rc2.d/S??halt rc3.d/S??halt rc4.d/S??halt rc5.d/S??halt"
+	prep openrc "printf '%s\n' $(q "$NOSTATUS_SCRIPT") >/etc/init.d/recnostatus && chmod 755 /etc/init.d/recnostatus"
+	rec sysv-status-nostatus openrc "/etc/init.d/recnostatus, a script without a status action" "/etc/init.d/recnostatus status"
 }
 
 # ---- main

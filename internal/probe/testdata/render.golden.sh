@@ -4,9 +4,10 @@
 #
 # Records on stdout (records.go reads them):
 #   "L <tag> <id> <value>\n"               value free of newlines by construction
-#   "B <tag> <id> <length>\n<bytes>\n"     anything, copied from a file
+#   "B <tag> <id> <length>\n<bytes>\n"     anything
 # A tag is "<kind>.<what>", such as "file.stat"; the id is the number of the request it answers,
-# or "-" for a record about the whole kind.
+# or "-" for a record about the whole kind. Blobs are files of the scratch folder, printed all at
+# once at the end (see blob and out): two programs for all of them, not two for each.
 #
 # Two processes: the supervisor (the shell that reads this script) makes the scratch folder,
 # starts the body in a process group of its own, and waits. The body gathers the facts. A stop
@@ -18,8 +19,43 @@ PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH; export 
 umask 077
 
 line() { printf 'L %s %s %s\n' "$1" "$2" "$3"; }
-blob() { n=$(wc -c <"$3"); printf 'B %s %s %s\n' "$1" "$2" $n; cat "$3"; printf '\n'; }
 has() { command -v "$1" >/dev/null 2>&1; }
+
+# blob TAG ID FILE [LIMIT]: FILE, in the scratch folder, with a name of its own that holds no
+# space or colon, is the record TAG ID; out prints it at the end, so nothing may change it after
+# this. With LIMIT, only its first LIMIT+1 bytes go, so that going over the limit shows. The list
+# lives in the body's own shell: never call blob in a subshell, a pipeline or a background job.
+BL= # the blobs, as TAG:ID:NAME:LIMIT
+BN= # their file names, in the same order
+blob() { BL="$BL $1:$2:${3#"$T"/}:${4:--}"; BN="$BN ${3#"$T"/}"; }
+# recs FILE: records that a background job wrote into FILE; out prints them after the blobs.
+RF=
+recs() { RF="$RF ${1#"$T"/}"; }
+
+# out prints every blob at once: an index "B probe.index - <length>" of "<tag> <id> <length>"
+# lines, then "B probe.data - <length>", their bytes one after another, then the files of recs.
+# One wc measures them all (a file it cannot read is left out, so its fact is an error, never
+# absent) and one cat prints them all. Nothing here writes to stderr: it is itself a blob.
+out() {
+	set -f
+	set -- $(cd "$T" && exec wc -c -- $BN 2>/dev/null </dev/null)
+	idx=; files=; total=0
+	for e in $BL; do
+		tag=${e%%:*}; e=${e#*:}; id=${e%%:*}; e=${e#*:}; f=${e%%:*}; lim=${e#*:}
+		[ "$2" = "$f" ] || continue
+		n=$1; shift 2
+		if [ "$lim" != - ] && [ "$n" -gt "$lim" ]; then
+			head -c "$((lim + 1))" <"$T/$f" >"$T/$f.cut"; f=$f.cut; n=$((lim + 1))
+		fi
+		idx="$idx$tag $id $n
+"
+		files="$files $f"; total=$((total + n))
+	done 2>/dev/null
+	printf 'B probe.index - %s\n%s\nB probe.data - %s\n' "${#idx}" "$idx" "$total"
+	printf '\n' >"$T/nl"
+	(cd "$T" && exec cat -- $files nl $RF) 2>/dev/null </dev/null
+	set +f
+}
 
 # Helpers run in process groups of their own where setsid(1) exists, so that stopping one stops
 # its children too. They are stopped with SIGKILL, never by a trap: a subshell that is signalled
@@ -29,17 +65,20 @@ has setsid && SETSID=setsid
 stop() { [ -n "$1" ] && { kill -KILL -"$1" 2>/dev/null || kill -KILL "$1" 2>/dev/null; }; }
 
 T=${ASSERT_SCRATCH:-} # the scratch folder; the supervisor makes it and passes it to the body
-body=    # the body's process (and group)
-watcher= # the process that watches stdin
-limiter= # the process that stops the probe at its time limit
+body=   # the body's process (and group)
+helper= # the process that watches stdin and the time limit
 
-# cleanup stops the body's group first, so that it starts nothing new, then the commands it had
-# running (command.sh lists only those running now in $T/running, never finished ones whose ids
-# may since belong to other processes), then the helpers, and removes the scratch folder.
+# cleanup stops the body's group first, so that it starts nothing new, then what it had running
+# in sessions of their own: each file run.* of the scratch folder names one ("PID ... ." ends
+# with a dot, so that a line cut short is never read as a process id). command.sh keeps there
+# only what runs now, never finished commands whose ids may since belong to other processes.
+# Then the helper goes, and the scratch folder.
 cleanup() {
 	stop "$body"
-	[ -n "$T" ] && [ -f "$T/running" ] && for p in $(cat "$T/running"); do stop "$p"; done
-	stop "$watcher"; stop "$limiter"
+	[ -n "$T" ] && for f in "$T"/run.*; do
+		[ -f "$f" ] && read -r p _ _ end <"$f" && [ "$end" = . ] && stop "$p"
+	done
+	stop "$helper"
 	[ -n "$T" ] && rm -rf "$T"
 }
 
@@ -62,12 +101,11 @@ supervise() {
 	# The plugin keeps stdin open for as long as it waits for us, and sends one more byte when the
 	# build is cancelled. That byte, or the end of input (the connection dropped), means: stop
 	# everything rather than run on unobserved. Under a pseudo-terminal only the byte arrives.
+	# The same helper (one session: stopping it stops its sleep and its head) keeps the limit.
 	exec 3<&0
-	$SETSID sh -c 'head -c 1 >/dev/null 2>&1; kill -TERM "$1"' sh $$ <&3 >/dev/null 2>&1 &
-	watcher=$!
+	$SETSID sh -c '(sleep "$1"; kill -ALRM "$2") & head -c 1 >/dev/null 2>&1; kill -TERM "$2"' sh "$1" $$ <&3 >/dev/null 2>&1 &
+	helper=$!
 	exec 3<&-
-	$SETSID sh -c 'sleep "$1"; kill -ALRM "$2"' sh "$1" $$ </dev/null >/dev/null 2>&1 &
-	limiter=$!
 
 	# The probe's own complaints go to a file: under a pseudo-terminal stderr would be mixed into
 	# the records on stdout.
@@ -83,85 +121,88 @@ supervise() {
 }
 
 # ---- commands
-# Commands run in the background while the other facts are gathered, in batches that run
-# together. Each runs with sh -c in a session of its own (so that stopping it stops its
-# children), stdin from /dev/null, stdout and stderr into files of the scratch folder. Those files
-# cannot grow past $OUTPUT_BLOCKS blocks of 512 bytes: ulimit -f stops a runaway command with
-# SIGXFSZ, without a reader process per output.
+# Commands run in the background while the other facts are gathered, in lanes side by side, each
+# lane one command after another: no lane waits for another, so a slow command holds up only the
+# commands after it in its own lane. Each command runs with sh -c in a session of its own (so
+# that stopping it stops its children), stdin from /dev/null, stdout and stderr into files of the
+# scratch folder. Those files cannot grow past $OUTPUT_BLOCKS blocks of 512 bytes: ulimit -f
+# stops a runaway command with SIGXFSZ, without a reader process per output.
 #
-# cb ID SECONDS COMMAND [ID SECONDS COMMAND]...: one batch, in ascending order of time limits.
-cb() {
-	run=; pids=; dogargs=
+# Each lane keeps in run.LANE the command it runs now, "PID SECONDS ID .", and nothing between
+# commands: the watchdog reads it, and so does the supervisor if the probe is stopped.
+
+# cs LANES: can this shell limit the size of files (ulimit -f)? Without it no command is run.
+# If it can, the watchdog starts, in a session of its own. Every second it looks at what each
+# lane runs; a command still running SECONDS after it first saw it (so never early, at most a
+# second late) gets TERM to its whole session, and KILL 2 s later. It notes the ids of the
+# commands it stopped in $T/late.
+cs() {
+	if ! (ulimit -f 1) 2>/dev/null; then
+		line command.err - "this shell cannot limit the size of a command's output (ulimit -f), so no command was run"
+		return 1
+	fi
+	$SETSID sh -c 'k=0
+		while sleep 1 && [ -d "$2" ]; do
+			k=$((k + 1)); l=0
+			while [ $l -lt "$1" ]; do
+				if read -r p s i e <"$2/run.$l" && [ "$e" = . ]; then
+					eval "q=\${q$l:-} t=\${t$l:-}"
+					[ "$p" = "$q" ] || { t=$k; eval "q$l=\$p t$l=\$k"; }
+					if [ $((k - t)) -eq "$s" ]; then
+						echo "$i" >>"$2/late"; kill -TERM -"$p" || kill -TERM "$p"
+					elif [ $((k - t)) -ge $((s + 2)) ]; then
+						kill -KILL -"$p" || kill -KILL "$p"
+					fi
+				fi
+				l=$((l + 1))
+			done
+		done' sh "$1" "$T" </dev/null >/dev/null 2>&1 &
+	echo "$! - - ." >"$T/run.dog"
+	lanes=
+}
+# cr LANE ID SECONDS COMMAND [ID SECONDS COMMAND]...: one lane, run in the background. Its
+# records go to its stdout.
+cr() {
+	ulimit -f "$OUTPUT_BLOCKS" || return 1
+	run=$T/run.$1; shift
 	while [ $# -ge 3 ]; do
-		( ulimit -f "$OUTPUT_BLOCKS" && exec $SETSID sh -c "$3" ) </dev/null >"$T/o$1" 2>"$T/e$1" &
-		# what the supervisor must stop if the probe is stopped now: only what runs now, never ids
-		# of processes that ended long ago and may since belong to others
-		echo "$!" >>"$T/running"
-		run="$run $1:$!"; pids="$pids $!"; dogargs="$dogargs $2 $!"
+		$SETSID sh -c "$3" </dev/null >"$T/o$1" 2>"$T/e$1" &
+		echo "$! $2 $1 ." >"$run"
+		wait "$!"
+		st=$?
+		: >"$run"
+		# whatever the command left running in its session goes too, so that no process outlives it
+		stop "$!"
+		line command.status "$1" "$st"
 		shift 3
 	done
-	# the watchdog: at each limit, TERM to the command's group if it still runs, KILL 2 s later. A
-	# command the runner has reaped has a file $T/dPID, and its id is left alone: it may since
-	# belong to another process.
-	$SETSID sh -c 'T=$1; shift; el=0; late=
-		while [ $# -ge 2 ]; do
-			[ "$1" -gt "$el" ] && { sleep $(($1 - el)); el=$1; }
-			[ ! -e "$T/d$2" ] && kill -0 "$2" 2>/dev/null && { echo "$2"; late="$late $2"; kill -TERM -"$2" || kill -TERM "$2"; }
-			shift 2
-		done
-		[ -n "$late" ] && { sleep 2; for p in $late; do [ -e "$T/d$p" ] || kill -KILL -"$p" || kill -KILL "$p"; done; }' \
-		sh "$T" $dogargs </dev/null >"$T/late" 2>/dev/null &
-	dog=$!; echo "$dog" >>"$T/running"
-	for j in $run; do
-		wait "${j#*:}"; line command.status "${j%%:*}" $?; : >"$T/d${j#*:}"
-		# It has ended: stop what it left running in its session (the group outlives its leader
-		# only while it has members, so the id is still ours), and forget its id.
-		kill -KILL -"${j#*:}" 2>/dev/null
-		live=; for p in $pids; do [ "$p" = "${j#*:}" ] || live="$live $p"; done; pids=$live
-		echo "$dog$pids" >"$T/running"
-	done
-	stop "$dog"; wait "$dog"
-	: >"$T/running"
-	while read -r p; do
-		for j in $run; do [ "${j#*:}" = "$p" ] && line command.timeout "${j%%:*}" ""; done
-	done <"$T/late"
 }
-# cl: can this shell limit the size of files (ulimit -f) as cb does? Without it no command is run:
-# a failed ulimit in cb would pass for the command's exit status.
-cl() {
-	(ulimit -f "$OUTPUT_BLOCKS") 2>/dev/null && return 0
-	line command.err - "this shell cannot limit the size of a command's output (ulimit -f), so no command was run"
-	return 1
-}
-# co LIMIT ID...: the outputs of the commands, one wc and one cat for all. The sizes name their
-# files (oID, eID), and that is how the plugin splits the outputs. An output over LIMIT bytes
-# is cut to LIMIT+1 bytes first, so that going over the limit shows.
-co() {
+# cx LIMIT ID...: once the lanes are done, the watchdog goes; the records of the lanes, the
+# commands the watchdog stopped, and each command's stdout and stderr, cut at LIMIT bytes, are
+# printed at the end.
+cx() {
+	[ -f "$T/run.dog" ] || return 0
+	for p in $lanes; do wait "$p"; done
+	read -r p _ <"$T/run.dog" && stop "$p"
+	: >"$T/run.dog"
+	recs "$T/cmds"
+	[ -f "$T/late" ] && while read -r i; do line command.timeout "$i" ""; done <"$T/late"
 	lim=$1; shift
-	files=
-	for i in "$@"; do files="$files o$i e$i"; done
-	(cd "$T" && exec wc -c $files) >"$T/w" 2>/dev/null </dev/null
-	files=; total=0; : >"$T/sizes"
-	while read -r n f; do
-		[ -f "$T/$f" ] || continue
-		if [ "$n" -gt "$lim" ]; then
-			head -c "$((lim + 1))" <"$T/$f" >"$T/$f.cut"; f=$f.cut; n=$((lim + 1))
-		fi
-		printf '%s %s\n' "${f%.cut}" "$n" >>"$T/sizes"; files="$files $f"; total=$((total + n))
-	done <"$T/w"
-	blob command.sizes - "$T/sizes"
-	printf 'B command.out - %s\n' "$total"; (cd "$T" && exec cat $files) </dev/null; printf '\n'
+	for i in "$@"; do
+		blob command.stdout "$i" "$T/o$i" "$lim"
+		blob command.stderr "$i" "$T/e$i" "$lim"
+	done
 }
 
 # ---- files: one stat for many paths; content only of regular files
 # fe ID PATH: is there something at PATH (following symlinks)? Succeeds if so; stat describes it.
 fe() {
-	[ -h "$2" ] && { readlink -- "$2" >"$T/l" 2>&1; blob file.link "$1" "$T/l"; }
+	[ -h "$2" ] && { readlink -- "$2" >"$T/l$1" 2>&1; blob file.link "$1" "$T/l$1"; }
 	[ -e "$2" ] && return 0
 	[ -h "$2" ] && { line file.dangling "$1" ""; return 1; }
 	# not there, or not visible to us: stat's complaint tells which
-	stat -L -- "$2" >/dev/null 2>"$T/l" </dev/null
-	blob file.err "$1" "$T/l"
+	stat -L -- "$2" >/dev/null 2>"$T/le$1" </dev/null
+	blob file.err "$1" "$T/le$1"
 	return 1
 }
 # fs BATCH PATH...: one stat for the paths of a batch. Each line ends with the path as given
@@ -169,21 +210,21 @@ fe() {
 fs() {
 	b=$1; shift
 	[ $# -gt 0 ] || return 0
-	stat -L -c '%f %u %g %s %U %G %n' -- "$@" >"$T/s" 2>"$T/se" </dev/null
-	blob file.stat "$b" "$T/s"
-	[ -s "$T/se" ] && blob file.staterr "$b" "$T/se"
+	stat -L -c '%f %u %g %s %U %G %n' -- "$@" >"$T/s$b" 2>"$T/se$b" </dev/null
+	blob file.stat "$b" "$T/s$b"
+	[ -s "$T/se$b" ] && blob file.staterr "$b" "$T/se$b"
 	return 0
 }
 # fc ID PATH LIMIT: the first LIMIT+1 bytes of a regular file, so that going over the limit
 # shows. Anything else (a directory, fifo, device or socket) is never opened: reading a fifo
 # would block, and a device never ends. stderr is redirected before the input, so that the
-# shell's own "cannot open" lands in $T/ce.
+# shell's own "cannot open" lands in $T/ceID.
 fc() {
 	[ -f "$2" ] || return 0
-	if { head -c "$(($3 + 1))" >"$T/c"; } 2>"$T/ce" <"$2"; then
-		blob file.content "$1" "$T/c"
+	if { head -c "$(($3 + 1))" >"$T/c$1"; } 2>"$T/ce$1" <"$2"; then
+		blob file.content "$1" "$T/c$1"
 	else
-		blob file.cerr "$1" "$T/ce"
+		blob file.cerr "$1" "$T/ce$1"
 	fi
 }
 
@@ -191,17 +232,17 @@ fc() {
 # db DB KEY...: the entries of DB (passwd or group) from the name service (getent exits 2 when
 # some key is not found), or from the local file where getent is missing
 db() {
-	if has getent; then getent "$@" >"$T/u" 2>"$T/ue" </dev/null
-	else cat "/etc/$1" >"$T/u" 2>"$T/ue" </dev/null; fi
+	if has getent; then getent "$@" >"$T/u$1" 2>"$T/ue$1" </dev/null
+	else cat "/etc/$1" >"$T/u$1" 2>"$T/ue$1" </dev/null; fi
 	line account.status "$1" $?
-	blob account.entries "$1" "$T/u"
-	blob account.err "$1" "$T/ue"
+	blob account.entries "$1" "$T/u$1"
+	blob account.err "$1" "$T/ue$1"
 }
 # ug ID NAME: the groups NAME is in, primary first
 ug() {
-	id -Gn -- "$2" >"$T/g" 2>&1 </dev/null
+	id -Gn -- "$2" >"$T/g$1" 2>&1 </dev/null
 	line account.idstatus "$1" $?
-	blob account.groups "$1" "$T/g"
+	blob account.groups "$1" "$T/g$1"
 }
 
 # ---- packages: one query of the package database for every package
@@ -253,9 +294,13 @@ ports() {
 }
 
 # ---- services
+# initsys: the image's init system. An image whose /sbin/init is systemd but where systemd is not
+# running (a container or chroot build) is "systemd-offline": its unit files can be read, its
+# services' state cannot.
 initsys() {
 	if [ -d /run/systemd/system ] && has systemctl; then echo systemd
 	elif has rc-service && [ -d /etc/init.d ]; then echo openrc
+	elif has systemctl && case $(readlink -f /sbin/init 2>/dev/null) in *systemd*) true ;; *) false ;; esac; then echo systemd-offline
 	elif [ -d /etc/init.d ]; then echo sysv
 	else echo none; fi
 }
@@ -277,19 +322,26 @@ sv() {
 		blob service.err - "$T/sve" ;;
 	esac
 }
-# so ID NAME: OpenRC and SysV ask each service's own script for its status (its exit status is
-# the answer); SysV services are enabled by S links in the multi-user runlevels.
+# so ID NAME UNIT: OpenRC and SysV ask each service's own script for its status (its exit status
+# is the answer, its words tell a script without a status action); SysV services are enabled by
+# S links in the multi-user runlevels. Offline, systemctl reads the unit files.
 so() {
 	case $INIT in
 	openrc)
 		if rc-service -e "$2" </dev/null 2>/dev/null; then
-			rc-service -q -- "$2" status </dev/null >/dev/null 2>&1
+			rc-service -q -- "$2" status </dev/null >"$T/so" 2>&1
 			line service.exit "$1" $?
+			blob service.said "$1" "$T/so"
 		else line service.missing "$1" ""; fi ;;
+	systemd-offline)
+		systemctl is-enabled -- "$3" </dev/null >"$T/so" 2>&1
+		line service.exit "$1" $?
+		blob service.said "$1" "$T/so" ;;
 	sysv)
 		if [ -e "/etc/init.d/$2" ]; then
-			"/etc/init.d/$2" status </dev/null >/dev/null 2>&1
+			"/etc/init.d/$2" status </dev/null >"$T/so" 2>&1
 			line service.exit "$1" $?
+			blob service.said "$1" "$T/so"
 			(cd /etc && ls -d rc2.d/S??"$2" rc3.d/S??"$2" rc4.d/S??"$2" rc5.d/S??"$2") >"$T/so" 2>/dev/null </dev/null
 			blob service.links "$1" "$T/so"
 		else line service.missing "$1" ""; fi ;;
@@ -299,9 +351,9 @@ so() {
 main() {
 	printf 'assert-probe 1\n'
 	OUTPUT_BLOCKS=32768
-	{ cl && {
-		cb '0' '30' 'nginx -t'
-	}; } >"$T/cmds" & cmds=$!
+	cs 1 && {
+		cr '0' '0' '30' 'nginx -t' >>"$T/cmds" & lanes="$lanes $!"
+	}
 	fe 0 '/etc/nginx/nginx.conf' && set -- "$@" '/etc/nginx/nginx.conf'
 	fe 1 '/etc/ssh/sshd_config' && set -- "$@" '/etc/ssh/sshd_config'
 	fs 0 "$@"; set --
@@ -310,16 +362,16 @@ main() {
 	pk 'nginx' 'openssh-server'
 	ports
 	sv 'nginx.service' 'cron.service'
-	so '0' 'nginx'
-	so '1' 'cron'
+	so '0' 'nginx' 'nginx.service'
+	so '1' 'cron' 'cron.service'
 	db 'passwd' 'www-data'
 	ug '0' 'www-data'
-	wait "$cmds"; cat "$T/cmds"
-	co '1048576' '0'
+	cx '1048576' '0'
 	[ -s "$T/stderr" ] && blob probe.stderr - "$T/stderr"
+	out 2>/dev/null
 	printf 'assert-probe end\n'
 }
 case ${1:-} in
 body) main ;;
-*) supervise 92 ;;
+*) supervise 93 ;;
 esac
