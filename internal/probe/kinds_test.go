@@ -118,6 +118,8 @@ func TestPackagesModelledApkPacmanAndHalfInstalled(t *testing.T) {
 		{"apk_splits_from_the_end", "apk", "0", "font-adobe-100dpi-1.0.4-r2\nbusybox-1.36.1-r5\nbusybox-binsh-1.36.1-r5\npy3-foo-2-1.0-r0\n", "",
 			map[string]string{"font-adobe-100dpi": "installed 1.0.4-r2", "font-adobe": "absent", "busybox": "installed 1.36.1-r5", "py3-foo-2": "installed 1.0-r0"}},
 		{"apk_failure", "apk", "1", "", "ERROR: Unable to read database state: No such file or directory\n", map[string]string{"busybox": "error"}},
+		{"apk_empty_list", "apk", "0", "", "", map[string]string{"busybox": "error"}},
+		{"rpm_status_without_absent_packages", "rpm", "2", "", "", map[string]string{"bash": "error"}},
 		{"pacman", "pacman", "1", "bash 5.2.015-1\nlinux 6.4.2.arch1-1\n", "error: package 'nosuch' was not found\n",
 			map[string]string{"linux": "installed 6.4.2.arch1-1", "nosuch": "absent", "vim": "error"}},
 		{"pacman_database_error", "pacman", "1", "", "error: could not open database: Permission denied\n", map[string]string{"linux": "error"}},

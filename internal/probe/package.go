@@ -147,8 +147,9 @@ func dpkgDB(out, stderr string, status int) (*packageDB, string) {
 }
 
 // rpmDB reads lines of "NAME \t NAME \t installed \t [EPOCH:]VERSION-RELEASE"; rpm says
-// "package x is not installed" on stdout, and errors, such as a broken database, on stderr.
-func rpmDB(out, stderr string, _ int) (*packageDB, string) {
+// "package x is not installed" on stdout, and errors, such as a broken database, on stderr. Its
+// exit status counts the packages it did not find, so a status without such lines is a failure.
+func rpmDB(out, stderr string, status int) (*packageDB, string) {
 	db := newPackageDB()
 	if bad := complaints(stderr, func(l string) bool { return strings.HasPrefix(l, "warning:") }); bad != "" {
 		return nil, bad
@@ -159,6 +160,9 @@ func rpmDB(out, stderr string, _ int) (*packageDB, string) {
 		} else if name, ok := strings.CutPrefix(l, "package "); ok && strings.HasSuffix(name, " is not installed") {
 			db.absent[strings.TrimSuffix(name, " is not installed")] = true
 		}
+	}
+	if (status == 0) != (len(db.absent) == 0) {
+		return nil, fmt.Sprintf("rpm exited with %d but reported %d packages not installed", status, len(db.absent))
 	}
 	return db, ""
 }
@@ -174,6 +178,9 @@ func apkDB(out, stderr string, status int) (*packageDB, string) {
 		if name, version, ok := apkSplit(strings.TrimSpace(l)); ok {
 			db.installed[name] = appendNew(db.installed[name], version)
 		}
+	}
+	if len(db.installed) == 0 { // an image with apk has apk-tools installed, at least
+		return nil, "apk listed no installed package at all"
 	}
 	return db, ""
 }
