@@ -5,7 +5,8 @@
 # same system with sysvinit and OpenRC instead. Every start is pristine (--volatile=overlay): what
 # a test changes is gone at the next start.
 #
-#   targets.sh install     host packages (apt); busybox-static, rpm and pacman are for tests that
+#   targets.sh install     host packages (apt): make and gcc (go test -race) for the tests, what
+#                          the targets need; busybox-static, rpm and pacman are for tests that
 #                          use the real tools (a busybox-only userland, an rpm database, version comparison)
 #   targets.sh build       the root filesystems, once (about two minutes; kept in $BASE)
 #   targets.sh start       boot both; ssh root@10.200.81.2 (systemd), root@10.200.82.2 (openrc),
@@ -25,7 +26,7 @@ log() { echo "targets: $*" >&2; }
 
 install_host() {
 	need=""
-	for p in debootstrap systemd-container openssh-client iproute2 busybox-static file rpm pacman-package-manager; do
+	for p in make gcc debootstrap systemd-container openssh-client iproute2 busybox-static file rpm pacman-package-manager; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q ' installed' || need="$need $p"
 	done
 	[ -z "$need" ] && return 0
