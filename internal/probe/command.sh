@@ -22,11 +22,11 @@ cs() {
 		line command.err - "this shell cannot limit the size of a command's output (ulimit -f), so no command was run"
 		return 1
 	fi
-	$SETSID sh -c 'k=0
+	$SETSID sh -c 'n=$1 T=$2 SETSID=$3 k=0
 		sig() { kill -"$1" -"$2" 2>/dev/null || { [ -z "$SETSID" ] && kill -"$1" "$2"; }; }
 		while sleep 1 && [ -d "$T" ]; do
 			k=$((k + 1)); l=0
-			while [ $l -lt "$1" ]; do
+			while [ $l -lt "$n" ]; do
 				if read -r p s i e <"$T/run.$l" && [ "$e" = . ]; then
 					eval "q=\${q$l:-} t=\${t$l:-}"
 					[ "$p" = "$q" ] || { t=$k; eval "q$l=\$p t$l=\$k"; }
@@ -38,7 +38,7 @@ cs() {
 				fi
 				l=$((l + 1))
 			done
-		done' sh "$1" </dev/null >/dev/null 2>&1 &
+		done' sh "$1" "$T" "$SETSID" </dev/null >/dev/null 2>&1 &
 	echo "$! - - ." >"$T/run.dog"
 	lanes=
 }

@@ -27,7 +27,10 @@ has() { command -v "$1" >/dev/null 2>&1; }
 # lives in the body's own shell: never call blob in a subshell, a pipeline or a background job.
 BL= # the blobs, as TAG:ID:NAME:LIMIT
 BN= # their file names, in the same order
-blob() { BL="$BL $1:$2:${3#"$T"/}:${4:--}"; BN="$BN ${3#"$T"/}"; }
+blob() {
+	case "$BN " in *" ${3#"$T"/} "*) line probe.err - "a bug in packer-plugin-assert: the probe printed the file ${3#"$T"/} twice" ;; esac
+	BL="$BL $1:$2:${3#"$T"/}:${4:--}"; BN="$BN ${3#"$T"/}"
+}
 # recs FILE: records that a background job wrote into FILE; out prints them after the blobs.
 RF=
 recs() { RF="$RF ${1#"$T"/}"; }

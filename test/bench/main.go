@@ -48,6 +48,11 @@ func main() {
 	var rows []row
 	for _, n := range numbers("-sizes", *sizes) {
 		checks := inv.mix(n)
+		if d := os.Getenv("BENCH_DUMP"); d != "" { // TEMP
+			os.WriteFile(filepath.Join(d, fmt.Sprintf("with%d.pkr.hcl", n)), []byte(template(t, checks)), 0o644)
+			os.WriteFile(filepath.Join(d, "without.pkr.hcl"), []byte(template(t, nil)), 0o644)
+			continue
+		}
 		r := row{N: n}
 		r.Build, r.Baseline, r.Shell, r.RSS = measureBuilds(t, checks, *runs)
 		r.PerCheck = medianOf(*runs/2+1, func() time.Duration { return t.oneCommandEach(checks) })

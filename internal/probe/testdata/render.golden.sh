@@ -27,7 +27,10 @@ has() { command -v "$1" >/dev/null 2>&1; }
 # lives in the body's own shell: never call blob in a subshell, a pipeline or a background job.
 BL= # the blobs, as TAG:ID:NAME:LIMIT
 BN= # their file names, in the same order
-blob() { BL="$BL $1:$2:${3#"$T"/}:${4:--}"; BN="$BN ${3#"$T"/}"; }
+blob() {
+	case "$BN " in *" ${3#"$T"/} "*) line probe.err - "a bug in packer-plugin-assert: the probe printed the file ${3#"$T"/} twice" ;; esac
+	BL="$BL $1:$2:${3#"$T"/}:${4:--}"; BN="$BN ${3#"$T"/}"
+}
 # recs FILE: records that a background job wrote into FILE; out prints them after the blobs.
 RF=
 recs() { RF="$RF ${1#"$T"/}"; }
@@ -128,39 +131,43 @@ supervise() {
 # scratch folder. Those files cannot grow past $OUTPUT_BLOCKS blocks of 512 bytes: ulimit -f
 # stops a runaway command with SIGXFSZ, without a reader process per output.
 #
-# Each lane keeps in run.LANE the command it runs now, "PID SECONDS ID .", and nothing between
-# commands: the watchdog reads it, and so does the supervisor if the probe is stopped.
+# A lane keeps in run.LANE the command it runs now, "PID SECONDS ID .", and empties it as soon
+# as it has reaped the command: the watchdog and the supervisor stop only what runs now, never an
+# id that may since belong to another process.
 
-# cs LANES: can this shell limit the size of files (ulimit -f)? Without it no command is run.
-# If it can, the watchdog starts, in a session of its own. Every second it looks at what each
-# lane runs; a command still running SECONDS after it first saw it (so never early, at most a
-# second late) gets TERM to its whole session, and KILL 2 s later. It notes the ids of the
-# commands it stopped in $T/late.
+# cs LANES: can this shell limit the size of files as the lanes do (ulimit -f)? Without it no
+# command is run: a failed ulimit would pass for a command's exit status. If it can, the
+# watchdog starts, in a session of its own. Every second it reads what each lane runs; a command
+# still running SECONDS after the watchdog first saw it (so never early, at most a second late)
+# gets TERM to its whole session, and KILL 2 s later. It notes the ids of the commands it
+# stopped in $T/late. Without setsid a command has no session, and only its own process is
+# signalled.
 cs() {
-	if ! (ulimit -f 1) 2>/dev/null; then
+	if ! (ulimit -f "$OUTPUT_BLOCKS") 2>/dev/null; then
 		line command.err - "this shell cannot limit the size of a command's output (ulimit -f), so no command was run"
 		return 1
 	fi
-	$SETSID sh -c 'k=0
-		while sleep 1 && [ -d "$2" ]; do
+	$SETSID sh -c 'n=$1 T=$2 SETSID=$3 k=0
+		sig() { kill -"$1" -"$2" 2>/dev/null || { [ -z "$SETSID" ] && kill -"$1" "$2"; }; }
+		while sleep 1 && [ -d "$T" ]; do
 			k=$((k + 1)); l=0
-			while [ $l -lt "$1" ]; do
-				if read -r p s i e <"$2/run.$l" && [ "$e" = . ]; then
+			while [ $l -lt "$n" ]; do
+				if read -r p s i e <"$T/run.$l" && [ "$e" = . ]; then
 					eval "q=\${q$l:-} t=\${t$l:-}"
 					[ "$p" = "$q" ] || { t=$k; eval "q$l=\$p t$l=\$k"; }
 					if [ $((k - t)) -eq "$s" ]; then
-						echo "$i" >>"$2/late"; kill -TERM -"$p" || kill -TERM "$p"
+						echo "$i" >>"$T/late"; sig TERM "$p"
 					elif [ $((k - t)) -ge $((s + 2)) ]; then
-						kill -KILL -"$p" || kill -KILL "$p"
+						sig KILL "$p"
 					fi
 				fi
 				l=$((l + 1))
 			done
-		done' sh "$1" "$T" </dev/null >/dev/null 2>&1 &
+		done' sh "$1" "$T" "$SETSID" </dev/null >/dev/null 2>&1 &
 	echo "$! - - ." >"$T/run.dog"
 	lanes=
 }
-# cr LANE ID SECONDS COMMAND [ID SECONDS COMMAND]...: one lane, run in the background. Its
+# cr LANE ID SECONDS COMMAND [ID SECONDS COMMAND]...: one lane, run in the background; its
 # records go to its stdout.
 cr() {
 	ulimit -f "$OUTPUT_BLOCKS" || return 1
@@ -171,15 +178,15 @@ cr() {
 		wait "$!"
 		st=$?
 		: >"$run"
-		# whatever the command left running in its session goes too, so that no process outlives it
-		stop "$!"
+		# It has ended: stop what it left running in its session (the group outlives its leader
+		# only while it has members, so the id is still ours).
+		kill -KILL -"$!" 2>/dev/null
 		line command.status "$1" "$st"
 		shift 3
 	done
 }
-# cx LIMIT ID...: once the lanes are done, the watchdog goes; the records of the lanes, the
-# commands the watchdog stopped, and each command's stdout and stderr, cut at LIMIT bytes, are
-# printed at the end.
+# cx LIMIT ID...: once the lanes are done, the watchdog goes; then the lanes' records, the
+# commands the watchdog stopped, and each command's stdout and stderr, cut at LIMIT bytes.
 cx() {
 	[ -f "$T/run.dog" ] || return 0
 	for p in $lanes; do wait "$p"; done
@@ -246,18 +253,23 @@ ug() {
 }
 
 # ---- packages: one query of the package database for every package
+# rpmdb DIR: does DIR hold an rpm database with something in it? rpm makes a new, empty one
+# where there is none, and then says that every package is "not installed".
+rpmdb() {
+	for f in rpmdb.sqlite Packages Packages.db; do [ -s "$1/$f" ] && return 0; done
+	return 1
+}
 # pk NAME...: the manager is known by its database, not only by its command: busybox has applets
-# named rpm and dpkg that cannot answer queries, and rpm makes a new, empty database where its
-# folder is empty (it then says every package is "not installed"). Its exit status and complaints come back too:
+# named rpm and dpkg that cannot answer queries. Its exit status and complaints come back too:
 # a database that cannot be read must never look like "not installed".
 pk() {
 	if has dpkg-query && [ -f /var/lib/dpkg/status ]; then
 		line package.manager - dpkg
 		dpkg-query -W -f='${binary:Package}\t${Package}\t${Status}\t${Version}\n' -- "$@" >"$T/p" 2>"$T/pe" </dev/null
-	elif has rpm && [ -n "$(ls -A "$(rpm --eval '%_dbpath' 2>/dev/null </dev/null)" 2>/dev/null </dev/null)" ]; then
+	elif has rpm && rpmdb "$(rpm --eval '%_dbpath' 2>/dev/null </dev/null)"; then
 		line package.manager - rpm
 		rpm -q --qf '%{NAME}\t%{NAME}\tinstalled\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\n' -- "$@" >"$T/p" 2>"$T/pe" </dev/null
-	elif has apk && [ -f /lib/apk/db/installed ]; then
+	elif has apk && [ -s /lib/apk/db/installed ]; then
 		line package.manager - apk
 		apk info -v >"$T/p" 2>"$T/pe" </dev/null
 	elif has pacman && [ -d /var/lib/pacman/local ]; then
@@ -329,21 +341,21 @@ so() {
 	case $INIT in
 	openrc)
 		if rc-service -e "$2" </dev/null 2>/dev/null; then
-			rc-service -q -- "$2" status </dev/null >"$T/so" 2>&1
+			rc-service -q -- "$2" status </dev/null >"$T/so$1" 2>&1
 			line service.exit "$1" $?
-			blob service.said "$1" "$T/so"
+			blob service.said "$1" "$T/so$1"
 		else line service.missing "$1" ""; fi ;;
 	systemd-offline)
-		systemctl is-enabled -- "$3" </dev/null >"$T/so" 2>&1
+		systemctl is-enabled -- "$3" </dev/null >"$T/so$1" 2>&1
 		line service.exit "$1" $?
-		blob service.said "$1" "$T/so" ;;
+		blob service.said "$1" "$T/so$1" ;;
 	sysv)
 		if [ -e "/etc/init.d/$2" ]; then
-			"/etc/init.d/$2" status </dev/null >"$T/so" 2>&1
+			"/etc/init.d/$2" status </dev/null >"$T/so$1" 2>&1
 			line service.exit "$1" $?
-			blob service.said "$1" "$T/so"
-			(cd /etc && ls -d rc2.d/S??"$2" rc3.d/S??"$2" rc4.d/S??"$2" rc5.d/S??"$2") >"$T/so" 2>/dev/null </dev/null
-			blob service.links "$1" "$T/so"
+			blob service.said "$1" "$T/so$1"
+			(cd /etc && ls -d rc2.d/S??"$2" rc3.d/S??"$2" rc4.d/S??"$2" rc5.d/S??"$2") >"$T/sl$1" 2>/dev/null </dev/null
+			blob service.links "$1" "$T/sl$1"
 		else line service.missing "$1" ""; fi ;;
 	esac
 }
