@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // These tests feed each kind's parser the real output of the real tool, recorded by
@@ -437,10 +438,13 @@ func TestFileWithoutItsStatLineIsAnError(t *testing.T) {
 }
 
 // TestEveryTagIsRead checks that the two sides of the record protocol agree: every tag a shell
-// file prints is one its kind's Go file reads, and the other way round.
+// file prints is one its kind's Go file reads (outside the fake records it writes for
+// benchmarks), and the other way round. The socket tables are named after the files of
+// /proc/net on both sides, from the same list.
 func TestEveryTagIsRead(t *testing.T) {
 	printed := regexp.MustCompile(`(?:line|blob|B) "?([a-z]+\.[a-z]+)"?`)
 	read := regexp.MustCompile(`"([a-z]+\.[a-z]+)"`)
+	fakes := regexp.MustCompile(`(?s)\nfunc (?:\([^)]*\) )?fake\w*\(.*?\n}\n`)
 	for family := range shells {
 		if family == "prelude" {
 			continue
@@ -450,6 +454,7 @@ func TestEveryTagIsRead(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		goSrc = fakes.ReplaceAll(goSrc, nil)
 		tags := func(re *regexp.Regexp, src []byte) map[string]bool {
 			m := map[string]bool{}
 			for _, sub := range re.FindAllSubmatch(src, -1) {
@@ -460,16 +465,41 @@ func TestEveryTagIsRead(t *testing.T) {
 			return m
 		}
 		inShell, inGo := tags(printed, sh), tags(read, goSrc)
+		if family == "port" {
+			if !strings.Contains(string(sh), "for p in tcp tcp6 udp udp6;") || !strings.Contains(string(goSrc), `[]string{"tcp", "tcp6", "udp", "udp6"}`) {
+				t.Error("port.sh and port.go no longer name the same socket tables")
+			}
+		}
 		for tag := range inShell {
 			if !inGo[tag] {
 				t.Errorf("%s.sh prints %s, which %s.go never reads", family, tag, family)
 			}
 		}
 		for tag := range inGo {
-			// port.sh names its table records after the files of /proc/net (port.tcp, port.udp6…)
-			if !inShell[tag] && !(family == "port" && strings.Contains(string(sh), "port.${p##*/}")) {
+			if !inShell[tag] {
 				t.Errorf("%s.go reads %s, which %s.sh never prints", family, tag, family)
 			}
+		}
+	}
+}
+
+// TestNoRecordsIsAnErrorForEveryFact: a probe output with no records at all (it ran, but said
+// nothing of anything) must leave no fact judged as seen.
+func TestNoRecordsIsAnErrorForEveryFact(t *testing.T) {
+	p := NewPlan()
+	file, pkg, svc, ports := p.File("/a", true), p.Package("x"), p.Service("s"), p.Ports()
+	user, group, cmd := p.User("u", true), p.Group("g"), p.Command(Command{Run: "true", Timeout: time.Second})
+	f, err := Parse(p, []byte(header+"\n"+trailer+"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, e := range map[string]string{
+		"file": get(t, f, file).Err, "package": get(t, f, pkg).Err, "service": get(t, f, svc).Err,
+		"ports": get(t, f, ports).Err, "user": get(t, f, user).Err, "group": get(t, f, group).Err,
+		"command": get(t, f, cmd).Err,
+	} {
+		if e == "" {
+			t.Errorf("%s: no records, yet no error", name)
 		}
 	}
 }

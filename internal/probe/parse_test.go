@@ -80,8 +80,8 @@ func TestRenderQuotesEveryValue(t *testing.T) {
 	for _, want := range []string{
 		`fe 0 '/tmp/it'\''s $(reboot) ` + "`halt`'",
 		`pk '-rf'`,
-		`cb '0' '2' 'echo '\''hi'\'''`,
-		"*) supervise 64 ;;",
+		`cr '0' '0' '2' 'echo '\''hi'\'''`,
+		"*) supervise 65 ;;",
 	} {
 		if !strings.Contains(string(script), want) {
 			t.Errorf("script lacks %s", want)
@@ -123,7 +123,8 @@ func TestRenderGolden(t *testing.T) {
 }
 
 // FuzzParse feeds Parse any bytes: it must never panic, and when it accepts an output, every
-// fact the plan asked for must be there to judge (with its own error, if the probe said so).
+// fact the plan asked for must be found by its handle. (What a fact holds when its records are
+// missing is TestNoRecordsIsAnErrorForEveryFact's business.)
 func FuzzParse(f *testing.F) {
 	f.Add(out(blobRec("file.stat", "0", "81a4 0 0 12 root root /a\n")))
 	f.Add(out(lineRec("command.status", "0", "x"), blobRec("command.out", "-", "\x00\xff")))
