@@ -361,8 +361,8 @@ func TestSuiteJudgesInOrderAndSharesFacts(t *testing.T) {
 		t.Fatalf("Len = %d", s.Len())
 	}
 	// the same path is stat'ed once, with content, and each command runs on its own, both at once
-	if got := s.Plan().Limit(); got != probe.GatherLimit+32*time.Second {
-		t.Errorf("Limit = %v, want the gather limit plus the longer command limit, 30s, and 2s to kill", got)
+	if got := s.Plan().Limit(); got != probe.GatherLimit+33*time.Second {
+		t.Errorf("Limit = %v, want the gather limit plus the longer command limit, 30s, 1s for the watchdog to see it, and 2s to kill", got)
 	}
 	script, err := probe.Render(s.Plan())
 	if err != nil {
@@ -374,8 +374,8 @@ func TestSuiteJudgesInOrderAndSharesFacts(t *testing.T) {
 	if !strings.Contains(string(script), "fc 0 '/etc/hostname'") {
 		t.Error("content is not read")
 	}
-	if !strings.Contains(string(script), "cb '1' '5' 'true' '0' '30' 'true'") {
-		t.Error("command time limits are not check_timeout and the command's own, shortest first")
+	if !strings.Contains(string(script), "cr '0' '0' '30' 'true'") || !strings.Contains(string(script), "cr '1' '1' '5' 'true'") {
+		t.Error("command time limits are not check_timeout and the command's own, each command in a lane of its own")
 	}
 	facts, err := probe.Parse(s.Plan(), probe.FakeOutput(s.Plan()))
 	if err != nil {

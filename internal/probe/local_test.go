@@ -326,9 +326,11 @@ func TestProbeStopsDuringABlockedForegroundStep(t *testing.T) {
 				p := NewPlan()
 				p.Service("blocker")
 				script, _ := Render(p)
-				// only the SysV way of asking is left: no systemd, no OpenRC in the namespace
+				// only the SysV way of asking is left: no systemd, running or not (no systemctl to
+				// read unit files), and no OpenRC in the namespace
 				hide := `mount -t tmpfs none /etc/init.d && cp "$1" /etc/init.d/blocker || exit 1
 					[ -d /run/systemd ] && mount -t tmpfs none /run/systemd
+					if s=$(command -v systemctl); then mount --bind /dev/null "$s" || exit 1; fi
 					exec "$0" -c "$2"`
 				cmd := exec.Command("unshare", "--mount", "--fork", "--propagation", "private", "sh", "-c", hide, sh, blocker, RemoteCommand(script, false))
 				cmd.Env = append(os.Environ(), "TMPDIR="+tmp)

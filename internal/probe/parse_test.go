@@ -40,6 +40,11 @@ func TestRecordsRejectsBrokenOutput(t *testing.T) {
 		{"wrong_length", header + "\nB file.stat 0 2\nabc\n" + trailer + "\n", "is not 2 bytes long"},
 		{"huge_length", header + "\nB file.stat 0 99999999999999999999\n" + trailer + "\n", "bad length"},
 		{"unknown_kind", header + "\nL nosuch.thing 0 x\n" + trailer + "\n", `no kind of fact has records "nosuch.thing"`},
+		{"index_beyond_data", string(out(blobRec("probe.index", "-", "file.stat 0 5\n"), blobRec("probe.data", "-", "abc"))), "beyond its 3 bytes"},
+		{"data_beyond_index", string(out(blobRec("probe.index", "-", "file.stat 0 2\n"), blobRec("probe.data", "-", "abc"))), "covers 2 of its 3 bytes"},
+		{"index_without_data", string(out(blobRec("probe.index", "-", "file.stat 0 2\n"))), "without their index"},
+		{"garbled_index", string(out(blobRec("probe.index", "-", "file.stat 0\n"), blobRec("probe.data", "-", ""))), "unexpected line in the probe's index"},
+		{"index_of_unknown_kind", string(out(blobRec("probe.index", "-", "nosuch.thing 0 1\n"), blobRec("probe.data", "-", "x"))), `no kind of fact has records "nosuch.thing"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -56,15 +61,42 @@ func TestRecordsRejectsBrokenOutput(t *testing.T) {
 
 func TestBlobsKeepAnyBytes(t *testing.T) {
 	data := "a\x00b\nL file.link 9 \n\xff\xfe" + trailer + "\n"
-	recs, err := readRecords(out(blobRec("command.out", "0", data)))
+	recs, err := readRecords(out(blobRec("command.stdout", "0", data)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := string(recs[key{"command.out", "0"}]); got != data {
+	if got := string(recs[key{"command.stdout", "0"}]); got != data {
 		t.Errorf("blob = %q, want %q", got, data)
 	}
 	if _, ok := recs[key{"file.link", "9"}]; ok {
 		t.Error("text inside a blob was read as a record")
+	}
+}
+
+// TestBlobsPrintedAtOnceAreUnpacked reads blobs the way the probe prints most of them: an index,
+// then their bytes one after another, then records that background jobs wrote.
+func TestBlobsPrintedAtOnceAreUnpacked(t *testing.T) {
+	data := "a\x00b\nB file.stat 0 1\n"
+	output := out(
+		lineRec("command.status", "0", "0"),
+		blobRec("probe.index", "-", "command.stdout 0 "+strconv.Itoa(len(data))+"\ncommand.stderr 0 0\nfile.stat 0 3\n"),
+		blobRec("probe.data", "-", data+"xyz"),
+		lineRec("command.status", "1", "2"),
+	)
+	recs, err := readRecords(output)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[key]string{
+		{"command.stdout", "0"}: data, {"command.stderr", "0"}: "", {"file.stat", "0"}: "xyz",
+		{"command.status", "0"}: "0", {"command.status", "1"}: "2",
+	} {
+		if got, ok := recs[k]; !ok || string(got) != want {
+			t.Errorf("%v = %q (there: %v), want %q", k, got, ok, want)
+		}
+	}
+	if len(recs) != 5 {
+		t.Errorf("%d records, want 5: %q", len(recs), recs)
 	}
 }
 
@@ -127,7 +159,8 @@ func TestRenderGolden(t *testing.T) {
 // missing is TestNoRecordsIsAnErrorForEveryFact's business.)
 func FuzzParse(f *testing.F) {
 	f.Add(out(blobRec("file.stat", "0", "81a4 0 0 12 root root /a\n")))
-	f.Add(out(lineRec("command.status", "0", "x"), blobRec("command.out", "-", "\x00\xff")))
+	f.Add(out(lineRec("command.status", "0", "x"), blobRec("command.stdout", "0", "\x00\xff")))
+	f.Add(out(blobRec("probe.index", "-", "command.stdout 0 1\ncommand.stderr 0 0\n"), blobRec("probe.data", "-", "1"), lineRec("command.status", "0", "0")))
 	f.Add([]byte(header + "\nB file.stat 0 5\nab"))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, output []byte) {

@@ -17,7 +17,10 @@
 //  1. Write NAME.sh: functions that print records tagged "NAME.<what>" with the id of the request
 //     they answer (see prelude.sh for line and blob). Use one query for all requests where the
 //     tool allows it, redirect stdin from /dev/null, keep stderr, and print the tool's exit
-//     status, so that a fact that could not be gathered is told apart from an absent one.
+//     status, so that a fact that could not be gathered is told apart from an absent one. Each
+//     program the probe starts costs about a millisecond in a small image: start none per
+//     request where a shell builtin will do. Blobs are printed all at once at the end, so each
+//     needs a file of its own in the scratch folder, named after its request ("$T/x$1").
 //  2. Write NAME.go: a facts type with an Err field, a gatherer (render, parse, fake), a package
 //     variable `var nameKind = register("NAME", "NAME", func() gatherer { … })` (the second name
 //     is the shell file's, which kinds may share, as users and groups share account.sh), and a

@@ -17,8 +17,8 @@ type ServiceFacts struct {
 	// Why whether it runs cannot be known, such as systemd not running in the image; Running and
 	// Stopped are then both false.
 	RunningErr string
-	State   string // the init system's own words, for the report: "active (running), enabled"
-	Err     string // why the state could not be read
+	State      string // the init system's own words, for the report: "active (running), enabled"
+	Err        string // why the state could not be read
 }
 
 var serviceKind = register("service", "service", func() gatherer { return &services{} })

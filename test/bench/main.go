@@ -48,13 +48,8 @@ func main() {
 	var rows []row
 	for _, n := range numbers("-sizes", *sizes) {
 		checks := inv.mix(n)
-		if d := os.Getenv("BENCH_DUMP"); d != "" { // TEMP
-			os.WriteFile(filepath.Join(d, fmt.Sprintf("with%d.pkr.hcl", n)), []byte(template(t, checks)), 0o644)
-			os.WriteFile(filepath.Join(d, "without.pkr.hcl"), []byte(template(t, nil)), 0o644)
-			continue
-		}
 		r := row{N: n}
-		r.Build, r.Baseline, r.Shell, r.RSS = measureBuilds(t, checks, *runs)
+		r.Build, r.Baseline, r.Shell, r.RoundTrip, r.RSS = measureBuilds(t, checks, *runs)
 		r.PerCheck = medianOf(*runs/2+1, func() time.Duration { return t.oneCommandEach(checks) })
 		if *goss != "" {
 			r.Goss = measureGoss(t, *goss, checks, *runs, r.Baseline)
@@ -75,7 +70,13 @@ func main() {
 	m := machine()
 	table := markdown(rows, *goss != "", *others > 0, m)
 	if len(stages) > 0 {
-		table += "\n" + breakdownTable(breakdownSizes, stages) + breakdownNote
+		table += "\n" + breakdownTable(breakdownSizes, stages) + breakdownNote + ownTimeTable(rows, breakdownSizes, stages)
+	}
+	left := t.leftovers()
+	if left == "" {
+		table += "\nLeft in the image after every probe of this run: no scratch folder, no process.\n"
+	} else {
+		table += "\n**Left in the image after this run:**\n\n```\n" + left + "```\n"
 	}
 	fmt.Print(table)
 	if *out != "" {
@@ -83,6 +84,19 @@ func main() {
 		must(os.WriteFile(filepath.Join(*out, "results.md"), []byte(table), 0o644))
 		must(os.WriteFile(filepath.Join(*out, "chart.svg"), []byte(chart(rows, *goss != "", *others > 0, m)), 0o644))
 	}
+	if left != "" {
+		log.Fatal("bench: the probe left something in the image (see above)")
+	}
+}
+
+// leftovers lists what the probes of this run left in the image: scratch folders, and processes
+// of the probe or of the mix's commands. The patterns are written so that they do not match the
+// command line of the shell that looks for them.
+func (t *target) leftovers() string {
+	time.Sleep(time.Second) // a process killed a moment ago may still be on its way out
+	return string(t.run(`ls -d /tmp/[a]ssert-probe.* /dev/shm/[a]ssert-probe.* 2>/dev/null
+		for d in /proc/[0-9]*; do tr '\0' ' ' <"$d/cmdline" 2>/dev/null; echo; done |
+			grep -E '[a]ssert-probe|[k]ill -ALRM|[r]un\.\$l|[g]rep -q root'`, nil))
 }
 
 // numbers reads a comma-separated list of numbers of checks; an empty list skips the measurement.
@@ -106,6 +120,7 @@ type row struct {
 	N                         int
 	Build, Baseline, PerCheck time.Duration
 	Shell                     time.Duration // the build with packer's shell provisioner running `true`
+	RoundTrip                 time.Duration // the probe's round trip as the plugin logs it
 	Goss                      time.Duration
 	Serverspec, Testinfra     time.Duration // zero: not measured at this size
 	RSS                       int64         // KiB
@@ -206,8 +221,9 @@ func (inv inventory) mix(n int) []check.Check {
 
 // measureBuilds runs packer build with the provisioner, without any, and with packer's shell
 // provisioner running `true` (the least any provisioner costs: a plugin, a remote command),
-// alternating, and returns the median of each and the plugin's peak memory.
-func measureBuilds(t *target, checks []check.Check, runs int) (with, without, shell time.Duration, rss int64) {
+// alternating, and returns the median of each, the median of the probe's round trip as the
+// plugin logs it, and the plugin's peak memory.
+func measureBuilds(t *target, checks []check.Check, runs int) (with, without, shell, roundTrip time.Duration, rss int64) {
 	dir, err := os.MkdirTemp("", "assert-bench-")
 	must(err)
 	defer os.RemoveAll(dir)
@@ -215,17 +231,18 @@ func measureBuilds(t *target, checks []check.Check, runs int) (with, without, sh
 	must(os.WriteFile(filepath.Join(dir, "without.pkr.hcl"), []byte(template(t, nil)), 0o644))
 	must(os.WriteFile(filepath.Join(dir, "shell.pkr.hcl"), []byte(strings.Replace(template(t, nil), "build {\n  sources = [\"source.null.t\"]\n",
 		"build {\n  sources = [\"source.null.t\"]\n  provisioner \"shell\" { inline = [\"true\"] }\n", 1)), 0o644))
-	var ws, wos, shs []time.Duration
+	var ws, wos, shs, rts []time.Duration
 	for i := 0; i < runs; i++ {
 		d, log := packerBuild(dir, "with.pkr.hcl")
 		ws = append(ws, d)
 		rss = max(rss, peakFromLog(log))
+		rts = append(rts, roundTripFromLog(log))
 		d, _ = packerBuild(dir, "without.pkr.hcl")
 		wos = append(wos, d)
 		d, _ = packerBuild(dir, "shell.pkr.hcl")
 		shs = append(shs, d)
 	}
-	return median(ws), median(wos), median(shs), rss
+	return median(ws), median(wos), median(shs), median(rts), rss
 }
 
 func packerBuild(dir, file string) (time.Duration, string) {
@@ -240,6 +257,19 @@ func packerBuild(dir, file string) (time.Duration, string) {
 	}
 	logText, _ := os.ReadFile(filepath.Join(dir, "packer.log"))
 	return took, string(logText)
+}
+
+var roundTripLine = regexp.MustCompile(`assert: \d+ checks in (\S+);`)
+
+// roundTripFromLog reads how long the plugin took from rendering the probe to judging its output
+// (the SSH session, the remote command and the probe included).
+func roundTripFromLog(log string) time.Duration {
+	m := roundTripLine.FindStringSubmatch(log)
+	if m == nil {
+		return 0
+	}
+	d, _ := time.ParseDuration(m[1])
+	return d
 }
 
 var peakLine = regexp.MustCompile(`plugin peak RSS (\d+) KiB`)

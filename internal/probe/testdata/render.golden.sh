@@ -40,6 +40,7 @@ recs() { RF="$RF ${1#"$T"/}"; }
 # One wc measures them all (a file it cannot read is left out, so its fact is an error, never
 # absent) and one cat prints them all. Nothing here writes to stderr: it is itself a blob.
 out() {
+	[ -n "$BL$RF" ] || return 0
 	set -f
 	set -- $(cd "$T" && exec wc -c -- $BN 2>/dev/null </dev/null)
 	idx=; files=; total=0
@@ -62,10 +63,12 @@ out() {
 
 # Helpers run in process groups of their own where setsid(1) exists, so that stopping one stops
 # its children too. They are stopped with SIGKILL, never by a trap: a subshell that is signalled
-# before its trap is set would lose the signal and run on.
+# before its trap is set would lose the signal and run on. A group outlives its leader only while
+# it has members, so its id is never another's; without setsid only the process itself is there
+# to stop.
 SETSID=
 has setsid && SETSID=setsid
-stop() { [ -n "$1" ] && { kill -KILL -"$1" 2>/dev/null || kill -KILL "$1" 2>/dev/null; }; }
+stop() { [ -n "$1" ] && { kill -KILL -"$1" 2>/dev/null || { [ -z "$SETSID" ] && kill -KILL "$1" 2>/dev/null; }; }; }
 
 T=${ASSERT_SCRATCH:-} # the scratch folder; the supervisor makes it and passes it to the body
 body=   # the body's process (and group)
