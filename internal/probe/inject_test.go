@@ -11,26 +11,30 @@ import (
 )
 
 // allowed are the only programs a probe for files, packages, services, users and groups may run.
-// Anything else is not even on the PATH the probe is given, so an escaped value could not run it
-// either: it would show up in the log as missing.
-var allowed = []string{"sh", "stat", "head", "readlink", "cat", "wc", "mktemp", "mkfifo", "setsid", "sleep",
-	"rm", "mkdir", "dpkg-query", "rpm", "apk", "pacman", "getent", "id", "stty", "systemctl", "ls", "rc-service", "rc-update"}
+var allowed = []string{"sh", "stat", "head", "readlink", "cat", "wc", "mktemp", "setsid", "sleep",
+	"rm", "dpkg-query", "rpm", "apk", "pacman", "getent", "id", "stty", "systemctl", "ls", "rc-service", "rc-update"}
 
-// shimPath makes a folder where each allowed program is a wrapper that logs its name, then runs
-// the real program.
-func shimPath(t testing.TB, log string) string {
+// shimPath makes a folder where every program of the system's folders is a wrapper that logs its
+// name to $SHIM_LOG, then runs the real program. The probe puts the system's folders after the
+// PATH it is given, so whatever it runs by name, allowed or not, runs the wrapper and shows in
+// the log.
+func shimPath(t testing.TB) string {
 	dir := t.TempDir()
-	for _, name := range allowed {
-		real, err := exec.LookPath(name)
-		if err != nil {
-			continue
-		}
-		if name == "sh" {
-			real, _ = exec.LookPath("dash")
-		}
-		script := "#!/bin/sh\necho " + name + " >>" + log + "\nexec " + real + ` "$@"` + "\n"
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(script), 0o755); err != nil {
-			t.Fatal(err)
+	for _, folder := range []string{"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"} {
+		entries, _ := os.ReadDir(folder)
+		for _, e := range entries {
+			shim := filepath.Join(dir, e.Name())
+			if _, err := os.Lstat(shim); err == nil {
+				continue // the first folder wins, as on PATH
+			}
+			real := filepath.Join(folder, e.Name())
+			if e.Name() == "sh" {
+				real, _ = exec.LookPath("dash")
+			}
+			script := "#!/bin/dash\necho " + e.Name() + ` >>"$SHIM_LOG"` + "\nexec " + real + ` "$@"` + "\n"
+			if err := os.WriteFile(shim, []byte(script), 0o755); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	return dir
@@ -53,6 +57,7 @@ func FuzzValuesCannotEscape(f *testing.F) {
 	} {
 		f.Add(v)
 	}
+	shims := shimPath(f)
 	f.Fuzz(func(t *testing.T, value string) {
 		if strings.IndexByte(value, 0) >= 0 {
 			p := NewPlan()
@@ -86,7 +91,7 @@ func FuzzValuesCannotEscape(f *testing.F) {
 		}
 		cmd := exec.Command(dash, "-c", RemoteCommand(script, false))
 		cmd.Dir = work
-		cmd.Env = []string{"PATH=" + shimPath(t, log), "TMPDIR=" + t.TempDir(), "HOME=" + work}
+		cmd.Env = []string{"PATH=" + shims, "SHIM_LOG=" + log, "TMPDIR=" + t.TempDir(), "HOME=" + work}
 		stdin, _ := cmd.StdinPipe() // held open: its end would stop the probe
 		defer stdin.Close()
 		var stdout bytes.Buffer
@@ -115,6 +120,9 @@ func FuzzValuesCannotEscape(f *testing.F) {
 			if !isAllowed(name) {
 				t.Fatalf("value %q ran %s", value, name)
 			}
+		}
+		if !strings.Contains(string(ran), "head") { // the probe's first program: the shims work
+			t.Fatalf("the shims logged nothing the probe ran: %q", ran)
 		}
 	})
 }

@@ -15,7 +15,9 @@
 # whole process group at once, whatever the body is doing in the foreground (a stat on a hung
 # mount, an init script that never answers), then every command still running, then itself.
 LC_ALL=C; export LC_ALL
-PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH; export PATH
+# The standard folders come after the given PATH: they are there for a bare PATH (sudo, a
+# minimal login), not to overrule what the image and its user chose.
+PATH=$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH
 umask 077
 
 line() { printf 'L %s %s %s\n' "$1" "$2" "$3"; }
