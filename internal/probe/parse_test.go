@@ -188,3 +188,13 @@ func FuzzParse(f *testing.F) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+func TestProbeStderrIsKeptForTheLog(t *testing.T) {
+	f, err := Parse(NewPlan(), out(blobRec("probe.stderr", "-", "sh: 1: oops\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Complaints != "sh: 1: oops" {
+		t.Errorf("Complaints = %q", f.Complaints)
+	}
+}

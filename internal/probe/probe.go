@@ -161,6 +161,9 @@ func (h Fact[T]) In(f *Facts) (T, error) {
 // Facts are what the probe found in the image, ready for checks to judge.
 type Facts struct {
 	found map[string]any // kind -> []T, indexed by request id
+	// What the probe's own shell wrote on stderr: no fact depends on it (each tool's complaints
+	// are recorded with its output), but it helps to debug a probe.
+	Complaints string
 }
 
 // Parse reads the output of the probe that Render wrote for p.
@@ -170,9 +173,10 @@ func Parse(p *Plan, out []byte) (*Facts, error) {
 		return nil, err
 	}
 	if msg, ok := recs.text("probe.err", "-"); ok {
-		return nil, fmt.Errorf("the probe could not start: %s", msg)
+		return nil, fmt.Errorf("the probe failed: %s", msg)
 	}
 	f := &Facts{found: map[string]any{}}
+	f.Complaints, _ = recs.text("probe.stderr", "-")
 	for name, g := range p.parts {
 		f.found[name] = g.parse(recs)
 	}

@@ -212,6 +212,9 @@ func (p *Provisioner) probe(ctx context.Context, comm packersdk.Communicator, ch
 	if err != nil {
 		return nil, fmt.Errorf("%w%s", err, remoteContext(out))
 	}
+	if facts.Complaints != "" {
+		log.Printf("[DEBUG] assert: the probe's shell said on stderr: %s", facts.Complaints)
+	}
 	results := suite.Judge(facts)
 	// for PACKER_LOG=1 and the benchmark (test/bench): what the run cost
 	log.Printf("[INFO] assert: %d checks in %s; probe %d bytes, its output %d bytes; plugin peak RSS %d KiB",
