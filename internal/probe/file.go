@@ -54,8 +54,11 @@ func (g *files) render(s *script) {
 		if strings.Contains(f.path, "\n") && s.err == nil {
 			s.err = fmt.Errorf("the path %q contains a newline, which stat(1) output cannot carry", f.path)
 		}
-		q := s.quote(f.path)
-		fmt.Fprintf(&s.main, "\tfe %d %s && set -- \"$@\" %s\n", i, q, q)
+		q, alone := s.quote(f.path), ""
+		if !quotedPlainly(f.path) {
+			alone = " alone"
+		}
+		fmt.Fprintf(&s.main, "\tfe %d %s%s && set -- \"$@\" %s\n", i, q, alone, q)
 		if (i+1)%statBatch == 0 || i == len(g.list)-1 {
 			fmt.Fprintf(&s.main, "\tfs %d \"$@\"; set --\n", i/statBatch)
 		}
@@ -67,16 +70,27 @@ func (g *files) render(s *script) {
 	}
 }
 
+// quotedPlainly reports whether stat(1) quotes path in its complaints as 'PATH': GNU stat
+// escapes a single quote and any byte outside printable ASCII; busybox quotes nothing.
+func quotedPlainly(path string) bool {
+	for i := 0; i < len(path); i++ {
+		if path[i] < 0x20 || path[i] > 0x7e || path[i] == '\'' {
+			return false
+		}
+	}
+	return true
+}
+
 func (g *files) parse(r records) any {
 	stats, statErr := statLines(r, len(g.list))
 	facts := make([]FileFacts, len(g.list))
 	for i, req := range g.list {
-		f := fileExistence(r, i)
+		f := fileExistence(r, i, req.path, statErr[i/statBatch])
 		if f.Exists && !f.Dangling && f.Err == "" {
 			line, ok := stats[req.path]
 			switch {
 			case !ok:
-				f.Err = "stat(1) said nothing about this path: " + firstLine(statErr[i/statBatch], "no reason given")
+				f.Err = "stat(1) said nothing about this path: " + firstLine(complaintAbout(statErr[i/statBatch], req.path), "no reason given")
 			default:
 				if err := parseStatLine(&f, line); err != nil {
 					f.Err = err.Error()
@@ -118,7 +132,9 @@ func statPath(line string) string {
 	return ""
 }
 
-func fileExistence(r records, i int) FileFacts {
+// fileExistence reads what fe found at the i-th path; for a path that is not there, the reason is
+// stat's complaint, alone (file.err) or in the batch's stderr.
+func fileExistence(r records, i int, path, batchErr string) FileFacts {
 	var f FileFacts
 	if target, ok := r.get("file.link", i); ok {
 		f.Type = "symlink"
@@ -129,6 +145,9 @@ func fileExistence(r records, i int) FileFacts {
 		return f
 	}
 	msg, failed := r.text("file.err", i)
+	if r.has("file.missing", i) {
+		msg, failed = complaintAbout(batchErr, path), true
+	}
 	switch {
 	case !failed:
 		f.Exists = true // stat describes it
@@ -141,6 +160,18 @@ func fileExistence(r records, i int) FileFacts {
 		f.Err = firstLine(msg, msg)
 	}
 	return f
+}
+
+// complaintAbout finds stat's complaint about path in its stderr, "stat: cannot statx 'PATH':
+// REASON" (GNU) or "stat: can't stat 'PATH': REASON" (busybox), and returns the reason.
+func complaintAbout(stderr, path string) string {
+	quoted := "'" + path + "': "
+	for _, l := range strings.Split(stderr, "\n") {
+		if _, reason, ok := strings.Cut(l, quoted); ok {
+			return reason
+		}
+	}
+	return ""
 }
 
 // parseStatLine reads "%f %u %g %s %U %G %n": the raw mode in hex, uid, gid, size, owner, group

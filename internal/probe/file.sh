@@ -1,10 +1,13 @@
 # ---- files: one stat for many paths; content only of regular files
-# fe ID PATH: is there something at PATH (following symlinks)? Succeeds if so; stat describes it.
+# fe ID PATH [ALONE]: is there something at PATH (following symlinks)? It succeeds for the paths
+# the batch's stat must be asked about: those that exist, which it describes, and those that do
+# not, for which its complaint on stderr, quoting the path as 'PATH', tells whether they are
+# absent or not visible to us. A path that stat would quote otherwise is asked ALONE.
 fe() {
 	[ -h "$2" ] && { readlink -- "$2" >"$T/l$1" 2>&1; blob file.link "$1" "$T/l$1"; }
 	[ -e "$2" ] && return 0
 	[ -h "$2" ] && { line file.dangling "$1" ""; return 1; }
-	# not there, or not visible to us: stat's complaint tells which
+	[ -z "${3:-}" ] && { line file.missing "$1" ""; return 0; }
 	stat -L -- "$2" >/dev/null 2>"$T/le$1" </dev/null
 	blob file.err "$1" "$T/le$1"
 	return 1

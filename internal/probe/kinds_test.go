@@ -402,8 +402,9 @@ func TestFilesFromRealStat(t *testing.T) {
 			out, stderr, _ := recorded(t, fixture)
 			p := NewPlan()
 			passwd, etc, null, tmp, missing := p.File("/etc/passwd", false), p.File("/etc", false), p.File("/dev/null", true), p.File("/tmp", false), p.File("/nonexistent", false)
-			// fe printed nothing for the paths that exist and stat's complaint for the other
-			f := parsed(p, recs("file.stat", "0", out, "file.staterr", "0", stderr, "file.err", "4", stderr))
+			// fe printed nothing for the paths that exist, and that /nonexistent is missing: the
+			// batch's stat, asked about it too, says why
+			f := parsed(p, recs("file.stat", "0", out, "file.staterr", "0", stderr, "file.missing", "4", ""))
 			if g := get(t, f, passwd); !g.Exists || g.Type != "file" || g.Mode != 0o644 || g.Owner != "root" || g.Size == 0 {
 				t.Errorf("/etc/passwd: %+v", g)
 			}
@@ -429,11 +430,36 @@ func TestFileWithoutItsStatLineIsAnError(t *testing.T) {
 	p := NewPlan()
 	a, b := p.File("/a", false), p.File("/b c", false)
 	f := parsed(p, recs("file.stat", "0", "41ed 0 0 4096 root root /b c\n", "file.staterr", "0", "stat: cannot statx '/a': Input/output error\n"))
-	if g := get(t, f, a); g.Err != "stat(1) said nothing about this path: stat: cannot statx '/a': Input/output error" {
+	if g := get(t, f, a); g.Err != "stat(1) said nothing about this path: Input/output error" {
 		t.Errorf("/a: %+v", g)
 	}
 	if g := get(t, f, b); g.Type != "directory" || g.Err != "" {
 		t.Errorf("/b c: %+v", g)
+	}
+}
+
+// A missing path's reason comes from the batch's stat complaints, matched by the quoted path: an
+// I/O error is an error, never absence, and so is a missing path stat said nothing about.
+func TestMissingPathsByTheirComplaint(t *testing.T) {
+	p := NewPlan()
+	gone, eio, denied, silent := p.File("/gone", false), p.File("/nfs/x", false), p.File("/root/x", false), p.File("/quiet", false)
+	f := parsed(p, recs("file.stat", "0", "", "file.missing", "0", "", "file.missing", "1", "", "file.missing", "2", "", "file.missing", "3", "",
+		"file.staterr", "0", "stat: cannot statx '/gone': No such file or directory\nstat: cannot statx '/nfs/x': Input/output error\n"+
+			"stat: can't stat '/root/x': Permission denied\n"))
+	if g := get(t, f, gone); g.Exists || g.Err != "" {
+		t.Errorf("/gone: %+v", g)
+	}
+	if g := get(t, f, eio); g.Err != "Input/output error" {
+		t.Errorf("/nfs/x: %+v", g)
+	}
+	if g := get(t, f, denied); !strings.Contains(g.Err, "permission denied") {
+		t.Errorf("/root/x: %+v", g)
+	}
+	if g := get(t, f, silent); g.Err == "" {
+		t.Errorf("/quiet: %+v", g)
+	}
+	if quotedPlainly("/it's") || quotedPlainly("/caf\xc3\xa9") || !quotedPlainly("/etc/a b+c") {
+		t.Error("quotedPlainly")
 	}
 }
 
