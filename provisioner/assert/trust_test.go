@@ -236,6 +236,7 @@ func TestAccTrustSecretsAreNeverEchoed(t *testing.T) {
 	cmd := `command "printf 'USER=app\nPASSWORD=hunte%s\n' r2"`
 	wantVerdict(t, out, "FAIL", cmd+" (as text)")
 	wantVerdict(t, out, "FAIL", cmd+" (as a pattern)")
+	wantVerdict(t, out, "FAIL", `command "printf 'PASSWORD=hunte%s\n' r2 | tee /dev/stderr" (on both outputs)`)
 	wantVerdict(t, out, "FAIL", "file /root/trust-app.env")
 	mustNotContain(t, out, "hunter2")
 }

@@ -14,6 +14,11 @@ build {
       description = "as a pattern"
       stdout { not_matches = ["PASSWORD=.*"] }
     }
+    command {
+      run         = "printf 'PASSWORD=hunte%s\n' r2 | tee /dev/stderr"
+      description = "on both outputs"
+      stdout { not_contains = ["PASSWORD="] }
+    }
     file {
       path = "/root/trust-app.env"
       content { not_contains = ["PASSWORD="] }
