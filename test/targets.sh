@@ -107,6 +107,13 @@ netns_up() { # name host-ip target-ip: a /30 veth pair into a network namespace 
 	ip -n "$1" link set "$1-t" up; ip -n "$1" link set lo up
 }
 
+# netns_clear NAME: kills whatever still runs in a network namespace of ours. A container whose
+# nspawn was killed leaves its systemd running, reparented to init, with its sshd and nginx
+# holding the namespace's ports: the next boot there would find them taken.
+netns_clear() {
+	for p in $(ip netns pids "$1" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
+}
+
 ssh_to() { h=$1; shift; ssh -i "$BASE/client_key" $SSHOPTS -o ConnectTimeout=2 root@"$h" "$@"; }
 ssh_target() { ssh_to "$TARGET_IP" "$@"; }
 
@@ -115,6 +122,7 @@ ssh_target() { ssh_to "$TARGET_IP" "$@"; }
 boot() {
 	[ -f "$BASE/$1.pid" ] && kill -0 "$(cat "$BASE/$1.pid")" 2>/dev/null && return 0
 	netns_up "$3" "$4" "$5"
+	netns_clear "$3"
 	mkdir -p /run/systemd/nspawn
 	# The host's PID 1 is not systemd: no machined to register with (--register=no --keep-unit),
 	# and nspawn needs a private tmpfs for its propagation folder.
@@ -139,16 +147,17 @@ start() {
 	i=0; until ssh_to "$OPENRC_IP" 'rc-service nginx status' >/dev/null 2>&1 || [ $i -gt 60 ]; do i=$((i + 1)); sleep 0.5; done
 }
 
-halt() { # name
+halt() { # name netns
 	[ -f "$BASE/$1.pid" ] || return 0
 	P=$(cat "$BASE/$1.pid")
 	kill -TERM "$P" 2>/dev/null || true # nspawn takes SIGTERM as an orderly poweroff
 	i=0; while kill -0 "$P" 2>/dev/null && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 	kill -KILL "$P" 2>/dev/null || true
+	netns_clear "$2"
 	rm -f "$BASE/$1.pid"
 }
 
-stop() { halt nspawn; halt openrc; }
+stop() { halt nspawn "$NETNS"; halt openrc assert-orc; }
 
 case ${1:-} in
 install) install_host ;;
