@@ -15,7 +15,7 @@ build {
       stdout { not_matches = ["PASSWORD=.*"] }
     }
     command {
-      run         = "printf 'PASSWORD=hunte%s\n' r2 | tee /dev/stderr"
+      run         = "printf 'PASSWORD=hunte%s\\n' r2 | tee /dev/stderr"
       description = "on both outputs"
       stdout { not_contains = ["PASSWORD="] }
     }
