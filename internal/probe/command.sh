@@ -52,10 +52,10 @@ cr() {
 		echo "$! $2 $1 ." >"$run"
 		wait "$!"
 		st=$?
-		: >"$run"
-		# It has ended: stop what it left running in its session (the group outlives its leader
-		# only while it has members, so the id is still ours).
+		# It has ended: stop what it left running in its group (the group outlives its leader only
+		# while it has members, so the id is still ours), then forget it.
 		kill -KILL -"$!" 2>/dev/null
+		: >"$run"
 		line command.status "$1" "$st"
 		shift 3
 	done

@@ -145,6 +145,9 @@ func fileExistence(r records, i int, path, batchErr string) FileFacts {
 		return f
 	}
 	msg, failed := r.text("file.err", i)
+	if k := strings.LastIndex(msg, ": "); k >= 0 {
+		msg = msg[k+2:] // the reason, after the quoted path, which may hold any words
+	}
 	if r.has("file.missing", i) {
 		msg, failed = complaintAbout(batchErr, path), true
 	}

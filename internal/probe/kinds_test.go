@@ -227,6 +227,7 @@ func TestServicesUnderOpenRC(t *testing.T) {
 	for i, tt := range tests {
 		handles[i] = p.Service(tt.name)
 		r[key{"service.exit", strconv.Itoa(i)}] = []byte(tt.code)
+		r[key{"service.said", strconv.Itoa(i)}] = nil // rc-service -q says nothing of these scripts
 	}
 	missing := p.Service("nosuch")
 	r[key{"service.missing", strconv.Itoa(len(tests))}] = nil
@@ -254,7 +255,7 @@ func TestServicesUnderSysV(t *testing.T) {
 	f := parsed(p, recs("service.init", "-", "sysv",
 		"service.exit", "0", nginx, "service.said", "0", nginxSaid, "service.links", "0", links,
 		"service.exit", "1", cron, "service.said", "1", cronSaid, "service.links", "1", noLinks,
-		"service.exit", "2", "4", "service.links", "2", "",
+		"service.exit", "2", "4", "service.said", "2", "", "service.links", "2", "",
 		"service.exit", "3", nostatus, "service.said", "3", usage, "service.links", "3", ""))
 	if got := get(t, f, hu); !strings.Contains(got.Err, "has no status action") {
 		t.Errorf("a script without a status action (exit %s) must be an error: %+v", nostatus, got)
@@ -282,6 +283,7 @@ func TestServicesWithSystemdOffline(t *testing.T) {
 		r[key{"service.exit", strconv.Itoa(i)}] = []byte(status)
 		r[key{"service.said", strconv.Itoa(i)}] = []byte(out + stderr)
 	}
+	r[key{"service.nounit", "2"}] = nil // no nosuch.service in any unit folder of this host
 	f := parsed(p, r)
 	for i, want := range []string{"enabled", "enabled", "missing"} {
 		s := get(t, f, handles[i])
@@ -527,5 +529,46 @@ func TestNoRecordsIsAnErrorForEveryFact(t *testing.T) {
 		if e == "" {
 			t.Errorf("%s: no records, yet no error", name)
 		}
+	}
+}
+
+// Found by review: ways a service looked seen when it was not.
+func TestServiceAnswersThatWereNotSeen(t *testing.T) {
+	p := NewPlan()
+	usage0, noSaid, noLinks := p.Service("usage0"), p.Service("nosaid"), p.Service("nolinks")
+	f := parsed(p, recs("service.init", "-", "sysv",
+		// a hand-written script without a status action that exits 0
+		"service.exit", "0", "0", "service.said", "0", "Usage: /etc/init.d/usage0 {start|stop}\n", "service.links", "0", "rc2.d/S01usage0\n",
+		// the status output could not be written (scratch folder full): 2 is the shell's, not LSB's
+		"service.exit", "1", "2", "service.links", "1", "",
+		"service.exit", "2", "0", "service.said", "2", "running\n"))
+	for name, h := range map[string]Fact[ServiceFacts]{"usage0": usage0, "nosaid": noSaid, "nolinks": noLinks} {
+		if s := get(t, f, h); s.Err == "" {
+			t.Errorf("%s: %+v", name, s)
+		}
+	}
+	// systemd offline: "No such file or directory" is a missing unit only when no unit file exists
+	p = NewPlan()
+	dropin, missing := p.Service("broken-dropin"), p.Service("gone")
+	said := "Failed to get unit file state for x.service: No such file or directory\n"
+	f = parsed(p, recs("service.init", "-", "systemd-offline",
+		"service.exit", "0", "1", "service.said", "0", said,
+		"service.exit", "1", "1", "service.said", "1", said, "service.nounit", "1", ""))
+	if s := get(t, f, dropin); s.Err == "" {
+		t.Errorf("a unit file with a broken drop-in is not missing: %+v", s)
+	}
+	if s := get(t, f, missing); s.Exists || s.Err != "" {
+		t.Errorf("gone: %+v", s)
+	}
+}
+
+// A path stat is asked about alone is read by the reason after the quoted path, whatever words
+// the path holds.
+func TestAloneMissingPathIsReadByItsReason(t *testing.T) {
+	p := NewPlan()
+	h := p.File("/tmp/No such file'x", false)
+	f := parsed(p, recs("file.err", "0", "stat: cannot statx '/tmp/No such file'\\''x': Too many levels of symbolic links\n"))
+	if g := get(t, f, h); g.Err != "Too many levels of symbolic links" {
+		t.Errorf("%+v", g)
 	}
 }

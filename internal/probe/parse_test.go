@@ -154,9 +154,9 @@ func TestRenderGolden(t *testing.T) {
 	}
 }
 
-// FuzzParse feeds Parse any bytes: it must never panic, and when it accepts an output, every
-// fact the plan asked for must be found by its handle. (What a fact holds when its records are
-// missing is TestNoRecordsIsAnErrorForEveryFact's business.)
+// FuzzParse feeds Parse any bytes: it must never panic. (That an accepted output lets every
+// handle find its fact holds by construction; what a fact holds when its records are missing is
+// TestNoRecordsIsAnErrorForEveryFact's and the kinds' tests' business.)
 func FuzzParse(f *testing.F) {
 	f.Add(out(blobRec("file.stat", "0", "81a4 0 0 12 root root /a\n")))
 	f.Add(out(lineRec("command.status", "0", "x"), blobRec("command.stdout", "0", "\x00\xff")))

@@ -87,7 +87,8 @@ cleanup() {
 		[ -f "$f" ] && read -r p _ _ end <"$f" && [ "$end" = . ] && stop "$p"
 	done
 	stop "$helper"
-	[ -n "$T" ] && rm -rf "$T"
+	# a write that was under way when its process was killed may land after the first try
+	[ -n "$T" ] && { rm -rf "$T" 2>/dev/null || { sleep 1; rm -rf "$T"; }; }
 }
 
 # supervise LIMIT: the supervisor. $script holds this script (see RemoteCommand).

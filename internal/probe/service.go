@@ -162,7 +162,15 @@ func (s *ServiceFacts) fromScript(r records, i int, name string) {
 		s.Err = "the probe could not run the service's status command"
 		return
 	}
-	if said, _ := r.text("service.said", i); status != 0 && strings.Contains(strings.ToLower(said), "usage:") {
+	said, saidOK := r.text("service.said", i)
+	_, linksOK := r.get("service.links", i)
+	switch {
+	case !saidOK || (s.Init == "sysv" && !linksOK):
+		// the status command's words or the runlevel links could not be kept: its exit status may
+		// be the shell's own (a redirect that failed), not the script's
+		s.Err = "the probe could not keep what the status command said (is the image's temporary folder full?)"
+		return
+	case strings.Contains(strings.ToLower(said), "usage:"):
 		s.Err = fmt.Sprintf("the service's script has no status action (it exited with %d and printed its usage), so whether it runs cannot be told", status)
 		return
 	}
@@ -194,15 +202,17 @@ func (s *ServiceFacts) fromScript(r records, i int, name string) {
 // now is not.
 func (s *ServiceFacts) fromUnitFile(r records, i int) {
 	status, ok := r.number("service.exit", i)
-	said, _ := r.text("service.said", i)
-	if !ok {
-		s.Err = "the probe could not run systemctl is-enabled"
+	said, saidOK := r.text("service.said", i)
+	if !ok || !saidOK {
+		s.Err = "the probe could not run systemctl is-enabled, or keep what it said"
 		return
 	}
 	lines := strings.Split(said, "\n")
 	state := strings.TrimSpace(lines[len(lines)-1])
 	switch {
-	case strings.Contains(said, "No such file or directory"):
+	case strings.Contains(said, "No such file or directory") && r.has("service.nounit", i):
+		// is-enabled says this of a missing unit, and also of a unit with a broken drop-in: only
+		// a unit without a unit file or init script anywhere is missing
 		s.State = "no such unit"
 		return
 	case status == 0 && state != "":

@@ -41,7 +41,11 @@ so() {
 	systemd-offline)
 		systemctl is-enabled -- "$3" </dev/null >"$T/so$1" 2>&1
 		line service.exit "$1" $?
-		blob service.said "$1" "$T/so$1" ;;
+		blob service.said "$1" "$T/so$1"
+		for d in /etc/systemd/system /run/systemd/system /usr/local/lib/systemd/system /usr/lib/systemd/system /lib/systemd/system /etc/init.d; do
+			[ -e "$d/$3" ] || [ -e "$d/${3%%@*}@.${3##*.}" ] || [ -e "$d/$2" ] && return 0
+		done
+		line service.nounit "$1" "" ;;
 	sysv)
 		if [ -e "/etc/init.d/$2" ]; then
 			"/etc/init.d/$2" status </dev/null >"$T/so$1" 2>&1

@@ -87,7 +87,8 @@ cleanup() {
 		[ -f "$f" ] && read -r p _ _ end <"$f" && [ "$end" = . ] && stop "$p"
 	done
 	stop "$helper"
-	[ -n "$T" ] && rm -rf "$T"
+	# a write that was under way when its process was killed may land after the first try
+	[ -n "$T" ] && { rm -rf "$T" 2>/dev/null || { sleep 1; rm -rf "$T"; }; }
 }
 
 # supervise LIMIT: the supervisor. $script holds this script (see RemoteCommand).
@@ -182,10 +183,10 @@ cr() {
 		echo "$! $2 $1 ." >"$run"
 		wait "$!"
 		st=$?
-		: >"$run"
-		# It has ended: stop what it left running in its session (the group outlives its leader
-		# only while it has members, so the id is still ours).
+		# It has ended: stop what it left running in its group (the group outlives its leader only
+		# while it has members, so the id is still ours), then forget it.
 		kill -KILL -"$!" 2>/dev/null
+		: >"$run"
 		line command.status "$1" "$st"
 		shift 3
 	done
@@ -356,7 +357,11 @@ so() {
 	systemd-offline)
 		systemctl is-enabled -- "$3" </dev/null >"$T/so$1" 2>&1
 		line service.exit "$1" $?
-		blob service.said "$1" "$T/so$1" ;;
+		blob service.said "$1" "$T/so$1"
+		for d in /etc/systemd/system /run/systemd/system /usr/local/lib/systemd/system /usr/lib/systemd/system /lib/systemd/system /etc/init.d; do
+			[ -e "$d/$3" ] || [ -e "$d/${3%%@*}@.${3##*.}" ] || [ -e "$d/$2" ] && return 0
+		done
+		line service.nounit "$1" "" ;;
 	sysv)
 		if [ -e "/etc/init.d/$2" ]; then
 			"/etc/init.d/$2" status </dev/null >"$T/so$1" 2>&1
