@@ -113,7 +113,7 @@ func TestRenderQuotesEveryValue(t *testing.T) {
 		`fe 0 '/tmp/it'\''s $(reboot) ` + "`halt`'",
 		`pk '-rf'`,
 		`cr '0' '0' '2' 'echo '\''hi'\'''`,
-		"*) supervise 65 ;;",
+		"[ \"${1:-}\" = body ] || supervise 65",
 	} {
 		if !strings.Contains(string(script), want) {
 			t.Errorf("script lacks %s", want)

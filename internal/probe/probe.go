@@ -221,13 +221,15 @@ func Render(p *Plan) ([]byte, error) {
 			b.WriteString("\n" + shells[sh])
 		}
 	}
-	b.WriteString("\nmain() {\n\tprintf '" + header + "\\n'\n")
+	// The supervisor runs until here and no further; the body goes on, one top-level command at a
+	// time: a shell parses a function whole, and tens of thousands of calls in one function crash
+	// bash and busybox.
+	fmt.Fprintf(&b, "\n[ \"${1:-}\" = body ] || supervise %d\nset --\nprintf '%s\\n'\n", seconds(p.Limit()), header)
 	b.WriteString(s.first.String() + s.main.String() + s.last.String())
-	b.WriteString("\t[ -s \"$T/stderr\" ] && blob probe.stderr - \"$T/stderr\"\n")
+	b.WriteString("[ -s \"$T/stderr\" ] && blob probe.stderr - \"$T/stderr\"\n")
 	// out writes nothing to stderr, but bash may note there a background job that ended
-	b.WriteString("\tout 2>/dev/null\n")
-	b.WriteString("\tprintf '" + trailer + "\\n'\n}\n")
-	fmt.Fprintf(&b, "case ${1:-} in\nbody) main ;;\n*) supervise %d ;;\nesac\n", seconds(p.Limit()))
+	b.WriteString("out 2>/dev/null\n")
+	b.WriteString("printf '" + trailer + "\\n'\n")
 	return []byte(b.String()), nil
 }
 

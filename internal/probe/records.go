@@ -115,6 +115,9 @@ func (r records) unpack() error {
 		if !known(fields[0]) {
 			return fmt.Errorf("unexpected probe output: no kind of fact has records %q", fields[0])
 		}
+		if _, dup := r[key{fields[0], fields[1]}]; dup {
+			return fmt.Errorf("the probe printed the record %s %s twice (a bug in packer-plugin-assert)", fields[0], fields[1])
+		}
 		r[key{fields[0], fields[1]}] = data[at : at+n : at+n]
 		at += n
 	}

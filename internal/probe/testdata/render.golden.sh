@@ -24,43 +24,46 @@ line() { printf 'L %s %s %s\n' "$1" "$2" "$3"; }
 has() { command -v "$1" >/dev/null 2>&1; }
 
 # blob TAG ID FILE [LIMIT]: FILE, in the scratch folder, with a name of its own that holds no
-# space or colon, is the record TAG ID; out prints it at the end, so nothing may change it after
-# this. With LIMIT, only its first LIMIT+1 bytes go, so that going over the limit shows. The list
-# lives in the body's own shell: never call blob in a subshell, a pipeline or a background job.
-BL= # the blobs, as TAG:ID:NAME:LIMIT
-BN= # their file names, in the same order
-blob() {
-	case "$BN " in *" ${3#"$T"/} "*) line probe.err - "a bug in packer-plugin-assert: the probe printed the file ${3#"$T"/} twice" ;; esac
-	BL="$BL $1:$2:${3#"$T"/}:${4:--}"; BN="$BN ${3#"$T"/}"
-}
+# space, is the record TAG ID; out prints it at the end, so nothing may change it after this.
+# With LIMIT, only its first LIMIT+1 bytes go, so that going over the limit shows. The list is the
+# file $T/blobs, a line each, in order: only the body's own shell writes it (never a subshell, a
+# pipeline or a background job), and a file registered twice is refused by the plugin.
+blob() { printf '%s %s %s %s\n' "$1" "$2" "${3#"$T"/}" "${4:--}" >>"$T/blobs"; }
 # recs FILE: records that a background job wrote into FILE; out prints them after the blobs.
 RF=
 recs() { RF="$RF ${1#"$T"/}"; }
 
 # out prints every blob at once: an index "B probe.index - <length>" of "<tag> <id> <length>"
 # lines, then "B probe.data - <length>", their bytes one after another, then the files of recs.
-# One wc measures them all (a file it cannot read is left out, so its fact is an error, never
-# absent) and one cat prints them all. Nothing here writes to stderr: it is itself a blob.
+# One wc measures them all and one cat prints them all (xargs splits very long lists, in order):
+# a file wc cannot read is left out, so its fact is an error, never absent. Reading the list
+# and the sizes side by side keeps this linear in the number of blobs. Nothing here writes to
+# stderr: it is itself a blob.
 out() {
-	[ -n "$BL$RF" ] || return 0
-	set -f
-	set -- $(cd "$T" && exec wc -c -- $BN 2>/dev/null </dev/null)
-	idx=; files=; total=0
-	for e in $BL; do
-		tag=${e%%:*}; e=${e#*:}; id=${e%%:*}; e=${e#*:}; f=${e%%:*}; lim=${e#*:}
-		[ "$2" = "$f" ] || continue
-		n=$1; shift 2
+	[ -s "$T/blobs" ] || [ -n "$RF" ] || return 0
+	: >>"$T/blobs"; : >"$T/idx"; : >"$T/files"; total=0
+	(cd "$T" && while read -r _ _ f _; do printf '%s\n' "$f"; done <blobs | xargs wc -c --) >"$T/sizes" 2>/dev/null </dev/null
+	exec 4<"$T/sizes"
+	read -r n g <&4 || g=
+	while read -r tag id f lim; do
+		while [ "$g" = total ]; do read -r n g <&4 || g=; done
+		[ "$g" = "$f" ] || continue
 		if [ "$lim" != - ] && [ "$n" -gt "$lim" ]; then
 			head -c "$((lim + 1))" <"$T/$f" >"$T/$f.cut"; f=$f.cut; n=$((lim + 1))
 		fi
-		idx="$idx$tag $id $n
-"
-		files="$files $f"; total=$((total + n))
-	done 2>/dev/null
-	printf 'B probe.index - %s\n%s\nB probe.data - %s\n' "${#idx}" "$idx" "$total"
-	printf '\n' >"$T/nl"
-	(cd "$T" && exec cat -- $files nl $RF) 2>/dev/null </dev/null
-	set +f
+		printf '%s %s %s\n' "$tag" "$id" "$n" >>"$T/idx"
+		printf '%s\n' "$f" >>"$T/files"
+		total=$((total + n))
+		read -r n g <&4 || g=
+	done <"$T/blobs" 2>/dev/null
+	exec 4<&-
+	n=$(wc -c <"$T/idx")
+	printf 'B probe.index - %s\n' $n
+	cat "$T/idx"
+	printf '\nB probe.data - %s\n' "$total"
+	(cd "$T" && xargs cat -- <files) 2>/dev/null </dev/null
+	printf '\n'
+	[ -z "$RF" ] || (cd "$T" && exec cat -- $RF) 2>/dev/null </dev/null
 }
 
 # Helpers run in process groups of their own where setsid(1) exists, so that stopping one stops
@@ -373,8 +376,9 @@ so() {
 	esac
 }
 
-main() {
-	printf 'assert-probe 1\n'
+[ "${1:-}" = body ] || supervise 93
+set --
+printf 'assert-probe 1\n'
 	OUTPUT_BLOCKS=32768
 	cs 1 && {
 		cr '0' '0' '30' 'nginx -t' >>"$T/cmds" & lanes="$lanes $!"
@@ -392,11 +396,6 @@ main() {
 	db 'passwd' 'www-data'
 	ug '0' 'www-data'
 	cx '1048576' '0'
-	[ -s "$T/stderr" ] && blob probe.stderr - "$T/stderr"
-	out 2>/dev/null
-	printf 'assert-probe end\n'
-}
-case ${1:-} in
-body) main ;;
-*) supervise 93 ;;
-esac
+[ -s "$T/stderr" ] && blob probe.stderr - "$T/stderr"
+out 2>/dev/null
+printf 'assert-probe end\n'
