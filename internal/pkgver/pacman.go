@@ -10,12 +10,6 @@ func comparePacman(a, b string) int {
 	}
 	ea, va, ra, hasA := parseEVR(a)
 	eb, vb, rb, hasB := parseEVR(b)
-	if ea == "" {
-		ea = "0"
-	}
-	if eb == "" {
-		eb = "0"
-	}
 	if c := alpmvercmp(ea, eb); c != 0 {
 		return c
 	}

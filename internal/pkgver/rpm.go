@@ -8,12 +8,6 @@ import "strings"
 func compareRPM(a, b string) int {
 	ea, va, ra, hasA := parseEVR(a)
 	eb, vb, rb, hasB := parseEVR(b)
-	if ea == "" {
-		ea = "0"
-	}
-	if eb == "" {
-		eb = "0"
-	}
 	if c := rpmvercmp(ea, eb); c != 0 {
 		return c
 	}
@@ -35,7 +29,7 @@ func compareRPM(a, b string) int {
 // leading digits before a colon ("" when there is no colon, "0" when there are no digits), the
 // release follows the last hyphen.
 func parseEVR(v string) (epoch, version, release string, hasRelease bool) {
-	version = v
+	epoch, version = "0", v
 	i := 0
 	for i < len(v) && isDigit(v[i]) {
 		i++
