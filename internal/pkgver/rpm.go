@@ -26,7 +26,7 @@ func compareRPM(a, b string) int {
 }
 
 // parseEVR splits [epoch:]version[-release] as rpm's and pacman's parseEVR do: the epoch is the
-// leading digits before a colon ("" when there is no colon, "0" when there are no digits), the
+// leading digits before a colon ("0" when there is no colon or no digits), the
 // release follows the last hyphen.
 func parseEVR(v string) (epoch, version, release string, hasRelease bool) {
 	epoch, version = "0", v
