@@ -28,7 +28,10 @@ has() { command -v "$1" >/dev/null 2>&1; }
 # With LIMIT, only its first LIMIT+1 bytes go, so that going over the limit shows. The list is the
 # file $T/blobs, a line each, in order: only the body's own shell writes it (never a subshell, a
 # pipeline or a background job), and a file registered twice is refused by the plugin.
-blob() { printf '%s %s %s %s\n' "$1" "$2" "${3#"$T"/}" "${4:--}" >>"$T/blobs"; }
+blob() {
+	printf '%s %s %s %s\n' "$1" "$2" "${3#"$T"/}" "${4:--}" >>"$T/blobs"
+	printf '%s\n' "${3#"$T"/}" >>"$T/names"
+}
 # recs FILE: records that a background job wrote into FILE; out prints them after the blobs.
 RF=
 recs() { RF="$RF ${1#"$T"/}"; }
@@ -41,8 +44,8 @@ recs() { RF="$RF ${1#"$T"/}"; }
 # stderr: it is itself a blob.
 out() {
 	[ -s "$T/blobs" ] || [ -n "$RF" ] || return 0
-	: >>"$T/blobs"; : >"$T/idx"; : >"$T/files"; total=0
-	(cd "$T" && while read -r _ _ f _; do printf '%s\n' "$f"; done <blobs | xargs wc -c --) >"$T/sizes" 2>/dev/null </dev/null
+	: >>"$T/blobs"; : >>"$T/names"; : >"$T/idx"; : >"$T/files"; total=0; len=0
+	(cd "$T" && exec xargs wc -c -- <names) >"$T/sizes" 2>/dev/null
 	exec 4<"$T/sizes"
 	read -r n g <&4 || g=
 	while read -r tag id f lim; do
@@ -51,14 +54,14 @@ out() {
 		if [ "$lim" != - ] && [ "$n" -gt "$lim" ]; then
 			head -c "$((lim + 1))" <"$T/$f" >"$T/$f.cut"; f=$f.cut; n=$((lim + 1))
 		fi
-		printf '%s %s %s\n' "$tag" "$id" "$n" >>"$T/idx"
+		e="$tag $id $n"; len=$((len + ${#e} + 1))
+		printf '%s\n' "$e" >>"$T/idx"
 		printf '%s\n' "$f" >>"$T/files"
 		total=$((total + n))
 		read -r n g <&4 || g=
 	done <"$T/blobs" 2>/dev/null
 	exec 4<&-
-	n=$(wc -c <"$T/idx")
-	printf 'B probe.index - %s\n' $n
+	printf 'B probe.index - %s\n' "$len"
 	cat "$T/idx"
 	printf '\nB probe.data - %s\n' "$total"
 	(cd "$T" && xargs cat -- <files) 2>/dev/null </dev/null
