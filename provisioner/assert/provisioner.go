@@ -4,7 +4,7 @@
 // command through the communicator) and report (what the user reads).
 package assert
 
-//go:generate go tool packer-sdc mapstructure-to-hcl2 -type Config
+//go:generate go tool packer-sdc mapstructure-to-hcl2 -type Config,Settings,Checks
 //go:generate go tool packer-sdc struct-markdown
 
 import (
@@ -27,10 +27,15 @@ import (
 )
 
 // Config is the `assert` provisioner's configuration: settings, then one repeatable block per
-// kind of check.
+// kind of check. The two are structs of their own so that each has its own page of reference docs.
 type Config struct {
 	common.PackerConfig `mapstructure:",squash"`
+	Settings            `mapstructure:",squash"`
+	Checks              `mapstructure:",squash"`
+}
 
+// Settings are the provisioner-wide settings.
+type Settings struct {
 	// Run the probe as root through `sudo -n`. The user needs a password-less sudo rule; without
 	// one the build fails at once with sudo's message rather than waiting at a password prompt.
 	UseSudo bool `mapstructure:"use_sudo"`
@@ -45,7 +50,11 @@ type Config struct {
 	Retries int `mapstructure:"retries"`
 	// How long to wait before each retry, like `"5s"` (the default).
 	RetryDelay time.Duration `mapstructure:"retry_delay"`
+}
 
+// Checks are the check blocks, one field per kind of check: check.Kinds finds the kinds here, so
+// adding a field is adding a kind.
+type Checks struct {
 	// Check a file, directory or other path. Repeatable.
 	File []check.File `mapstructure:"file"`
 	// Check an installed package and its version. Repeatable.
@@ -114,7 +123,7 @@ func (p *Provisioner) Prepare(raws ...interface{}) error {
 // kinds are the Config's fields whose elements are checks: that list of fields, which the SDK's
 // code generation needs spelled out, is the only list of kinds.
 func (c *Config) checks() (checks []check.Check, blocks []string) {
-	for _, kind := range check.Kinds(c) {
+	for _, kind := range check.Kinds(&c.Checks) {
 		for i, ch := range kind.Checks {
 			checks = append(checks, ch)
 			blocks = append(blocks, fmt.Sprintf("%s[%d]", kind.Block, i))
@@ -128,7 +137,7 @@ func (c *Config) validate() []error {
 	checks, blocks := c.checks()
 	if len(checks) == 0 {
 		var names []string
-		for _, kind := range check.Kinds(c) {
+		for _, kind := range check.Kinds(&c.Checks) {
 			names = append(names, kind.Block)
 		}
 		return []error{fmt.Errorf("no checks: add at least one block of %s", strings.Join(names, ", "))}

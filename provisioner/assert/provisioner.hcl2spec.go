@@ -8,6 +8,41 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
+// FlatChecks is an auto-generated flat version of Checks.
+// Where the contents of a field with a `mapstructure:,squash` tag are bubbled up.
+type FlatChecks struct {
+	File    []check.FlatFile    `mapstructure:"file" cty:"file" hcl:"file"`
+	Package []check.FlatPackage `mapstructure:"package" cty:"package" hcl:"package"`
+	Service []check.FlatService `mapstructure:"service" cty:"service" hcl:"service"`
+	Port    []check.FlatPort    `mapstructure:"port" cty:"port" hcl:"port"`
+	User    []check.FlatUser    `mapstructure:"user" cty:"user" hcl:"user"`
+	Group   []check.FlatGroup   `mapstructure:"group" cty:"group" hcl:"group"`
+	Command []check.FlatCommand `mapstructure:"command" cty:"command" hcl:"command"`
+}
+
+// FlatMapstructure returns a new FlatChecks.
+// FlatChecks is an auto-generated flat version of Checks.
+// Where the contents a fields with a `mapstructure:,squash` tag are bubbled up.
+func (*Checks) FlatMapstructure() interface{ HCL2Spec() map[string]hcldec.Spec } {
+	return new(FlatChecks)
+}
+
+// HCL2Spec returns the hcl spec of a Checks.
+// This spec is used by HCL to read the fields of Checks.
+// The decoded values from this spec will then be applied to a FlatChecks.
+func (*FlatChecks) HCL2Spec() map[string]hcldec.Spec {
+	s := map[string]hcldec.Spec{
+		"file":    &hcldec.BlockListSpec{TypeName: "file", Nested: hcldec.ObjectSpec((*check.FlatFile)(nil).HCL2Spec())},
+		"package": &hcldec.BlockListSpec{TypeName: "package", Nested: hcldec.ObjectSpec((*check.FlatPackage)(nil).HCL2Spec())},
+		"service": &hcldec.BlockListSpec{TypeName: "service", Nested: hcldec.ObjectSpec((*check.FlatService)(nil).HCL2Spec())},
+		"port":    &hcldec.BlockListSpec{TypeName: "port", Nested: hcldec.ObjectSpec((*check.FlatPort)(nil).HCL2Spec())},
+		"user":    &hcldec.BlockListSpec{TypeName: "user", Nested: hcldec.ObjectSpec((*check.FlatUser)(nil).HCL2Spec())},
+		"group":   &hcldec.BlockListSpec{TypeName: "group", Nested: hcldec.ObjectSpec((*check.FlatGroup)(nil).HCL2Spec())},
+		"command": &hcldec.BlockListSpec{TypeName: "command", Nested: hcldec.ObjectSpec((*check.FlatCommand)(nil).HCL2Spec())},
+	}
+	return s
+}
+
 // FlatConfig is an auto-generated flat version of Config.
 // Where the contents of a field with a `mapstructure:,squash` tag are bubbled up.
 type FlatConfig struct {
@@ -65,6 +100,37 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"user":                       &hcldec.BlockListSpec{TypeName: "user", Nested: hcldec.ObjectSpec((*check.FlatUser)(nil).HCL2Spec())},
 		"group":                      &hcldec.BlockListSpec{TypeName: "group", Nested: hcldec.ObjectSpec((*check.FlatGroup)(nil).HCL2Spec())},
 		"command":                    &hcldec.BlockListSpec{TypeName: "command", Nested: hcldec.ObjectSpec((*check.FlatCommand)(nil).HCL2Spec())},
+	}
+	return s
+}
+
+// FlatSettings is an auto-generated flat version of Settings.
+// Where the contents of a field with a `mapstructure:,squash` tag are bubbled up.
+type FlatSettings struct {
+	UseSudo           *bool   `mapstructure:"use_sudo" cty:"use_sudo" hcl:"use_sudo"`
+	CheckTimeout      *string `mapstructure:"check_timeout" cty:"check_timeout" hcl:"check_timeout"`
+	ContinueOnFailure *bool   `mapstructure:"continue_on_failure" cty:"continue_on_failure" hcl:"continue_on_failure"`
+	Retries           *int    `mapstructure:"retries" cty:"retries" hcl:"retries"`
+	RetryDelay        *string `mapstructure:"retry_delay" cty:"retry_delay" hcl:"retry_delay"`
+}
+
+// FlatMapstructure returns a new FlatSettings.
+// FlatSettings is an auto-generated flat version of Settings.
+// Where the contents a fields with a `mapstructure:,squash` tag are bubbled up.
+func (*Settings) FlatMapstructure() interface{ HCL2Spec() map[string]hcldec.Spec } {
+	return new(FlatSettings)
+}
+
+// HCL2Spec returns the hcl spec of a Settings.
+// This spec is used by HCL to read the fields of Settings.
+// The decoded values from this spec will then be applied to a FlatSettings.
+func (*FlatSettings) HCL2Spec() map[string]hcldec.Spec {
+	s := map[string]hcldec.Spec{
+		"use_sudo":            &hcldec.AttrSpec{Name: "use_sudo", Type: cty.Bool, Required: false},
+		"check_timeout":       &hcldec.AttrSpec{Name: "check_timeout", Type: cty.String, Required: false},
+		"continue_on_failure": &hcldec.AttrSpec{Name: "continue_on_failure", Type: cty.Bool, Required: false},
+		"retries":             &hcldec.AttrSpec{Name: "retries", Type: cty.Number, Required: false},
+		"retry_delay":         &hcldec.AttrSpec{Name: "retry_delay", Type: cty.String, Required: false},
 	}
 	return s
 }
