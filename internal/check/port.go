@@ -56,8 +56,11 @@ func parseAddr(s string) netip.Addr {
 
 func (c *Port) Validate() []error {
 	var errs []error
-	if c.Port < 1 || c.Port > 65535 {
-		errs = append(errs, attrErrorf("port", "%d is not a port number (1 to 65535); port is required", c.Port))
+	switch {
+	case c.Port == 0:
+		errs = append(errs, attrErrorf("port", "is required (a number from 1 to 65535)"))
+	case c.Port < 1 || c.Port > 65535:
+		errs = append(errs, attrErrorf("port", "%d is not a port number (1 to 65535)", c.Port))
 	}
 	if c.Protocol != "" && c.Protocol != "tcp" && c.Protocol != "udp" {
 		errs = append(errs, attrErrorf("protocol", "%q is not tcp or udp", c.Protocol))

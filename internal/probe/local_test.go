@@ -252,6 +252,40 @@ func TestProbePortsUsersPackagesLocally(t *testing.T) {
 	}
 }
 
+// TestRemoteCommandUsesSudoOnlyWhenNotRoot: with sudo, root runs the probe as it is (an image
+// may have no sudo at all) and any other user through `sudo -n`. A stand-in sudo first on PATH
+// records that it was called and runs the rest. The unit tests also run as an unprivileged user
+// (test/run.sh), which takes the other branch.
+func TestRemoteCommandUsesSudoOnlyWhenNotRoot(t *testing.T) {
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "sudo-was-called")
+	fake := "#!/bin/sh\nprintf '%s\\n' \"$*\" >" + marker + "\nshift\nexec \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(dir, "sudo"), []byte(fake), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p := NewPlan()
+	hRoot := p.User("root", false)
+	script, err := Render(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("sh", "-c", RemoteCommand(script, true))
+	cmd.Env = append(os.Environ(), "PATH="+dir+":"+os.Getenv("PATH"))
+	f, _ := runProbe(t, cmd, p, script)
+	if u := get(t, f, hRoot); !u.Exists || u.UID != 0 {
+		t.Errorf("the probe did not run: root is %+v", u)
+	}
+	said, err := os.ReadFile(marker)
+	switch {
+	case os.Getuid() == 0 && err == nil:
+		t.Errorf("root ran sudo %s", said)
+	case os.Getuid() != 0 && err != nil:
+		t.Errorf("user %d ran the probe without sudo", os.Getuid())
+	case os.Getuid() != 0 && !strings.HasPrefix(string(said), "-n sh -c "):
+		t.Errorf("sudo was called as sudo %s, want sudo -n sh -c …", said)
+	}
+}
+
 // TestProbeStopsWhenTold sends the stop byte, or ends stdin, while a command hangs: the probe must
 // end at once and leave no process and no scratch folder behind.
 func TestProbeStopsWhenTold(t *testing.T) {

@@ -245,12 +245,16 @@ func init() {
 // evaluates them in a non-interactive shell: a shell reading commands from a terminal would turn
 // interactive, with prompts and job control. Whatever the login shell is, everything runs under
 // sh -c.
+//
+// With sudo, a user who is not root runs it through `sudo -n`; root runs it as it is, so that one
+// template serves a root connection on one cloud and a sudo user on another, and an image
+// without sudo.
 func RemoteCommand(script []byte, sudo bool) string {
-	c := fmt.Sprintf(`sh -c '[ -t 0 ] && stty raw -echo 2>/dev/null; echo %s; script=$(head -c %d) && eval "$script"'`, Ready, len(script))
+	body := fmt.Sprintf(`[ -t 0 ] && stty raw -echo 2>/dev/null; echo %s; script=$(head -c %d) && eval "$script"`, Ready, len(script))
 	if sudo {
-		return "sudo -n " + c
+		return `sh -c '[ "$(id -u)" = 0 ] && exec sh -c "$1"; exec sudo -n sh -c "$1"' sh '` + body + `'`
 	}
-	return c
+	return `sh -c '` + body + `'`
 }
 
 // Ready is the line the remote command prints when it is ready for the script.

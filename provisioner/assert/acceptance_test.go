@@ -121,6 +121,8 @@ func TestAccFailuresFailTheBuildAndExplainThemselves(t *testing.T) {
 	}
 }
 
+// TestAccInvalidConfigurationFailsValidate: every problem the plugin can see is listed in one
+// round, those the SDK's decoding would stop at (durations, whole numbers) included.
 func TestAccInvalidConfigurationFailsValidate(t *testing.T) {
 	host, key := target(t)
 	code, out := packer(t, filepath.Join("test-fixtures", "invalid"), "validate", "-var", "host="+host, "-var", "ssh_key="+key, ".")
@@ -136,9 +138,12 @@ func TestAccInvalidConfigurationFailsValidate(t *testing.T) {
 		`file[1].content.matches[0]: "(unclosed" is not a valid regular expression`,
 		`package[0].version: version "latest" does not start with a digit`,
 		`service[0].name: "nginx; reboot" is not a service name`,
-		"port[0].port: 70000 is not a port number",
-		`port[1].protocol: "sctp" is not tcp or udp`,
-		`port[1].address: "localhost" is not an IPv4 or IPv6 address`,
+		"port[0].port: 70000 is not a port number (1 to 65535)",
+		"port[1].port: 80.5 is not a whole number",
+		`port[2].protocol: "sctp" is not tcp or udp`,
+		`port[2].address: "localhost" is not an IPv4 or IPv6 address`,
+		`retry_delay: "5x" is not a duration`,
+		`command[0].timeout: "soon" is not a duration`,
 		"user[0].exists: is false, so uid, gid, home, shell and groups cannot be checked",
 		"command[0].run: is required",
 		"command[0].exit_status: 300 is not an exit status",

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"reflect"
 	"strings"
 	"time"
 
@@ -88,6 +89,9 @@ func (p *Provisioner) ConfigSpec() hcldec.ObjectSpec { return p.config.FlatMapst
 // Prepare decodes and validates the configuration, reporting every problem at once.
 func (p *Provisioner) Prepare(raws ...interface{}) error {
 	p.config = Config{}
+	// Values the SDK's decoding would stop at are found first, so that they are reported in the
+	// same round as everything else.
+	raws, unreadable := screen(raws, reflect.TypeOf(p.config))
 	// No interpolation: commands and patterns are the user's own text, and HCL2 has already
 	// evaluated its expressions; Go templates would break on any "{{" in a command.
 	err := config.Decode(&p.config, &config.DecodeOpts{PluginType: "assert", Interpolate: false}, raws...)
@@ -100,23 +104,45 @@ func (p *Provisioner) Prepare(raws ...interface{}) error {
 	if p.config.RetryDelay == 0 {
 		p.config.RetryDelay = defaultRetryDelay
 	}
-	var errs *packersdk.MultiError
-	if p.config.CheckTimeout < 0 {
-		errs = packersdk.MultiErrorAppend(errs, fmt.Errorf("check_timeout: %s is negative", p.config.CheckTimeout))
-	}
-	if p.config.Retries < 0 {
-		errs = packersdk.MultiErrorAppend(errs, fmt.Errorf("retries: %d is negative", p.config.Retries))
-	}
-	if p.config.RetryDelay < 0 {
-		errs = packersdk.MultiErrorAppend(errs, fmt.Errorf("retry_delay: %s is negative", p.config.RetryDelay))
-	}
-	for _, e := range p.config.validate() {
+	errs := &packersdk.MultiError{}
+	for _, e := range unreadable {
 		errs = packersdk.MultiErrorAppend(errs, e)
 	}
-	if errs != nil && len(errs.Errors) > 0 {
+	for _, e := range append(p.config.Settings.validate(), p.config.validate()...) {
+		if !saidAlready(unreadable, e) {
+			errs = packersdk.MultiErrorAppend(errs, e)
+		}
+	}
+	if len(errs.Errors) > 0 {
 		return errs
 	}
 	return nil
+}
+
+// saidAlready reports whether e is about an attribute whose value screen refused: its value was
+// dropped, so whatever validation says of it would only repeat the problem.
+func saidAlready(unreadable []attrProblem, e error) bool {
+	for _, u := range unreadable {
+		if strings.HasPrefix(e.Error(), u.attr+":") {
+			return true
+		}
+	}
+	return false
+}
+
+// validate reports the problems of the settings.
+func (s *Settings) validate() []error {
+	var errs []error
+	if s.CheckTimeout < 0 {
+		errs = append(errs, fmt.Errorf("check_timeout: %s is negative", s.CheckTimeout))
+	}
+	if s.Retries < 0 {
+		errs = append(errs, fmt.Errorf("retries: %d is negative", s.Retries))
+	}
+	if s.RetryDelay < 0 {
+		errs = append(errs, fmt.Errorf("retry_delay: %s is negative", s.RetryDelay))
+	}
+	return errs
 }
 
 // checks lists the checks of every kind, each with the name of its block, like "file[2]". The
@@ -154,10 +180,9 @@ func (c *Config) validate() []error {
 // Provision runs every check in one probe and reports the verdicts. With retries, the checks
 // that did not pass are probed again, alone, after retry_delay.
 func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packersdk.Communicator, generatedData map[string]interface{}) error {
-	// With communicator = "none" the communicator runs nothing and reports success: every
-	// check would pass without looking at the image.
-	if conn, _ := generatedData["ConnType"].(string); conn == "" || conn == "none" {
-		return errors.New("assert: the build has no communicator (communicator = \"none\"), so there is no instance to check; use ssh or winrm")
+	conn, _ := generatedData["ConnType"].(string)
+	if err := usableCommunicator(conn); err != nil {
+		return err
 	}
 	checks, _ := p.config.checks()
 	ui.Say(fmt.Sprintf("Checking %d assertions in one probe...", len(checks)))
@@ -193,6 +218,21 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 			return nil
 		}
 		return fmt.Errorf("assert: %w", err)
+	}
+	return nil
+}
+
+// usableCommunicator refuses the communicators that cannot run the probe, a POSIX sh script.
+// With communicator = "none" the communicator runs nothing and reports success: every check
+// would pass without looking at the image.
+func usableCommunicator(conn string) error {
+	const works = "assert runs a POSIX sh script in the instance, so it needs a communicator that runs " +
+		"commands in a Unix shell: ssh (Linux, BSD and macOS instances), or docker for Linux containers"
+	switch conn {
+	case "", "none":
+		return fmt.Errorf("assert: the build has no communicator (communicator = \"none\"), so there is no instance to check; %s", works)
+	case "winrm", "dockerWindowsContainer":
+		return fmt.Errorf("assert: the %s communicator runs Windows commands, not a POSIX shell; %s", conn, works)
 	}
 	return nil
 }
@@ -259,6 +299,9 @@ func (p *Provisioner) notStarted(out remote.Output) string {
 			"(NOPASSWD in sudoers) or connect as root (sudo said: " + firstLine(said) + ")"
 	case p.config.UseSudo && strings.Contains(said, "sudoers"):
 		return "use_sudo: this user may not use sudo (sudo said: " + firstLine(said) + ")"
+	case p.config.UseSudo && (strings.Contains(said, "sudo: not found") || strings.Contains(said, "sudo: command not found")):
+		return "use_sudo: the image has no sudo, and the connection's user is not root; " +
+			"connect as root (use_sudo then needs no sudo), or install sudo with a password-less rule for this user"
 	}
 	return "the probe could not start in the image" + remoteContext(out)
 }

@@ -3,14 +3,18 @@ package assert
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/hashicorp/hcl/v2/hclparse"
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
 
 	"github.com/assertkit/packer-plugin-assert/internal/check"
+	"github.com/assertkit/packer-plugin-assert/internal/remote"
 )
 
 func TestPrepareDefaultsAndChecks(t *testing.T) {
@@ -76,17 +80,71 @@ func TestPrepareTwiceStartsOver(t *testing.T) {
 	}
 }
 
-func TestProvisionRefusesCommunicatorNone(t *testing.T) {
+// TestProvisionRefusesCommunicatorsWithoutAShell: with no communicator nothing would run and
+// every check would pass; winrm runs Windows commands. Both are refused with what works instead.
+func TestProvisionRefusesCommunicatorsWithoutAShell(t *testing.T) {
 	var p Provisioner
 	if err := p.Prepare(map[string]interface{}{"file": []map[string]interface{}{{"path": "/a"}}}); err != nil {
 		t.Fatal(err)
 	}
-	for _, data := range []map[string]interface{}{{}, {"ConnType": ""}, {"ConnType": "none"}} {
-		err := p.Provision(context.Background(), packersdk.TestUi(t), nil, data)
-		if err == nil || !strings.Contains(err.Error(), `communicator = "none"`) {
-			t.Errorf("generated data %v: err = %v", data, err)
+	const works = "assert runs a POSIX sh script in the instance, so it needs a communicator that runs " +
+		"commands in a Unix shell: ssh (Linux, BSD and macOS instances), or docker for Linux containers"
+	for _, tt := range []struct {
+		data map[string]interface{}
+		want string
+	}{
+		{map[string]interface{}{}, `assert: the build has no communicator (communicator = "none"), so there is no instance to check; ` + works},
+		{map[string]interface{}{"ConnType": "none"}, `assert: the build has no communicator (communicator = "none"), so there is no instance to check; ` + works},
+		{map[string]interface{}{"ConnType": "winrm"}, "assert: the winrm communicator runs Windows commands, not a POSIX shell; " + works},
+		{map[string]interface{}{"ConnType": "dockerWindowsContainer"}, "assert: the dockerWindowsContainer communicator runs Windows commands, not a POSIX shell; " + works},
+	} {
+		err := p.Provision(context.Background(), packersdk.TestUi(t), nil, tt.data)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("generated data %v:\n got %v\nwant %s", tt.data, err, tt.want)
 		}
 	}
+}
+
+// TestNotStartedSaysWhatSudoNeeds: when the probe never started, sudo's complaint becomes what to do.
+func TestNotStartedSaysWhatSudoNeeds(t *testing.T) {
+	p := Provisioner{config: Config{Settings: Settings{UseSudo: true}}}
+	for said, want := range map[string]string{
+		"sh: 1: exec: sudo: not found\n": "use_sudo: the image has no sudo, and the connection's user is not root; " +
+			"connect as root (use_sudo then needs no sudo), or install sudo with a password-less rule for this user",
+		"sudo: a password is required\n": "use_sudo: sudo wants a password from this user; give it a password-less rule " +
+			"(NOPASSWD in sudoers) or connect as root (sudo said: sudo: a password is required)",
+	} {
+		if got := p.notStarted(remote.Output{ExitStatus: 1, Stderr: []byte(said)}); got != want {
+			t.Errorf("sudo said %q:\n got %s\nwant %s", said, got, want)
+		}
+	}
+}
+
+// FuzzPrepareHCL feeds Prepare whatever HCL the fuzzer writes, decoded as packer decodes it: the
+// screening of numbers and durations may refuse it, never panic.
+func FuzzPrepareHCL(f *testing.F) {
+	for _, seed := range []string{
+		`port { port = 80.5 }`,
+		`port { port = 1e300 }`,
+		`port { port = -1 }`,
+		`retries = 2.0` + "\n" + `check_timeout = "1h"`,
+		`command { run = "x" ` + "\n" + ` timeout = "" }`,
+		`user { name = "u" ` + "\n" + ` uid = 9007199254740993.5 }`,
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		var p Provisioner
+		file, diags := hclparse.NewParser().ParseHCL([]byte(src), "f.pkr.hcl")
+		if diags.HasErrors() {
+			return
+		}
+		v, diags := hcldec.Decode(file.Body, p.ConfigSpec(), nil)
+		if diags.HasErrors() {
+			return
+		}
+		_ = p.Prepare(v)
+	})
 }
 
 // FuzzPrepare feeds Prepare whatever JSON the fuzzer makes: it may refuse it, never panic.
@@ -131,5 +189,75 @@ func TestEveryKindIsNamedLikeItsBlock(t *testing.T) {
 		if len(k.Checks) != 1 || k.Checks[0].Kind() != k.Block {
 			t.Errorf("block %s holds %d checks of kind %v", k.Block, len(k.Checks), k.Checks)
 		}
+	}
+}
+
+// prepareHCL decodes src as packer does, with the provisioner's HCL spec, and prepares the
+// provisioner with the value, as packer hands it over.
+func prepareHCL(t *testing.T, p *Provisioner, src string) error {
+	t.Helper()
+	file, diags := hclparse.NewParser().ParseHCL([]byte(src), "t.pkr.hcl")
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	v, diags := hcldec.Decode(file.Body, p.ConfigSpec(), nil)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	return p.Prepare(v)
+}
+
+// TestPrepareFindsEveryProblemInOneRound: values the SDK's decoding would stop at (a number that
+// is not whole, a duration that does not parse) come in the same list as the plugin's own
+// problems, named by block and attribute, and nothing is said twice about one attribute.
+func TestPrepareFindsEveryProblemInOneRound(t *testing.T) {
+	var p Provisioner
+	err := prepareHCL(t, &p, `
+check_timeout = "5x"
+retries       = 1.5
+port { port = 80.5 }
+port { port = 99999 }
+file { path = "relative" }
+command {
+  run     = "true"
+  timeout = "soon"
+}`)
+	want := []string{
+		`check_timeout: "5x" is not a duration (write it like "30s", "1m30s" or "500ms"; the units are ms, s, m and h)`,
+		"retries: 1.5 is not a whole number",
+		"port[0].port: 80.5 is not a whole number",
+		`command[0].timeout: "soon" is not a duration (write it like "30s", "1m30s" or "500ms"; the units are ms, s, m and h)`,
+		`file[0].path: "relative" is not absolute (start it with /)`,
+		"port[1].port: 99999 is not a port number (1 to 65535)",
+	}
+	var merr *packersdk.MultiError
+	if !errors.As(err, &merr) {
+		t.Fatalf("error %v, want a list of problems", err)
+	}
+	var got []string
+	for _, e := range merr.Errors {
+		got = append(got, e.Error())
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestPrepareAcceptsWholeNumbersAndDurations: what screen lets through decodes as written.
+func TestPrepareAcceptsWholeNumbersAndDurations(t *testing.T) {
+	var p Provisioner
+	if err := prepareHCL(t, &p, `
+retry_delay = "1m30s"
+port { port = 8080 }
+command {
+  run         = "true"
+  exit_status = 3
+  timeout     = "250ms"
+}`); err != nil {
+		t.Fatal(err)
+	}
+	if p.config.RetryDelay != 90*time.Second || p.config.Port[0].Port != 8080 ||
+		*p.config.Command[0].ExitStatus != 3 || p.config.Command[0].Timeout != 250*time.Millisecond {
+		t.Errorf("decoded %+v %+v %+v", p.config.Settings, p.config.Port, p.config.Command)
 	}
 }

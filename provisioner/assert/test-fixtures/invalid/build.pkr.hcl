@@ -2,6 +2,7 @@ build {
   sources = ["source.null.target"]
   provisioner "assert" {
     check_timeout = "-5s"
+    retry_delay   = "5x"
     file { mode = "0644" }
     file {
       path = "/etc/x"
@@ -15,6 +16,7 @@ build {
     }
     service { name = "nginx; reboot" }
     port { port = 70000 }
+    port { port = 80.5 }
     port {
       port     = 22
       protocol = "sctp"
@@ -28,6 +30,7 @@ build {
     command {
       run         = ""
       exit_status = 300
+      timeout     = "soon"
     }
   }
 }
