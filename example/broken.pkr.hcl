@@ -1,5 +1,7 @@
 # The same image, checked against expectations it does not meet: this is what a failed check looks
 # like in the build log. `test/run.sh example` runs it after nginx.pkr.hcl, expecting it to fail.
+# Its defaults are the test harness's address and key; the variables are those of nginx.pkr.hcl
+# (host, user, ssh_key, use_sudo), to run it against a machine of your own.
 variable "host" {
   type    = string
   default = "10.200.81.2"
@@ -10,10 +12,20 @@ variable "ssh_key" {
   default = "/var/cache/packer-plugin-assert/e2e/client_key"
 }
 
+variable "user" {
+  type    = string
+  default = "root"
+}
+
+variable "use_sudo" {
+  type    = bool
+  default = false
+}
+
 source "null" "debian12" {
   communicator         = "ssh"
   ssh_host             = var.host
-  ssh_username         = "root"
+  ssh_username         = var.user
   ssh_private_key_file = var.ssh_key
 }
 
@@ -21,6 +33,8 @@ build {
   sources = ["source.null.debian12"]
 
   provisioner "assert" {
+    use_sudo = var.use_sudo
+
     package {
       name    = "nginx"
       version = ">= 1.24"

@@ -1,7 +1,16 @@
-# A golden nginx image, checked before it is sealed. `test/run.sh example` runs this against a
-# systemd Debian 12 instance on this machine, with the null builder over SSH; in a real template
-# the source would be amazon-ebs, qemu, azure-arm, … and the checks would follow the provisioners
-# that install and configure nginx.
+# A golden nginx image, checked before it is sealed.
+#
+# As written, this template checks a machine that is already running, over SSH, with Packer's
+# null builder; its defaults are the test harness's: `test/run.sh example` boots a systemd
+# Debian 12 instance at 10.200.81.2 and runs this template against it. To run it against a
+# machine of your own with nginx installed, set the variables:
+#
+#   packer build -var host=203.0.113.10 -var user=admin -var use_sudo=true \
+#     -var ssh_key="$HOME/.ssh/id_ed25519" example/nginx.pkr.hcl
+#
+# use_sudo = true when the user is not root (`nginx -t` needs root). In a real template the
+# source is your builder (amazon-ebs, qemu, azure-arm, …: see amazon-ebs.pkr.hcl), and the
+# assert provisioner comes after the provisioners that install and configure nginx.
 packer {
   required_plugins {
     assert = {
@@ -21,10 +30,20 @@ variable "ssh_key" {
   default = "/var/cache/packer-plugin-assert/e2e/client_key"
 }
 
+variable "user" {
+  type    = string
+  default = "root"
+}
+
+variable "use_sudo" {
+  type    = bool
+  default = false
+}
+
 source "null" "debian12" {
   communicator         = "ssh"
   ssh_host             = var.host
-  ssh_username         = "root"
+  ssh_username         = var.user
   ssh_private_key_file = var.ssh_key
 }
 
@@ -32,6 +51,8 @@ build {
   sources = ["source.null.debian12"]
 
   provisioner "assert" {
+    use_sudo = var.use_sudo
+
     package {
       name    = "nginx"
       version = ">= 1.22, < 2" # compared the way dpkg compares versions
@@ -58,7 +79,7 @@ build {
     }
     port {
       port    = 22
-      address = "127.0.0.1"
+      address = "127.0.0.1" # reachable on loopback: sshd on 0.0.0.0 or :: counts too
     }
     file {
       path  = "/etc/nginx/nginx.conf"

@@ -1,9 +1,9 @@
 #!/bin/sh
 # Everything the project needs, on a fresh Debian 12 machine, as root:
 #
-#   test/run.sh example   build the plugin and packer, boot the systemd Debian target, and run
-#                         example/nginx.pkr.hcl against it with a real `packer build`, then
-#                         example/broken.pkr.hcl, whose checks fail on purpose
+#   test/run.sh example   build the plugin and packer, check example/amazon-ebs.pkr.hcl's syntax,
+#                         boot the systemd Debian target, run example/nginx.pkr.hcl against it
+#                         (`packer build`), then example/broken.pkr.hcl, which fails on purpose
 #   test/run.sh test      everything CI checks: formatting, vet, unit tests with the race
 #                         detector, fresh generated files, plugin-check, goreleaser check, and the
 #                         end-to-end packer builds
@@ -68,6 +68,10 @@ start_target() {
 example() {
 	ensure_packer
 	private_packer
+	# The amazon plugin and AWS are out of reach here: its syntax only, which needs no plugin and
+	# no network.
+	log "packer validate -syntax-only example/amazon-ebs.pkr.hcl"
+	"$PACKER" validate -syntax-only example/amazon-ebs.pkr.hcl
 	start_target
 	log "packer build example/nginx.pkr.hcl"
 	"$PACKER" build -var "host=$ASSERT_E2E_HOST" -var "ssh_key=$ASSERT_E2E_KEY" example/nginx.pkr.hcl
