@@ -79,7 +79,7 @@ build {
     }
     port {
       port    = 22
-      address = "127.0.0.1" # reachable on loopback: sshd on 0.0.0.0 or :: counts too
+      address = "127.0.0.1" # reachable on loopback (sshd's socket on 0.0.0.0 counts), not "bound only to"
     }
     file {
       path  = "/etc/nginx/nginx.conf"
