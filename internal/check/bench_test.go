@@ -49,7 +49,7 @@ func BenchmarkPlanAndRender1000(b *testing.B) {
 	checks := mix(1000)
 	b.ReportAllocs()
 	for b.Loop() {
-		s := NewSuite(checks, Options{CheckTimeout: 30 * time.Second})
+		s := NewSuite(Declare(checks), Options{CheckTimeout: 30 * time.Second})
 		if _, err := probe.Render(s.Plan()); err != nil {
 			b.Fatal(err)
 		}
@@ -58,7 +58,7 @@ func BenchmarkPlanAndRender1000(b *testing.B) {
 
 func BenchmarkParse1000(b *testing.B) {
 	checks := mix(1000)
-	s := NewSuite(checks, Options{CheckTimeout: 30 * time.Second})
+	s := NewSuite(Declare(checks), Options{CheckTimeout: 30 * time.Second})
 	out := probe.FakeOutput(s.Plan())
 	b.SetBytes(int64(len(out)))
 	b.ReportAllocs()
@@ -71,7 +71,7 @@ func BenchmarkParse1000(b *testing.B) {
 
 func BenchmarkJudge1000(b *testing.B) {
 	checks := mix(1000)
-	s := NewSuite(checks, Options{CheckTimeout: 30 * time.Second})
+	s := NewSuite(Declare(checks), Options{CheckTimeout: 30 * time.Second})
 	f := facts(b, s, checks)
 	b.ReportAllocs()
 	for b.Loop() {

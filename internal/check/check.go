@@ -43,6 +43,9 @@ type Check interface {
 	Subject() string
 	// Describe is the user's description of the check, if any.
 	Describe() string
+	// Expectation says in words what a pass verifies, as the report's PASS line shows it:
+	// "not installed", "mode 0644, owner root", "exit status 0, stdout: contains 1".
+	Expectation() string
 	// Validate reports every problem with the check's configuration. Each error starts with the
 	// attribute it is about, such as `mode: "999" is not an octal file mode`.
 	Validate() []error
@@ -81,26 +84,48 @@ func (s Status) String() string {
 
 // A Result is the verdict on one check, with what the report needs to explain it.
 type Result struct {
+	Block       string // the block the check was declared in, like "file[2]"
 	Kind        string
 	Subject     string
 	Description string
+	Expectation string // what a pass verifies, in words
 	Status      Status
 	Problems    []string // for Fail, what differs; for Error, why nothing was decided
 	Details     []string
+	Probes      int // how many probes the check was in: more than 1 when it was retried
 }
 
-// Name is how the report names the check: its kind and subject.
-func (r Result) Name() string { return r.Kind + " " + r.Subject }
+// Name is how the report names the check: its block and subject, like "file[2] /etc/hosts".
+func (r Result) Name() string { return r.Block + " " + r.Subject }
+
+// A Declared check is a check with the name of the block it was written in, like "file[2]":
+// blocks of a kind are numbered from 0 in the order they appear, as configuration problems are.
+type Declared struct {
+	Block string
+	Check
+}
+
+// Declare names each check by its block: its kind, and its position among the checks of that
+// kind.
+func Declare(checks []Check) []Declared {
+	declared := make([]Declared, len(checks))
+	seen := map[string]int{}
+	for i, c := range checks {
+		declared[i] = Declared{fmt.Sprintf("%s[%d]", c.Kind(), seen[c.Kind()]), c}
+		seen[c.Kind()]++
+	}
+	return declared
+}
 
 // A Suite is a list of checks together with the plan of what to gather for them.
 type Suite struct {
-	checks []Check
+	checks []Declared
 	judges []Judge
 	plan   *probe.Plan
 }
 
 // NewSuite plans the facts that checks need.
-func NewSuite(checks []Check, o Options) *Suite {
+func NewSuite(checks []Declared, o Options) *Suite {
 	s := &Suite{checks: checks, plan: probe.NewPlan()}
 	for _, c := range checks {
 		s.judges = append(s.judges, c.Gather(s.plan, o))
@@ -119,7 +144,8 @@ func (s *Suite) Judge(f *probe.Facts) []Result {
 	results := make([]Result, len(s.checks))
 	for i, c := range s.checks {
 		o := s.judges[i](f)
-		r := Result{Kind: c.Kind(), Subject: c.Subject(), Description: c.Describe(), Details: o.Details}
+		r := Result{Block: c.Block, Kind: c.Kind(), Subject: c.Subject(), Description: c.Describe(),
+			Expectation: c.Expectation(), Details: o.Details, Probes: 1}
 		switch {
 		case o.Err != nil:
 			r.Status, r.Problems = Error, []string{o.Err.Error()}
@@ -204,6 +230,17 @@ func containsAny(s, chars string) bool {
 		}
 	}
 	return false
+}
+
+// joinNonEmpty joins the parts of a sentence that are not empty with commas.
+func joinNonEmpty(parts ...string) string {
+	var kept []string
+	for _, p := range parts {
+		if p != "" {
+			kept = append(kept, p)
+		}
+	}
+	return strings.Join(kept, ", ")
 }
 
 // A Kind is the list of blocks of one kind of check in a configuration, such as every `file`.

@@ -67,6 +67,9 @@ func TestFileJudge(t *testing.T) {
 			"error: content: the path is not a regular file but a character device, whose content cannot be checked (content matchers need a regular file)"},
 		{"content_of_a_symlink_to_a_file", File{Path: "/x", Content: Matchers{Contains: []string{"worker"}}},
 			probe.FileFacts{Exists: true, Type: "symlink", Resolved: "file", ContentRead: true, Content: []byte("worker")}, "pass"},
+		{"proc_file_over_the_limit_says_its_size_is_made_up", File{Path: "/proc/x", Content: Matchers{Contains: []string{"a"}}},
+			probe.FileFacts{Exists: true, Type: "file", Resolved: "file", ContentRead: true, Size: 0, ContentTruncated: true},
+			"error: content: the file holds more than the 1048576 bytes read for matching (its size says 0 bytes, as files that the kernel makes up, in /proc or /sys, do)"},
 		{"content_not_read_is_an_error", File{Path: "/x", Content: Matchers{NotContains: []string{"x"}}},
 			probe.FileFacts{Exists: true, Type: "file", Resolved: "file"}, "error: content: the probe did not read the content"},
 	}
@@ -303,8 +306,9 @@ func TestCommandTailKeepsLastLines(t *testing.T) {
 	if len(got) != 11 || got[0] != "stdout (last 10 of 25 lines):" || got[1] != "  line p" || got[10] != "  line y" {
 		t.Errorf("tail: %q", got)
 	}
-	if got := tail("stderr", []byte("bad \xff byte\r\n"), false); got[1] != "  bad \uFFFD byte" {
-		t.Errorf("invalid UTF-8 and \\r: %q", got)
+	// a \r that would make `^bad$` fail must show, and so must a byte that is not UTF-8
+	if got := tail("stderr", []byte("bad \xff byte\r\n\x1b[31mred\ttab\u202e\n"), false); got[1] != `  bad \xff byte\r` || got[2] != `  \x1b[31mred\ttab\u202e` {
+		t.Errorf("control characters and invalid UTF-8: %q", got)
 	}
 }
 
@@ -323,7 +327,7 @@ func TestValidate(t *testing.T) {
 		{"file_bad_type", &File{Path: "/x", Type: "folder"}, []string{`type: "folder" is not a file type (use one of file, directory, symlink, socket, fifo, block_device, character_device)`}},
 		{"file_absent_with_mode", &File{Path: "/x", Exists: no, Mode: "0644"}, []string{"exists: is false, so type, mode, owner, group and content cannot be checked"}},
 		{"file_bad_regexp", &File{Path: "/x", Content: Matchers{NotMatches: []string{"a", "(b"}}}, []string{`content.not_matches[1]: "(b" is not a valid regular expression: missing closing ) in "(b"`}},
-		{"package_bad_version", &Package{Name: "nginx", Version: ">= 1.2 < 2"}, []string{`version: "1.2 < 2" is not a version (separate comparisons with commas, like ">= 1.22, < 2")`}},
+		{"package_bad_version", &Package{Name: "nginx", Version: ">= 1.2 < 2"}, []string{`version: ">= 1.2 < 2" has no comma between ">= 1.2" and "< 2": write ">= 1.2, < 2"`}},
 		{"package_wildcard", &Package{Name: "nginx*"}, []string{`name: "nginx*" is not a package name (no spaces, slashes or wildcards)`}},
 		{"package_version_when_absent", &Package{Name: "nginx", Installed: no, Version: "1.0"}, []string{"version: cannot be checked when installed is false"}},
 		{"service_injection", &Service{Name: "x$(reboot)"}, []string{`name: "x$(reboot)" is not a service name (letters, digits and :-_.@\ only)`}},
@@ -357,7 +361,7 @@ func TestSuiteJudgesInOrderAndSharesFacts(t *testing.T) {
 		&Command{Run: "true"},
 		&Command{Run: "true", Timeout: 5 * time.Second},
 	}
-	s := NewSuite(checks, Options{CheckTimeout: 30 * time.Second})
+	s := NewSuite(Declare(checks), Options{CheckTimeout: 30 * time.Second})
 	if s.Len() != 4 {
 		t.Fatalf("Len = %d", s.Len())
 	}
@@ -387,12 +391,101 @@ func TestSuiteJudgesInOrderAndSharesFacts(t *testing.T) {
 		got = append(got, r.Status.String()+" "+r.Name()+" "+strings.Join(r.Problems, "; "))
 	}
 	want := []string{
-		"passed file /etc/hostname ",
-		`failed file /etc/hostname content does not contain "web"`, // the fake file holds "x = 1"
-		`passed command "true" `,
-		`passed command "true" `,
+		"passed file[0] /etc/hostname ",
+		`failed file[1] /etc/hostname content does not contain "web"`, // the fake file holds "x = 1"
+		`passed command[0] "true" `,
+		`passed command[1] "true" `,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("Judge:\ngot  %q\nwant %q", got, want)
+	}
+}
+
+func TestExpectationSaysWhatAPassVerified(t *testing.T) {
+	for _, tt := range []struct {
+		check Check
+		want  string
+	}{
+		{&File{Path: "/x"}, "exists"},
+		{&File{Path: "/x", Exists: no}, "does not exist"},
+		{&File{Path: "/x", Type: "block_device", Mode: "644", Owner: "root", Group: "disk"}, "is a block device, mode 0644, owner root, group disk"},
+		{&File{Path: "/x", Content: Matchers{Contains: []string{"a"}, NotMatches: []string{"^b$"}}}, `exists, content contains "a" and does not match /^b$/`},
+		{&File{Path: "/x", Content: Matchers{Contains: []string{"a", "b", "c"}}}, "exists, content meets all 3 matchers"},
+		{&Package{Name: "telnetd", Installed: no}, "not installed"},
+		{&Package{Name: "nginx"}, "installed"},
+		{&Package{Name: "nginx", Version: ">= 1.22"}, "installed, version >= 1.22"},
+		{&Service{Name: "nginx"}, "exists"},
+		{&Service{Name: "telnet", Enabled: no, Running: no}, "not enabled, not running"},
+		{&Service{Name: "nginx", Running: yes}, "running"},
+		{&Port{Port: 23, Listening: no}, "not listening"},
+		{&Port{Port: 80}, "listening"},
+		{&User{Name: "games", Exists: no}, "does not exist"},
+		{&User{Name: "www", UID: intp(33), Home: "/var/www", Groups: []string{"www-data", "adm"}}, `exists, uid 33, home "/var/www", in group www-data, adm`},
+		{&Group{Name: "g", Exists: no}, "does not exist"},
+		{&Group{Name: "g", GID: intp(4)}, "exists, gid 4"},
+		{&Command{Run: "true"}, "exit status 0"},
+		{&Command{Run: "nginx -t", ExitStatus: intp(1), Stderr: Matchers{Contains: []string{"syntax is ok"}}}, `exit status 1, stderr contains "syntax is ok"`},
+	} {
+		if got := tt.check.Expectation(); got != tt.want {
+			t.Errorf("%s %s: Expectation() = %s, want %s", tt.check.Kind(), tt.check.Subject(), got, tt.want)
+		}
+	}
+}
+
+// TestNearestLinesShowWhyAMatcherFailed: a failed contains or matches shows the lines that come
+// nearest, with their numbers and control characters made visible; nothing when no line comes
+// near, and nothing of a text in which something forbidden was found.
+func TestNearestLinesShowWhyAMatcherFailed(t *testing.T) {
+	headers := []byte("HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: text/html\r\n")
+	long := []byte(strings.Repeat("filler line\n", 200) + "PermitRootLogin  No\n" + strings.Repeat("filler line\n", 200))
+	for _, tt := range []struct {
+		name string
+		m    Matchers
+		text []byte
+		want string
+	}{
+		{"carriage_return_at_line_end", Matchers{Matches: []string{"^Server: nginx$"}}, headers,
+			`stdout, the lines nearest to /^Server: nginx$/: | 2: Server: nginx\r`},
+		{"letter_case_and_spacing", Matchers{Contains: []string{"PermitRootLogin no"}}, long,
+			`stdout, the lines nearest to "PermitRootLogin no": | 201: PermitRootLogin  No`},
+		{"longest_start_of_the_string", Matchers{Contains: []string{"Content-Type: application/json"}}, headers,
+			`stdout, the lines nearest to "Content-Type: application/json": | 3: Content-Type: text/html\r`},
+		{"longest_literal_of_the_pattern", Matchers{Matches: []string{`^Server: apache/\d+`}}, headers,
+			`stdout, the lines nearest to /^Server: apache/\d+/: | 2: Server: nginx\r`},
+		{"nothing_near", Matchers{Contains: []string{"zzzz"}}, headers, ""},
+		{"at_most_three_lines", Matchers{Contains: []string{"filler lines"}}, long,
+			"stdout, the lines nearest to \"filler lines\": | 1: filler line | 2: filler line | 3: filler line | (and 397 more)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var p problems
+			_, near := tt.m.check("stdout", tt.text, &p)
+			if len(p) != 1 {
+				t.Fatalf("problems %q, want one", p)
+			}
+			got := strings.Join(near, " | ")
+			got = strings.ReplaceAll(got, "|   ", "| ")
+			if got != tt.want {
+				t.Errorf("near lines:\ngot  %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestFileShowsNearestLinesOnlyWhenEveryoneMayReadIt: a file only some may read may hold
+// secrets; its lines never reach the build log.
+func TestFileShowsNearestLinesOnlyWhenEveryoneMayReadIt(t *testing.T) {
+	c := File{Path: "/etc/x", Content: Matchers{Contains: []string{"token = abc"}}}
+	f := probe.FileFacts{Exists: true, Type: "file", Resolved: "file", ContentRead: true, Mode: 0o644, Size: 20, Content: []byte("token = abd\n")}
+	if got := strings.Join(c.judge(f).Details, " | "); got != `content, the lines nearest to "token = abc": |   1: token = abd` {
+		t.Errorf("mode 0644: details %q", got)
+	}
+	f.Mode = 0o640
+	if got := strings.Join(c.judge(f).Details, " | "); got != "content: the nearest lines are not shown, since not everyone may read the file (mode 0640) and it may hold secrets" {
+		t.Errorf("mode 0640: details %q", got)
+	}
+	c.Content.NotContains = []string{"token"}
+	f.Mode = 0o644
+	if got := c.judge(f).Details; len(got) != 0 {
+		t.Errorf("forbidden text found, yet details %q", got)
 	}
 }

@@ -48,6 +48,10 @@ func (c *Command) Subject() string {
 }
 func (c *Command) Describe() string { return c.Description }
 
+func (c *Command) Expectation() string {
+	return joinNonEmpty(fmt.Sprintf("exit status %d", c.exitStatus()), c.Stdout.describe("stdout"), c.Stderr.describe("stderr"))
+}
+
 func (c *Command) Validate() []error {
 	var errs []error
 	switch {
@@ -92,7 +96,7 @@ func (c *Command) judge(r probe.CommandResult, limit time.Duration) Outcome {
 	case r.ExitStatus != want:
 		p.addf("exit status is %d, want %d", r.ExitStatus, want)
 	}
-	var details []string
+	var details, near []string
 	forbidden := false
 	for _, out := range []struct {
 		name      string
@@ -106,7 +110,9 @@ func (c *Command) judge(r probe.CommandResult, limit time.Duration) Outcome {
 		if !out.m.empty() && out.truncated {
 			return errorf("%s: the command printed more than the %d bytes kept for matching", out.name, probe.ContentLimit)
 		}
-		if line := out.m.check(out.name, out.text, &p); line > 0 {
+		line, closest := out.m.check(out.name, out.text, &p)
+		near = append(near, closest...)
+		if line > 0 {
 			forbidden = true
 			details = append(details, fmt.Sprintf("%s: not shown, since it holds text that not_contains or not_matches forbids (line %d)", out.name, line))
 		}
@@ -118,7 +124,7 @@ func (c *Command) judge(r probe.CommandResult, limit time.Duration) Outcome {
 		// A forbidden match may be a secret, and the other output may hold it too: show neither.
 		o.Details = append(details, "stdout and stderr are not shown: one of them holds forbidden text")
 	default:
-		o.Details = append(tail("stdout", r.Stdout, r.StdoutTruncated), tail("stderr", r.Stderr, r.StderrTruncated)...)
+		o.Details = append(near, append(tail("stdout", r.Stdout, r.StdoutTruncated), tail("stderr", r.Stderr, r.StderrTruncated)...)...)
 	}
 	return o
 }
@@ -130,16 +136,17 @@ func (c *Command) exitStatus() int {
 	return *c.ExitStatus
 }
 
-// tail returns the last lines of an output for the report, headed by its name.
+// tail returns the last lines of an output for the report, headed by its name, with control
+// characters made visible.
 func tail(name string, out []byte, truncated bool) []string {
 	if truncated {
 		name += fmt.Sprintf(" (its first %d bytes)", probe.ContentLimit)
 	}
-	out = bytes.TrimRight(out, "\n")
+	out = bytes.TrimSuffix(out, []byte("\n"))
 	if len(out) == 0 {
 		return []string{name + ": (empty)"}
 	}
-	lines := strings.Split(strings.ToValidUTF8(string(out), "\uFFFD"), "\n")
+	lines := bytes.Split(out, []byte("\n"))
 	head := name + ":"
 	if len(lines) > outputTail {
 		head = fmt.Sprintf("%s (last %d of %d lines):", name, outputTail, len(lines))
@@ -147,7 +154,7 @@ func tail(name string, out []byte, truncated bool) []string {
 	}
 	result := []string{head}
 	for _, l := range lines {
-		result = append(result, "  "+strings.TrimRight(l, "\r"))
+		result = append(result, "  "+visible(l))
 	}
 	return result
 }

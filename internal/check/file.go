@@ -43,6 +43,26 @@ func (c *File) Kind() string     { return "file" }
 func (c *File) Subject() string  { return c.Path }
 func (c *File) Describe() string { return c.Description }
 
+func (c *File) Expectation() string {
+	if !boolOr(c.Exists, true) {
+		return "does not exist"
+	}
+	what := []string{"exists"}
+	if c.Type != "" {
+		what[0] = "is a " + strings.ReplaceAll(c.Type, "_", " ")
+	}
+	if mode, err := parseMode(c.Mode); c.Mode != "" && err == nil {
+		what = append(what, fmt.Sprintf("mode %04o", mode))
+	}
+	if c.Owner != "" {
+		what = append(what, "owner "+c.Owner)
+	}
+	if c.Group != "" {
+		what = append(what, "group "+c.Group)
+	}
+	return joinNonEmpty(append(what, c.Content.describe("content"))...)
+}
+
 func (c *File) Validate() []error {
 	errs := requireName("path", c.Path)
 	if c.Path != "" && !strings.HasPrefix(c.Path, "/") {
@@ -108,10 +128,21 @@ func (c *File) judge(f probe.FileFacts) Outcome {
 			return errorf("content: %s", f.ContentErr)
 		case !f.ContentRead:
 			return errorf("content: the probe did not read the content")
-		case f.ContentTruncated:
+		case f.ContentTruncated && f.Size > probe.ContentLimit:
 			return errorf("content: the file is %d bytes, more than the %d bytes read for matching", f.Size, probe.ContentLimit)
+		case f.ContentTruncated:
+			// /proc and /sys files say they are 0 or 4096 bytes long whatever they hold
+			return errorf("content: the file holds more than the %d bytes read for matching (its size says %d bytes, as files that the kernel makes up, in /proc or /sys, do)", probe.ContentLimit, f.Size)
 		}
-		c.Content.check("content", f.Content, &p)
+		switch forbidden, near := c.Content.check("content", f.Content, &p); {
+		case forbidden > 0 || len(near) == 0:
+		case f.Mode&0o004 == 0:
+			// only some may read it: it may hold secrets, which the build log must not show
+			return Outcome{Problems: p, Details: []string{fmt.Sprintf("content: the nearest lines are not shown, "+
+				"since not everyone may read the file (mode %04o) and it may hold secrets", f.Mode)}}
+		default:
+			return Outcome{Problems: p, Details: near}
+		}
 	}
 	return p.outcome()
 }

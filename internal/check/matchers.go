@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -28,6 +29,31 @@ type Matchers struct {
 // empty reports whether no matcher is set.
 func (m Matchers) empty() bool {
 	return len(m.Contains)+len(m.NotContains)+len(m.Matches)+len(m.NotMatches) == 0
+}
+
+// describe says what the matchers want of the text named what, for a PASS line: each matcher
+// when there are one or two, their number when there are more.
+func (m Matchers) describe(what string) string {
+	var want []string
+	for _, s := range m.Contains {
+		want = append(want, "contains "+strconv.Quote(s))
+	}
+	for _, s := range m.NotContains {
+		want = append(want, "does not contain "+strconv.Quote(s))
+	}
+	for _, p := range m.Matches {
+		want = append(want, "matches /"+p+"/")
+	}
+	for _, p := range m.NotMatches {
+		want = append(want, "does not match /"+p+"/")
+	}
+	switch {
+	case len(want) == 0:
+		return ""
+	case len(want) > 2:
+		return fmt.Sprintf("%s meets all %d matchers", what, len(want))
+	}
+	return what + " " + strings.Join(want, " and ")
 }
 
 // validate reports invalid patterns; attr is the block's name, like "content".
@@ -68,16 +94,20 @@ func unwrapRegexp(err error) string {
 
 // check adds a problem for every matcher text fails; what names the text, like "content". A
 // forbidden match is reported by its line number, never quoted: the text may hold secrets. It
-// returns the line of the first forbidden match, or 0, so that callers do not show the text.
-func (m Matchers) check(what string, text []byte, p *problems) (forbidden int) {
+// returns the line of the first forbidden match, or 0, so that callers do not show the text; and
+// for each wanted string or pattern that is missing, the lines that come nearest to it, to show
+// when nothing forbidden was found.
+func (m Matchers) check(what string, text []byte, p *problems) (forbidden int, near []string) {
 	found := func(line int) {
 		if forbidden == 0 {
 			forbidden = line
 		}
 	}
+	var l lines
 	for _, s := range m.Contains {
 		if !bytes.Contains(text, []byte(s)) {
 			p.addf("%s does not contain %s", what, strconv.Quote(s))
+			near = append(near, l.of(text).nearest(what, strconv.Quote(s), containsLoosely(s), s)...)
 		}
 	}
 	for _, s := range m.NotContains {
@@ -89,6 +119,7 @@ func (m Matchers) check(what string, text []byte, p *problems) (forbidden int) {
 	for _, pat := range m.Matches {
 		if re, err := compile(pat); err == nil && !re.Match(text) {
 			p.addf("%s does not match /%s/", what, pat)
+			near = append(near, l.of(text).nearest(what, "/"+pat+"/", matchesLoosely(pat), longestLiteral(pat))...)
 		}
 	}
 	for _, pat := range m.NotMatches {
@@ -99,7 +130,7 @@ func (m Matchers) check(what string, text []byte, p *problems) (forbidden int) {
 			}
 		}
 	}
-	return forbidden
+	return forbidden, near
 }
 
 func lineNumber(text []byte, offset int) int { return bytes.Count(text[:offset], []byte("\n")) + 1 }

@@ -44,6 +44,16 @@ func (c *Package) Kind() string     { return "package" }
 func (c *Package) Subject() string  { return c.Name }
 func (c *Package) Describe() string { return c.Description }
 
+func (c *Package) Expectation() string {
+	switch {
+	case !boolOr(c.Installed, true):
+		return "not installed"
+	case c.Version != "":
+		return "installed, version " + c.Version
+	}
+	return "installed"
+}
+
 func (c *Package) Validate() []error {
 	errs := requireName("name", c.Name)
 	if strings.ContainsAny(c.Name, " \t/*?[]") {

@@ -42,6 +42,10 @@ func (c *Port) Subject() string {
 }
 func (c *Port) Describe() string { return c.Description }
 
+func (c *Port) Expectation() string {
+	return pick(boolOr(c.Listening, true), "listening", "not listening")
+}
+
 func (c *Port) protocol() string {
 	if c.Protocol == "" {
 		return "tcp"

@@ -34,6 +34,20 @@ func (c *Service) Kind() string     { return "service" }
 func (c *Service) Subject() string  { return c.Name }
 func (c *Service) Describe() string { return c.Description }
 
+func (c *Service) Expectation() string {
+	var what []string
+	if c.Enabled != config.TriUnset {
+		what = append(what, pick(c.Enabled.True(), "enabled", "not enabled"))
+	}
+	if c.Running != config.TriUnset {
+		what = append(what, pick(c.Running.True(), "running", "not running"))
+	}
+	if len(what) == 0 {
+		return "exists"
+	}
+	return joinNonEmpty(what...)
+}
+
 func (c *Service) Validate() []error {
 	errs := requireName("name", c.Name)
 	if c.Name != "" && !isServiceName(c.Name) {

@@ -36,6 +36,29 @@ func (c *User) Kind() string     { return "user" }
 func (c *User) Subject() string  { return c.Name }
 func (c *User) Describe() string { return c.Description }
 
+func (c *User) Expectation() string {
+	if !boolOr(c.Exists, true) {
+		return "does not exist"
+	}
+	what := []string{"exists"}
+	if c.UID != nil {
+		what = append(what, fmt.Sprintf("uid %d", *c.UID))
+	}
+	if c.GID != nil {
+		what = append(what, fmt.Sprintf("gid %d", *c.GID))
+	}
+	if c.Home != "" {
+		what = append(what, fmt.Sprintf("home %q", c.Home))
+	}
+	if c.Shell != "" {
+		what = append(what, fmt.Sprintf("shell %q", c.Shell))
+	}
+	if len(c.Groups) > 0 {
+		what = append(what, "in group "+strings.Join(c.Groups, ", "))
+	}
+	return joinNonEmpty(what...)
+}
+
 func (c *User) Validate() []error {
 	errs := requireName("name", c.Name)
 	if strings.ContainsAny(c.Name, ": \t") {
@@ -99,6 +122,16 @@ type Group struct {
 func (c *Group) Kind() string     { return "group" }
 func (c *Group) Subject() string  { return c.Name }
 func (c *Group) Describe() string { return c.Description }
+
+func (c *Group) Expectation() string {
+	switch {
+	case !boolOr(c.Exists, true):
+		return "does not exist"
+	case c.GID != nil:
+		return fmt.Sprintf("exists, gid %d", *c.GID)
+	}
+	return "exists"
+}
 
 func (c *Group) Validate() []error {
 	errs := requireName("name", c.Name)

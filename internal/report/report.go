@@ -48,21 +48,39 @@ func Lines(ui UI, results []check.Result, elapsed time.Duration) {
 // statusWord pads the verdict so that check names line up.
 var statusWord = map[check.Status]string{check.Pass: "PASS ", check.Fail: "FAIL ", check.Error: "ERROR"}
 
-// Line is the report of one check: its verdict, kind, subject and description, and for a failure
-// what was found against what was wanted, followed by details on lines of their own.
+// Line is the report of one check: its verdict, block, subject and description; for a pass what
+// was verified, for a failure what was found against what was wanted; whether it took retries;
+// then details on lines of their own.
 func Line(r check.Result) string {
 	var b strings.Builder
 	b.WriteString(statusWord[r.Status] + " " + r.Name())
 	if r.Description != "" {
 		fmt.Fprintf(&b, " (%s)", r.Description)
 	}
-	if len(r.Problems) > 0 {
+	switch {
+	case r.Status == check.Pass && r.Expectation != "":
+		b.WriteString(": " + r.Expectation)
+	case len(r.Problems) > 0:
 		b.WriteString(": " + strings.Join(r.Problems, "; "))
+	}
+	switch retries := r.Probes - 1; {
+	case retries <= 0:
+	case r.Status == check.Pass:
+		fmt.Fprintf(&b, "; passed only on retry %d, after failing before (flaky?)", retries)
+	default:
+		fmt.Fprintf(&b, "; still so after %d %s", retries, plural(retries, "retry", "retries"))
 	}
 	for _, d := range r.Details {
 		b.WriteString("\n      " + d)
 	}
 	return b.String()
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // Counts are how many checks had each verdict.
@@ -92,20 +110,29 @@ func Summary(results []check.Result, elapsed time.Duration) string {
 
 // Err is the error that fails the build, naming the checks that did not pass; nil if all passed.
 func Err(results []check.Result) error {
-	var names []string
+	var failed []check.Result
 	for _, r := range results {
 		if r.Status != check.Pass {
-			names = append(names, r.Name())
+			failed = append(failed, r)
 		}
 	}
-	if len(names) == 0 {
+	if len(failed) == 0 {
 		return nil
 	}
-	const shown = 10
-	list := strings.Join(names[:min(len(names), shown)], ", ")
-	if len(names) > shown {
-		list += fmt.Sprintf(" and %d more", len(names)-shown)
-	}
 	c := Count(results)
-	return fmt.Errorf("%d of %d checks did not pass (%d failed, %d errored): %s", len(names), len(results), c.Failed, c.Errored, list)
+	return fmt.Errorf("%d of %d checks did not pass (%d failed, %d errored): %s", len(failed), len(results), c.Failed, c.Errored, Names(failed))
+}
+
+// Names lists the names of results for a line of the log, the first ten of them.
+func Names(results []check.Result) string {
+	const shown = 10
+	var names []string
+	for _, r := range results[:min(len(results), shown)] {
+		names = append(names, r.Name())
+	}
+	list := strings.Join(names, ", ")
+	if len(results) > shown {
+		list += fmt.Sprintf(" and %d more", len(results)-shown)
+	}
+	return list
 }

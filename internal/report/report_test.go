@@ -22,11 +22,17 @@ func (r *recorder) Error(s string) {
 }
 
 var results = []check.Result{
-	{Kind: "file", Subject: "/etc/nginx/nginx.conf", Status: check.Pass},
-	{Kind: "package", Subject: "nginx", Status: check.Fail, Problems: []string{"version is 1.22.1-9, want >= 1.24 (compared as dpkg compares versions)"}},
-	{Kind: "file", Subject: "/etc/shadow", Description: "no world access", Status: check.Fail, Problems: []string{"mode is 0644, want 0640", "group is root (0), want shadow"}},
-	{Kind: "service", Subject: "nginx", Status: check.Error, Problems: []string{"no init system found in the image"}},
-	{Kind: "command", Subject: `"nginx -t"`, Status: check.Fail, Problems: []string{"exit status is 1, want 0"}, Details: []string{"stdout: (empty)", "stderr:", "  nginx: [emerg] unknown directive"}},
+	{Block: "file[0]", Kind: "file", Subject: "/etc/nginx/nginx.conf", Expectation: "mode 0644, owner root", Status: check.Pass, Probes: 1},
+	{Block: "package[0]", Kind: "package", Subject: "nginx", Status: check.Fail, Problems: []string{"version is 1.22.1-9, want >= 1.24 (compared as dpkg compares versions)"}, Probes: 1},
+	{Block: "package[1]", Kind: "package", Subject: "telnetd", Expectation: "not installed", Status: check.Pass, Probes: 1},
+	{Block: "file[1]", Kind: "file", Subject: "/etc/shadow", Description: "no world access", Status: check.Fail, Problems: []string{"mode is 0644, want 0640", "group is root (0), want shadow"}, Probes: 1},
+	{Block: "file[2]", Kind: "file", Subject: "/etc/shadow", Description: "owned by root", Expectation: "owner root", Status: check.Pass, Probes: 1},
+	{Block: "service[0]", Kind: "service", Subject: "nginx", Status: check.Error, Problems: []string{"no init system found in the image"}, Probes: 1},
+	{Block: "service[1]", Kind: "service", Subject: "app", Expectation: "running", Status: check.Pass, Probes: 3},
+	{Block: "port[0]", Kind: "port", Subject: "tcp/8080", Status: check.Fail, Problems: []string{"is not listening"}, Probes: 4},
+	{Block: "command[0]", Kind: "command", Subject: `"nginx -t"`, Status: check.Fail, Problems: []string{"exit status is 1, want 0"}, Details: []string{"stdout: (empty)", "stderr:", "  nginx: [emerg] unknown directive"}, Probes: 1},
+	{Block: "command[1]", Kind: "command", Subject: `"curl -sI localhost"`, Status: check.Fail, Problems: []string{"stdout does not match /^Server: nginx$/"},
+		Details: []string{"stdout, the lines nearest to /^Server: nginx$/:", `  2: Server: nginx\r`, "stdout:", `  HTTP/1.1 200 OK\r`, `  Server: nginx\r`}, Probes: 1},
 }
 
 func TestLinesGolden(t *testing.T) {
@@ -48,7 +54,7 @@ func TestLinesGolden(t *testing.T) {
 
 func TestErrNamesWhatDidNotPass(t *testing.T) {
 	err := Err(results)
-	want := `4 of 5 checks did not pass (3 failed, 1 errored): package nginx, file /etc/shadow, service nginx, command "nginx -t"`
+	want := `6 of 10 checks did not pass (5 failed, 1 errored): package[0] nginx, file[1] /etc/shadow, service[0] nginx, port[0] tcp/8080, command[0] "nginx -t", command[1] "curl -sI localhost"`
 	if err == nil || err.Error() != want {
 		t.Errorf("Err = %v\nwant %s", err, want)
 	}
@@ -57,7 +63,7 @@ func TestErrNamesWhatDidNotPass(t *testing.T) {
 	}
 	var many []check.Result
 	for i := 0; i < 13; i++ {
-		many = append(many, check.Result{Kind: "port", Subject: "tcp/1", Status: check.Fail})
+		many = append(many, check.Result{Block: "port[0]", Kind: "port", Subject: "tcp/1", Status: check.Fail})
 	}
 	if err := Err(many); !strings.HasSuffix(err.Error(), "and 3 more") {
 		t.Errorf("long list not shortened: %v", err)

@@ -146,21 +146,19 @@ func (s *Settings) validate() []error {
 }
 
 // checks lists the checks of every kind, each with the name of its block, like "file[2]". The
-// kinds are the Config's fields whose elements are checks: that list of fields, which the SDK's
+// kinds are the fields of Checks whose elements are checks: that list of fields, which the SDK's
 // code generation needs spelled out, is the only list of kinds.
-func (c *Config) checks() (checks []check.Check, blocks []string) {
+func (c *Config) checks() []check.Declared {
+	var checks []check.Check
 	for _, kind := range check.Kinds(&c.Checks) {
-		for i, ch := range kind.Checks {
-			checks = append(checks, ch)
-			blocks = append(blocks, fmt.Sprintf("%s[%d]", kind.Block, i))
-		}
+		checks = append(checks, kind.Checks...)
 	}
-	return checks, blocks
+	return check.Declare(checks)
 }
 
 // validate names the block of every configuration problem, like `file[2].mode: …`.
 func (c *Config) validate() []error {
-	checks, blocks := c.checks()
+	checks := c.checks()
 	if len(checks) == 0 {
 		var names []string
 		for _, kind := range check.Kinds(&c.Checks) {
@@ -169,9 +167,9 @@ func (c *Config) validate() []error {
 		return []error{fmt.Errorf("no checks: add at least one block of %s", strings.Join(names, ", "))}
 	}
 	var errs []error
-	for i, ch := range checks {
+	for _, ch := range checks {
 		for _, err := range ch.Validate() {
-			errs = append(errs, fmt.Errorf("%s.%w", blocks[i], err))
+			errs = append(errs, fmt.Errorf("%s.%w", ch.Block, err))
 		}
 	}
 	return errs
@@ -184,7 +182,7 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 	if err := usableCommunicator(conn); err != nil {
 		return err
 	}
-	checks, _ := p.config.checks()
+	checks := p.config.checks()
 	ui.Say(fmt.Sprintf("Checking %d assertions in one probe...", len(checks)))
 	start := time.Now()
 	results, err := p.probe(ctx, comm, checks)
@@ -193,17 +191,18 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 		if len(again) == 0 {
 			break
 		}
-		ui.Say(fmt.Sprintf("%d of %d checks did not pass; probing them again in %s (retry %d of %d)...",
-			len(again), len(results), p.config.RetryDelay, attempt, p.config.Retries))
+		ui.Say(fmt.Sprintf("%d of %d checks did not pass; probing them again in %s (retry %d of %d): %s",
+			len(again), len(results), p.config.RetryDelay, attempt, p.config.Retries, report.Names(pick(results, again))))
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("assert: cancelled: %w", ctx.Err())
 		case <-time.After(p.config.RetryDelay):
 		}
 		var retried []check.Result
-		retried, err = p.probe(ctx, comm, subset(checks, again))
+		retried, err = p.probe(ctx, comm, pick(checks, again))
 		for k, i := range again {
 			if err == nil {
+				retried[k].Probes = results[i].Probes + 1
 				results[i] = retried[k]
 			}
 		}
@@ -238,7 +237,7 @@ func usableCommunicator(conn string) error {
 }
 
 // probe gathers the facts for checks in one remote command and judges them.
-func (p *Provisioner) probe(ctx context.Context, comm packersdk.Communicator, checks []check.Check) ([]check.Result, error) {
+func (p *Provisioner) probe(ctx context.Context, comm packersdk.Communicator, checks []check.Declared) ([]check.Result, error) {
 	start := time.Now()
 	suite := check.NewSuite(checks, check.Options{CheckTimeout: p.config.CheckTimeout})
 	script, err := probe.Render(suite.Plan())
@@ -282,10 +281,11 @@ func notPassed(results []check.Result) []int {
 	return idx
 }
 
-func subset(checks []check.Check, idx []int) []check.Check {
-	s := make([]check.Check, len(idx))
+// pick returns the elements of list at the positions idx.
+func pick[T any](list []T, idx []int) []T {
+	s := make([]T, len(idx))
 	for k, i := range idx {
-		s[k] = checks[i]
+		s[k] = list[i]
 	}
 	return s
 }

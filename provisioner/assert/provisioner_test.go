@@ -36,8 +36,11 @@ func TestPrepareDefaultsAndChecks(t *testing.T) {
 	if p.config.Command[0].Timeout != 5*time.Second {
 		t.Errorf("command timeout = %v", p.config.Command[0].Timeout)
 	}
-	checks, blocks := p.config.checks()
-	if len(checks) != 3 || strings.Join(blocks, " ") != "file[0] package[0] command[0]" {
+	var blocks []string
+	for _, c := range p.config.checks() {
+		blocks = append(blocks, c.Block)
+	}
+	if strings.Join(blocks, " ") != "file[0] package[0] command[0]" {
 		t.Errorf("checks = %v", blocks)
 	}
 }

@@ -20,11 +20,11 @@ func TestAccNonRootCannotSeeIsAnErrorNotAbsence(t *testing.T) {
 		t.Fatalf("exit %d, want 1", code)
 	}
 	mustContain(t, out,
-		"ERROR file /root/private/key: permission denied: the probe's user cannot see this path (use_sudo = true may help)",
-		"ERROR file /root/private/absent: permission denied",
-		"ERROR file /etc/shadow: content: permission denied: the probe's user cannot read this file",
-		"PASS  file /etc/hostname",
-		`FAIL  command "id -un": stdout does not match /^root$/`,
+		"ERROR file[0] /root/private/key: permission denied: the probe's user cannot see this path (use_sudo = true may help)",
+		"ERROR file[1] /root/private/absent: permission denied",
+		"ERROR file[2] /etc/shadow: content: permission denied: the probe's user cannot read this file",
+		"PASS  file[3] /etc/hostname",
+		`FAIL  command[0] "id -un": stdout does not match /^root$/`,
 		"1 passed, 1 failed, 3 errored",
 	)
 }
@@ -37,10 +37,10 @@ func TestAccUseSudoReadsEverything(t *testing.T) {
 				t.Fatalf("exit %d, want 1", code)
 			}
 			mustContain(t, out,
-				"FAIL  file /root/private/key: mode is 0644, want 0600",
-				"PASS  file /root/private/absent",
-				"PASS  file /etc/shadow",
-				`PASS  command "id -un"`,
+				"FAIL  file[0] /root/private/key: mode is 0644, want 0600",
+				"PASS  file[1] /root/private/absent: does not exist",
+				"PASS  file[2] /etc/shadow",
+				`PASS  command[0] "id -un": exit status 0, stdout matches /^root$/`,
 				"4 passed, 1 failed, 0 errored",
 			)
 		})

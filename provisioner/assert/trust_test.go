@@ -58,10 +58,11 @@ func undo(t *testing.T, host, command string) {
 	})
 }
 
-// verdict is the report line of the check on subject, like `ERROR package telnetd: …`, from its
-// verdict on; "" if the build printed none.
+// verdict is the report line of the check on subject, like `ERROR package[0] telnetd: …` for
+// subject "package telnetd", from its verdict on; "" if the build printed none.
 func verdict(out, subject string) string {
-	re := regexp.MustCompile(`(?m)(?:PASS |FAIL |ERROR) ` + regexp.QuoteMeta(subject) + `(?:[: ].*)?$`)
+	kind, rest, _ := strings.Cut(subject, " ") // the line names the block: "package[0] telnetd"
+	re := regexp.MustCompile(`(?m)(?:PASS |FAIL |ERROR) ` + regexp.QuoteMeta(kind) + `\[\d+\] ` + regexp.QuoteMeta(rest) + `(?:[: ].*)?$`)
 	return strings.TrimRight(re.FindString(out), "\r")
 }
 

@@ -83,7 +83,7 @@ func breakdown(t *target, inv inventory, n, runs int) []stage {
 
 // rendered is the probe script for checks.
 func rendered(checks []check.Check) []byte {
-	s := check.NewSuite(checks, check.Options{CheckTimeout: 30 * time.Second})
+	s := check.NewSuite(check.Declare(checks), check.Options{CheckTimeout: 30 * time.Second})
 	script, err := probe.Render(s.Plan())
 	must(err)
 	return script

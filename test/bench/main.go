@@ -324,7 +324,7 @@ func hcl(c check.Check) string {
 func (t *target) oneCommandEach(checks []check.Check) time.Duration {
 	start := time.Now()
 	for _, c := range checks {
-		s := check.NewSuite([]check.Check{c}, check.Options{CheckTimeout: 30 * time.Second})
+		s := check.NewSuite(check.Declare([]check.Check{c}), check.Options{CheckTimeout: 30 * time.Second})
 		script, err := probe.Render(s.Plan())
 		must(err)
 		out := t.run(fmt.Sprintf(`sh -c 'script=$(head -c %d) && eval "$script"'`, len(script)), script)
