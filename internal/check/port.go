@@ -20,7 +20,8 @@ type Port struct {
 	Port int `mapstructure:"port" required:"true"`
 	// `tcp` (the default) or `udp`.
 	Protocol string `mapstructure:"protocol"`
-	// An IPv4 or IPv6 address the socket must listen on. A socket bound to the wildcard address
+	// An IPv4 or IPv6 address at which the port must be reachable (not an address the socket must
+	// be bound to alone: a socket on `0.0.0.0` is reachable at `127.0.0.1`). A socket bound to the wildcard address
 	// of a family (`0.0.0.0` or `::`) listens on every address of that family; one on `::` also
 	// accepts IPv4 unless it is IPv6-only (IPV6_V6ONLY, the default of nginx's `listen [::]:80`),
 	// which the probe learns from ss(8): where the image has no ss, an IPv4 expectation that only
