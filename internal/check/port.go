@@ -71,7 +71,7 @@ func (c *Port) Validate() []error {
 		errs = append(errs, attrErrorf("protocol", "%q is not tcp or udp", c.Protocol))
 	}
 	if _, err := netip.ParseAddr(c.Address); c.Address != "" && err != nil {
-		errs = append(errs, attrErrorf("address", "%q is not an IPv4 or IPv6 address", c.Address))
+		errs = append(errs, attrErrorf("address", "%q is not an IPv4 or IPv6 address (like \"127.0.0.1\" or \"::1\"; host names are not resolved)", c.Address))
 	}
 	return errs
 }

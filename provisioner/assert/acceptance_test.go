@@ -136,7 +136,7 @@ func TestAccInvalidConfigurationFailsValidate(t *testing.T) {
 		`file[1].mode: "999" is not an octal file mode (like "0644")`,
 		`file[1].type: "folder" is not a file type`,
 		`file[1].content.matches[0]: "(unclosed" is not a valid regular expression`,
-		`package[0].version: version "latest" does not start with a digit`,
+		`package[0].version: "latest" is not a version: a version starts with a digit, like "1.22"`,
 		`service[0].name: "nginx; reboot" is not a service name`,
 		"port[0].port: 70000 is not a port number (1 to 65535)",
 		"port[1].port: 80.5 is not a whole number",

@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"log"
 	"reflect"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -104,19 +106,42 @@ func (p *Provisioner) Prepare(raws ...interface{}) error {
 	if p.config.RetryDelay == 0 {
 		p.config.RetryDelay = defaultRetryDelay
 	}
-	errs := &packersdk.MultiError{}
+	var errs []error
 	for _, e := range unreadable {
-		errs = packersdk.MultiErrorAppend(errs, e)
+		errs = append(errs, e)
 	}
 	for _, e := range append(p.config.Settings.validate(), p.config.validate()...) {
 		if !saidAlready(unreadable, e) {
-			errs = packersdk.MultiErrorAppend(errs, e)
+			errs = append(errs, e)
 		}
 	}
-	if len(errs.Errors) > 0 {
-		return errs
+	if len(errs) > 0 {
+		return &packersdk.MultiError{Errors: p.config.inOrder(errs)}
 	}
 	return nil
+}
+
+// inOrder sorts problems the way the template reads: settings first, then the blocks, kind by
+// kind and each kind in the order written, keeping the order of the problems of one attribute.
+func (c *Config) inOrder(errs []error) []error {
+	rank := map[string]int{}
+	for i, kind := range check.Kinds(&c.Checks) {
+		rank[kind.Block] = i + 1
+	}
+	key := func(e error) (int, int) {
+		kind, rest, found := strings.Cut(e.Error(), "[")
+		if !found || strings.ContainsAny(kind, ":. ") {
+			return 0, 0 // a setting
+		}
+		n, _ := strconv.Atoi(rest[:strings.IndexByte(rest+"]", ']')])
+		return rank[kind], n
+	}
+	sort.SliceStable(errs, func(i, j int) bool {
+		ki, ni := key(errs[i])
+		kj, nj := key(errs[j])
+		return ki < kj || ki == kj && ni < nj
+	})
+	return errs
 }
 
 // saidAlready reports whether e is about an attribute whose value screen refused: its value was

@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -225,13 +228,13 @@ command {
   run     = "true"
   timeout = "soon"
 }`)
-	want := []string{
+	want := []string{ // in the order of the template: settings, then blocks kind by kind
 		`check_timeout: "5x" is not a duration (write it like "30s", "1m30s" or "500ms"; the units are ms, s, m and h)`,
 		"retries: 1.5 is not a whole number",
-		"port[0].port: 80.5 is not a whole number",
-		`command[0].timeout: "soon" is not a duration (write it like "30s", "1m30s" or "500ms"; the units are ms, s, m and h)`,
 		`file[0].path: "relative" is not absolute (start it with /)`,
+		"port[0].port: 80.5 is not a whole number",
 		"port[1].port: 99999 is not a port number (1 to 65535)",
+		`command[0].timeout: "soon" is not a duration (write it like "30s", "1m30s" or "500ms"; the units are ms, s, m and h)`,
 	}
 	var merr *packersdk.MultiError
 	if !errors.As(err, &merr) {
@@ -262,5 +265,36 @@ command {
 	if p.config.RetryDelay != 90*time.Second || p.config.Port[0].Port != 8080 ||
 		*p.config.Command[0].ExitStatus != 3 || p.config.Command[0].Timeout != 250*time.Millisecond {
 		t.Errorf("decoded %+v %+v %+v", p.config.Settings, p.config.Port, p.config.Command)
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+
+// TestValidateMessagesGolden: what `packer validate` says of the usual mistakes, all in one
+// round, each naming its block and attribute, quoting what was written and saying what to write.
+func TestValidateMessagesGolden(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "mistakes.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p Provisioner
+	var merr *packersdk.MultiError
+	if err := prepareHCL(t, &p, string(src)); !errors.As(err, &merr) {
+		t.Fatalf("error %v, want a list of problems", err)
+	}
+	var got strings.Builder
+	for _, e := range merr.Errors {
+		got.WriteString(e.Error() + "\n")
+	}
+	golden := filepath.Join("testdata", "mistakes.golden")
+	if *update {
+		os.WriteFile(golden, []byte(got.String()), 0o644)
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (go test -update writes it)", err)
+	}
+	if got.String() != string(want) {
+		t.Errorf("messages changed; review with go test -update and git diff:\n%s", got.String())
 	}
 }

@@ -47,6 +47,31 @@ func TestAccUseSudoReadsEverything(t *testing.T) {
 	}
 }
 
+// TestAccUseSudoAsRootNeedsNoSudo: one template serves root on one cloud and a sudo user on
+// another, so use_sudo with a root connection runs the probe as it is, in an image without sudo;
+// a user who is not root is told that the image has no sudo.
+func TestAccUseSudoAsRootNeedsNoSudo(t *testing.T) {
+	host, _ := target(t)
+	on(t, host, "mv /usr/bin/sudo /usr/bin/sudo.assert-hidden")
+	undo(t, host, "mv /usr/bin/sudo.assert-hidden /usr/bin/sudo")
+	code, out := build(t, "privileges", "ssh_user=root", "use_sudo=true")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	mustContain(t, out,
+		"FAIL  file[0] /root/private/key: mode is 0644, want 0600",
+		`PASS  command[0] "id -un": exit status 0, stdout matches /^root$/`,
+		"4 passed, 1 failed, 0 errored",
+	)
+	code, out = build(t, "privileges", "ssh_user=bob", "use_sudo=true")
+	if code != 1 {
+		t.Fatalf("bob: exit %d, want 1", code)
+	}
+	mustContain(t, out, "use_sudo: the image has no sudo, and the connection's user is not root; "+
+		"connect as root (use_sudo then needs no sudo), or install sudo with a password-less rule for this user")
+	mustNotContain(t, out, "PASS  ", "FAIL  ")
+}
+
 func TestAccUseSudoWithoutRuleFailsFast(t *testing.T) {
 	for _, pty := range []string{"false", "true"} {
 		t.Run("ssh_pty="+pty, func(t *testing.T) {
