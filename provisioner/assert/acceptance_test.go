@@ -240,6 +240,33 @@ func TestAccRetriesProbeOnlyWhatFailed(t *testing.T) {
 	mustNotContain(t, out, "retry 2 of 2")
 }
 
+// TestAccReportSaysWhatWasChecked: PASS lines say what was verified, two checks of one file are
+// told apart by their blocks, a failed pattern shows the nearest line with its \r, and a check
+// that passed only on its retry says so.
+func TestAccReportSaysWhatWasChecked(t *testing.T) {
+	code, out := build(t, "report")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	mustContain(t, out,
+		"5 of 9 checks did not pass; probing them again in 1s (retry 1 of 1): file[0] /etc/nginx/nginx.conf, file[1] /etc/nginx/nginx.conf, package[0] nginx, command[0]",
+		"FAIL  package[0] nginx: version is 1.22.1-9+deb12u", ", want >= 1.24 (compared as dpkg compares versions); still so after 1 retry",
+		"PASS  package[1] telnetd: not installed",
+		"PASS  service[0] nginx: enabled, running",
+		"PASS  port[0] tcp/80: listening",
+		"PASS  port[1] tcp/23: not listening",
+		"FAIL  file[0] /etc/nginx/nginx.conf: mode is 0644, want 0600; still so after 1 retry",
+		`FAIL  file[1] /etc/nginx/nginx.conf (logs errors): content does not contain "error_log  /var/log/nginx/error.log;"; still so after 1 retry`,
+		`content, the lines nearest to "error_log  /var/log/nginx/error.log;":`,
+		"  4: error_log /var/log/nginx/error.log;",
+		`FAIL  command[0] "printf 'HTTP/1.1 200 OK\r\nServer: nginx\r\n'" (server header): stdout does not match /^Server: nginx$/; still so after 1 retry`,
+		`stdout, the lines nearest to /^Server: nginx$/:`,
+		`2: Server: nginx\r`,
+		`PASS  command[1] "if [ -e /tmp/assert-report ]; then rm /tmp/assert-report;...": exit status 0; passed only on retry 1, after failing before (flaky?)`,
+		"5 passed, 4 failed, 0 errored",
+	)
+}
+
 func TestAccOpenRCServices(t *testing.T) {
 	target(t)
 	host := os.Getenv("ASSERT_E2E_OPENRC_HOST")
