@@ -450,7 +450,10 @@ func TestProbeRunsCommandsTogether(t *testing.T) {
 // host's program folders are hidden under empty tmpfs mounts in a mount namespace of the test's
 // own, so it needs root, unshare(1) and a static busybox (Debian's busybox-static, which
 // test/targets.sh install brings).
-func TestProbeWithBusyboxOnly(t *testing.T) {
+// busyboxOnly returns a folder of busybox applets (the package managers' left out: an image with
+// busybox alone has no package database), or skips the test where that cannot be had.
+func busyboxOnly(t *testing.T) string {
+	t.Helper()
 	busybox, err := exec.LookPath("busybox")
 	if err != nil || os.Geteuid() != 0 {
 		t.Skip("needs root and busybox-static")
@@ -471,6 +474,29 @@ func TestProbeWithBusyboxOnly(t *testing.T) {
 		}
 		os.Symlink("busybox", filepath.Join(bin, applet))
 	}
+	return bin
+}
+
+// runBusyboxOnly runs the probe of p with busybox's sh and applets alone: the system's program
+// folders are hidden in a mount namespace of the test's own, as in an Alpine-like image. Every
+// kind of fact is tried this way; the kind's own test file calls it.
+func runBusyboxOnly(t *testing.T, p *Plan) *Facts {
+	t.Helper()
+	bin := busyboxOnly(t)
+	script, err := Render(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// /usr/bin goes last: mount itself lives there
+	hide := `for d in /usr/local/bin /usr/local/sbin /usr/sbin /usr/bin; do mount -t tmpfs none "$d" || exit 1; done; exec "$0" sh -c "$1"`
+	cmd := exec.Command("unshare", "--mount", "--fork", "--propagation", "private", "sh", "-c", hide, filepath.Join(bin, "busybox"), RemoteCommand(script, false))
+	cmd.Env = []string{"PATH=" + bin + ":/usr/bin", "TMPDIR=" + t.TempDir()}
+	f, _ := runProbe(t, cmd, p, script)
+	return f
+}
+
+func TestProbeWithBusyboxOnly(t *testing.T) {
+	busyboxOnly(t) // skips before the test's setup where busybox cannot be had
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "conf"), []byte("listen 80;\n"), 0o640)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -489,15 +515,7 @@ func TestProbeWithBusyboxOnly(t *testing.T) {
 	hPorts := p.Ports()
 	ok := p.Command(Command{Run: "echo out; echo err >&2; exit 3", Timeout: 5 * time.Second})
 	hang := p.Command(Command{Run: "sleep 30", Timeout: time.Second})
-	script, err := Render(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// /usr/bin goes last: mount itself lives there
-	hide := `for d in /usr/local/bin /usr/local/sbin /usr/sbin /usr/bin; do mount -t tmpfs none "$d" || exit 1; done; exec "$0" sh -c "$1"`
-	cmd := exec.Command("unshare", "--mount", "--fork", "--propagation", "private", "sh", "-c", hide, filepath.Join(bin, "busybox"), RemoteCommand(script, false))
-	cmd.Env = []string{"PATH=" + bin + ":/usr/bin", "TMPDIR=" + t.TempDir()}
-	f, _ := runProbe(t, cmd, p, script)
+	f := runBusyboxOnly(t, p)
 	if c := get(t, f, hConf); !c.Exists || c.Type != "file" || c.Mode != 0o640 || c.Owner != "root" || string(c.Content) != "listen 80;\n" {
 		t.Errorf("conf: %+v", c)
 	}

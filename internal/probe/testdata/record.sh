@@ -327,22 +327,41 @@ record_openrc() {
 	rec sysv-status-nostatus openrc "/etc/init.d/recnostatus, a script without a status action" "/etc/init.d/recnostatus status"
 }
 
+# ---- the kinds that keep their recordings beside them
+# Each record.d/KIND.sh defines record_KIND, which records that kind's fixtures with rec, prep
+# and versions as the functions above do (named KIND-*), and, if it changes a target, undo_KIND,
+# which puts it back and is also run at the start and on the way out.
+KINDS=
+for f in "$HERE"/record.d/*.sh; do
+	[ -e "$f" ] || continue
+	. "$f"
+	KINDS="$KINDS $(basename "$f" .sh)"
+done
+undo_kinds() {
+	for k in $KINDS; do
+		command -v "undo_$k" >/dev/null 2>&1 && { "undo_$k" || log "could not undo the changes of $k: check by hand"; }
+	done
+	true
+}
+
 # ---- main
 [ "$(id -u)" = 0 ] || die "run me as root"
 for t in rpm rpmbuild busybox ssh; do command -v $t >/dev/null || die "$t is missing: sh test/targets.sh install"; done
 W=$(mktemp -d)
 NEW=$W/recorded
 mkdir "$NEW"
-trap 'undo_systemd; undo_openrc; sshmux_exit; rm -rf "$W" /tmp/rec-rpm' EXIT
+trap 'undo_systemd; undo_openrc; undo_kinds; sshmux_exit; rm -rf "$W" /tmp/rec-rpm' EXIT
 trap 'exit 130' INT TERM HUP
 at systemd true || die "the systemd target does not answer on $SYSTEMD_IP: sh test/targets.sh start"
 at openrc true || die "the OpenRC target does not answer on $OPENRC_IP: sh test/targets.sh start"
 undo_systemd
 undo_openrc
+undo_kinds
 
 record_host
 record_systemd
 record_openrc
+for k in $KINDS; do "record_$k"; done
 
 {
 	cat <<-'EOF'
