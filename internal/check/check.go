@@ -43,6 +43,8 @@ type Check interface {
 	Subject() string
 	// Describe is the user's description of the check, if any.
 	Describe() string
+	// common holds the attributes every check takes: each kind embeds Common.
+	common() *Common
 	// Expectation says in words what a pass verifies, as the report's PASS line shows it:
 	// "not installed", "mode 0644, owner root", "exit status 0, stdout: contains 1".
 	Expectation() string
@@ -73,13 +75,14 @@ type Status int
 
 // The verdicts.
 const (
-	Pass  Status = iota
-	Fail         // the image differs from the expectation
-	Error        // the facts could not be gathered, so nothing was decided
+	Pass    Status = iota
+	Fail           // the image differs from the expectation
+	Error          // the facts could not be gathered, so nothing was decided
+	Skipped        // the check has skip = true: nothing was looked at
 )
 
 func (s Status) String() string {
-	return [...]string{"passed", "failed", "error"}[s]
+	return [...]string{"passed", "failed", "error", "skipped"}[s]
 }
 
 // A Result is the verdict on one check, with what the report needs to explain it.
@@ -93,7 +96,16 @@ type Result struct {
 	Problems    []string // for Fail, what differs; for Error, why nothing was decided
 	Details     []string
 	Probes      int // how many probes the check was in: more than 1 when it was retried
+	Warning     bool // the check has severity "warning": if it does not pass, the build goes on
 }
+
+// Failing reports whether the result fails the build: a check that failed or could not be
+// decided, and whose severity is not "warning".
+func (r Result) Failing() bool { return (r.Status == Fail || r.Status == Error) && !r.Warning }
+
+// Warned reports whether the result is a warning: a check of severity "warning" that failed or
+// could not be decided.
+func (r Result) Warned() bool { return (r.Status == Fail || r.Status == Error) && r.Warning }
 
 // Name is how the report names the check: its block and subject, like "file[2] /etc/hosts".
 func (r Result) Name() string { return r.Block + " " + r.Subject }
@@ -128,7 +140,11 @@ type Suite struct {
 func NewSuite(checks []Declared, o Options) *Suite {
 	s := &Suite{checks: checks, plan: probe.NewPlan()}
 	for _, c := range checks {
-		s.judges = append(s.judges, c.Gather(s.plan, o))
+		var judge Judge
+		if !c.common().Skip {
+			judge = c.Gather(s.plan, o)
+		}
+		s.judges = append(s.judges, judge)
 	}
 	return s
 }
@@ -143,9 +159,15 @@ func (s *Suite) Len() int { return len(s.checks) }
 func (s *Suite) Judge(f *probe.Facts) []Result {
 	results := make([]Result, len(s.checks))
 	for i, c := range s.checks {
-		o := s.judges[i](f)
 		r := Result{Block: c.Block, Kind: c.Kind(), Subject: c.Subject(), Description: c.Describe(),
-			Expectation: c.Expectation(), Details: o.Details, Probes: 1}
+			Expectation: c.Expectation(), Probes: 1, Warning: c.common().warning()}
+		if s.judges[i] == nil {
+			r.Status, r.Probes = Skipped, 0
+			results[i] = r
+			continue
+		}
+		o := s.judges[i](f)
+		r.Details = o.Details
 		switch {
 		case o.Err != nil:
 			r.Status, r.Problems = Error, []string{o.Err.Error()}

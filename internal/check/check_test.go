@@ -489,3 +489,48 @@ func TestFileShowsNearestLinesOnlyWhenEveryoneMayReadIt(t *testing.T) {
 		t.Errorf("forbidden text found, yet details %q", got)
 	}
 }
+
+// TestSkippedChecksAskNothing: a skipped check adds nothing to the probe and is reported as
+// skipped; a warning keeps its verdict and says it is a warning.
+func TestSkippedChecksAskNothing(t *testing.T) {
+	checks := []Check{
+		&File{Path: "/etc/skipped-path", Common: Common{Skip: true}},
+		&File{Path: "/etc/hostname", Content: Matchers{Contains: []string{"web"}}, Common: Common{Severity: SeverityWarning}},
+	}
+	s := NewSuite(Declare(checks), Options{CheckTimeout: 30 * time.Second})
+	script, err := probe.Render(s.Plan())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(script), "/etc/skipped-path") {
+		t.Error("the probe asks about the path of a skipped check")
+	}
+	facts, err := probe.Parse(s.Plan(), probe.FakeOutput(s.Plan()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := s.Judge(facts)
+	if r[0].Status != Skipped || r[0].Failing() || r[0].Warned() {
+		t.Errorf("skipped check: %+v", r[0])
+	}
+	if r[1].Status != Fail || !r[1].Warned() || r[1].Failing() {
+		t.Errorf("failing warning: %+v", r[1])
+	}
+}
+
+func TestValidateSeverity(t *testing.T) {
+	for severity, want := range map[string]string{
+		"":        "",
+		"error":   "",
+		"warning": "",
+		"warn":    `severity: "warn" is not a severity (use "error" or "warning")`,
+	} {
+		var got []string
+		for _, err := range Validate(&Port{Port: 80, Common: Common{Severity: severity}}) {
+			got = append(got, err.Error())
+		}
+		if strings.Join(got, "; ") != want {
+			t.Errorf("severity %q: %q, want %q", severity, got, want)
+		}
+	}
+}

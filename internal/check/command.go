@@ -28,8 +28,7 @@ type Command struct {
 	// How long the command may run, like `"10s"`; then it is stopped with all its child processes,
 	// and the check fails. Defaults to the provisioner's `check_timeout`.
 	Timeout time.Duration `mapstructure:"timeout"`
-	// Shown in the report next to the check.
-	Description string `mapstructure:"description"`
+	Common  `mapstructure:",squash"`
 }
 
 // outputTail is how many lines of each output a failed command shows in the report.
@@ -46,7 +45,6 @@ func (c *Command) Subject() string {
 	}
 	return `"` + s + `"`
 }
-func (c *Command) Describe() string { return c.Description }
 
 func (c *Command) Expectation() string {
 	return joinNonEmpty(fmt.Sprintf("exit status %d", c.exitStatus()), c.Stdout.describe("stdout"), c.Stderr.describe("stderr"))

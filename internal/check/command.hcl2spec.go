@@ -16,6 +16,8 @@ type FlatCommand struct {
 	Stderr      *FlatMatchers `mapstructure:"stderr" cty:"stderr" hcl:"stderr"`
 	Timeout     *string       `mapstructure:"timeout" cty:"timeout" hcl:"timeout"`
 	Description *string       `mapstructure:"description" cty:"description" hcl:"description"`
+	Skip        *bool         `mapstructure:"skip" cty:"skip" hcl:"skip"`
+	Severity    *string       `mapstructure:"severity" cty:"severity" hcl:"severity"`
 }
 
 // FlatMapstructure returns a new FlatCommand.
@@ -36,6 +38,8 @@ func (*FlatCommand) HCL2Spec() map[string]hcldec.Spec {
 		"stderr":      &hcldec.BlockSpec{TypeName: "stderr", Nested: hcldec.ObjectSpec((*FlatMatchers)(nil).HCL2Spec())},
 		"timeout":     &hcldec.AttrSpec{Name: "timeout", Type: cty.String, Required: false},
 		"description": &hcldec.AttrSpec{Name: "description", Type: cty.String, Required: false},
+		"skip":        &hcldec.AttrSpec{Name: "skip", Type: cty.Bool, Required: false},
+		"severity":    &hcldec.AttrSpec{Name: "severity", Type: cty.String, Required: false},
 	}
 	return s
 }

@@ -33,15 +33,13 @@ type File struct {
 	Group string `mapstructure:"group"`
 	// Matchers for the file's content. At most 1 MiB is read; a larger file is an error.
 	Content Matchers `mapstructure:"content"`
-	// Shown in the report next to the check.
-	Description string `mapstructure:"description"`
+	Common  `mapstructure:",squash"`
 }
 
 var fileTypes = []string{"file", "directory", "symlink", "socket", "fifo", "block_device", "character_device"}
 
-func (c *File) Kind() string     { return "file" }
-func (c *File) Subject() string  { return c.Path }
-func (c *File) Describe() string { return c.Description }
+func (c *File) Kind() string    { return "file" }
+func (c *File) Subject() string { return c.Path }
 
 func (c *File) Expectation() string {
 	if !boolOr(c.Exists, true) {

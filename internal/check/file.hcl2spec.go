@@ -18,6 +18,8 @@ type FlatFile struct {
 	Group       *string       `mapstructure:"group" cty:"group" hcl:"group"`
 	Content     *FlatMatchers `mapstructure:"content" cty:"content" hcl:"content"`
 	Description *string       `mapstructure:"description" cty:"description" hcl:"description"`
+	Skip        *bool         `mapstructure:"skip" cty:"skip" hcl:"skip"`
+	Severity    *string       `mapstructure:"severity" cty:"severity" hcl:"severity"`
 }
 
 // FlatMapstructure returns a new FlatFile.
@@ -40,6 +42,8 @@ func (*FlatFile) HCL2Spec() map[string]hcldec.Spec {
 		"group":       &hcldec.AttrSpec{Name: "group", Type: cty.String, Required: false},
 		"content":     &hcldec.BlockSpec{TypeName: "content", Nested: hcldec.ObjectSpec((*FlatMatchers)(nil).HCL2Spec())},
 		"description": &hcldec.AttrSpec{Name: "description", Type: cty.String, Required: false},
+		"skip":        &hcldec.AttrSpec{Name: "skip", Type: cty.Bool, Required: false},
+		"severity":    &hcldec.AttrSpec{Name: "severity", Type: cty.String, Required: false},
 	}
 	return s
 }

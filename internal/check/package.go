@@ -20,29 +20,42 @@ type Package struct {
 	// Whether the package must be installed. Defaults to `true`.
 	Installed config.Trilean `mapstructure:"installed"`
 	// A version constraint: comparisons joined by commas, all of which must hold, like
-	// `">= 1.22, < 2"` or `"= 1:9.1-1"`. Operators are `=`, `!=`, `<`, `<=`, `>`, `>=`; a bare
-	// version means `=`. Versions are compared by the rules of the image's package manager (dpkg,
-	// rpm, apk or pacman), with one rule added so that a version without a revision means the
-	// same everywhere:
+	// `">= 1.22, < 2"`. Versions are compared by the rules of the image's package manager (dpkg,
+	// rpm, apk or pacman). A comparison is one of:
+	//
+	// - `"= 1:9.1-1"`, `"== 1:9.1-1"` or the version alone: exactly that version.
+	// - `"!= 1.22.1"`, `"< 2"`, `"<= 1.24"`, `"> 1.18"`, `">= 1.22"`: compared with that version.
+	// - `"~> 1.22"`, as in Packer's own constraints: 1.22 or later within series 1. The last number
+	//   written is the one that may grow: `"~> 1.22.1"` allows 1.22.1 or later within series 1.22.
+	//   Write at least two numbers (`"~> 1"` is refused: write `"1.*"`).
+	// - `"1.22.*"`, `"1.22.x"` or `"= 1.22.*"`: any version within series 1.22; `"!= 1.22.*"`: any
+	//   version outside it. The wildcard can only be the last component, and only `=` and `!=` take
+	//   one.
+	//
+	// A version is within series 1.22 when its upstream version (without epoch and revision) is
+	// `1.22` or starts with `1.22` followed by anything but a digit: `1.22`, `1.22.1-9+deb12u11`,
+	// `1.22+dfsg` and `1.22~rc1` are; `1.220`, `1.23` and `1:1.22` are not. So `"~> 1.22"` and
+	// `"1.*"` refuse a pre-release of the next series, like `2~rc1`, which dpkg sorts below `2`.
+	//
+	// These rules make a version mean the same on every package manager:
 	//
 	// - A version written without a revision stands for all of its revisions. The revision is
 	//   what follows the last hyphen in dpkg, rpm and pacman versions (the Debian revision of
 	//   `1.22.1-9+deb12u11`, the release of `1.22.1-5.el9`, the pkgrel of `1.22.1-2`) and the
 	//   trailing `-rN` of apk versions (`1.22.1-r3`). `"= 1.22.1"` allows all four, and so do
-	//   `"<= 1.22.1"` and `">= 1.22.1"`, while `"< 1.22.1"`, `"> 1.22.1"` and `"!= 1.22.1"` allow
-	//   none of them.
+	//   `"<= 1.22.1"`, `">= 1.22.1"` and `"~> 1.22.1"`, while `"< 1.22.1"`, `"> 1.22.1"` and
+	//   `"!= 1.22.1"` allow none of them.
 	// - A version written with a revision is compared whole, as the package manager compares
-	//   two versions: `"= 1.22.1-9"` allows `1.22.1-9` but not `1.22.1-10`.
+	//   two versions: `"= 1.22.1-9"` allows `1.22.1-9` but not `1.22.1-10`, and `"~> 1.22.1-3"`
+	//   allows `1.22.1-3` or later within series 1.22.
 	// - Epochs always count, and a version written without one has epoch 0: `"= 9.1"` does not
-	//   allow `1:9.1-1`; write `"= 1:9.1"`. (apk versions have no epoch.)
+	//   allow `1:9.1-1`; write `"= 1:9.1"`, `"~> 1:9.1"` or `"1:9.*"`. (apk versions have no epoch.)
 	Version string `mapstructure:"version"`
-	// Shown in the report next to the check.
-	Description string `mapstructure:"description"`
+	Common  `mapstructure:",squash"`
 }
 
-func (c *Package) Kind() string     { return "package" }
-func (c *Package) Subject() string  { return c.Name }
-func (c *Package) Describe() string { return c.Description }
+func (c *Package) Kind() string    { return "package" }
+func (c *Package) Subject() string { return c.Name }
 
 func (c *Package) Expectation() string {
 	switch {

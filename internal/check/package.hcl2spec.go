@@ -14,6 +14,8 @@ type FlatPackage struct {
 	Installed   *bool   `mapstructure:"installed" cty:"installed" hcl:"installed"`
 	Version     *string `mapstructure:"version" cty:"version" hcl:"version"`
 	Description *string `mapstructure:"description" cty:"description" hcl:"description"`
+	Skip        *bool   `mapstructure:"skip" cty:"skip" hcl:"skip"`
+	Severity    *string `mapstructure:"severity" cty:"severity" hcl:"severity"`
 }
 
 // FlatMapstructure returns a new FlatPackage.
@@ -32,6 +34,8 @@ func (*FlatPackage) HCL2Spec() map[string]hcldec.Spec {
 		"installed":   &hcldec.AttrSpec{Name: "installed", Type: cty.Bool, Required: false},
 		"version":     &hcldec.AttrSpec{Name: "version", Type: cty.String, Required: false},
 		"description": &hcldec.AttrSpec{Name: "description", Type: cty.String, Required: false},
+		"skip":        &hcldec.AttrSpec{Name: "skip", Type: cty.Bool, Required: false},
+		"severity":    &hcldec.AttrSpec{Name: "severity", Type: cty.String, Required: false},
 	}
 	return s
 }

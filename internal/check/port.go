@@ -30,8 +30,7 @@ type Port struct {
 	Address string `mapstructure:"address"`
 	// Whether something must listen. Defaults to `true`.
 	Listening config.Trilean `mapstructure:"listening"`
-	// Shown in the report next to the check.
-	Description string `mapstructure:"description"`
+	Common    `mapstructure:",squash"`
 }
 
 func (c *Port) Kind() string { return "port" }
@@ -41,7 +40,6 @@ func (c *Port) Subject() string {
 	}
 	return fmt.Sprintf("%s/%d", c.protocol(), c.Port)
 }
-func (c *Port) Describe() string { return c.Description }
 
 func (c *Port) Expectation() string {
 	return pick(boolOr(c.Listening, true), "listening", "not listening")

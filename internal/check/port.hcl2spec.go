@@ -15,6 +15,8 @@ type FlatPort struct {
 	Address     *string `mapstructure:"address" cty:"address" hcl:"address"`
 	Listening   *bool   `mapstructure:"listening" cty:"listening" hcl:"listening"`
 	Description *string `mapstructure:"description" cty:"description" hcl:"description"`
+	Skip        *bool   `mapstructure:"skip" cty:"skip" hcl:"skip"`
+	Severity    *string `mapstructure:"severity" cty:"severity" hcl:"severity"`
 }
 
 // FlatMapstructure returns a new FlatPort.
@@ -34,6 +36,8 @@ func (*FlatPort) HCL2Spec() map[string]hcldec.Spec {
 		"address":     &hcldec.AttrSpec{Name: "address", Type: cty.String, Required: false},
 		"listening":   &hcldec.AttrSpec{Name: "listening", Type: cty.Bool, Required: false},
 		"description": &hcldec.AttrSpec{Name: "description", Type: cty.String, Required: false},
+		"skip":        &hcldec.AttrSpec{Name: "skip", Type: cty.Bool, Required: false},
+		"severity":    &hcldec.AttrSpec{Name: "severity", Type: cty.String, Required: false},
 	}
 	return s
 }

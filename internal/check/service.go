@@ -26,13 +26,11 @@ type Service struct {
 	// the service script's status exit code decides; a code that means "unknown" (LSB 4, for
 	// example without the privilege to tell) is an error, never "not running".
 	Running config.Trilean `mapstructure:"running"`
-	// Shown in the report next to the check.
-	Description string `mapstructure:"description"`
+	Common  `mapstructure:",squash"`
 }
 
-func (c *Service) Kind() string     { return "service" }
-func (c *Service) Subject() string  { return c.Name }
-func (c *Service) Describe() string { return c.Description }
+func (c *Service) Kind() string    { return "service" }
+func (c *Service) Subject() string { return c.Name }
 
 func (c *Service) Expectation() string {
 	var what []string

@@ -14,6 +14,8 @@ type FlatService struct {
 	Enabled     *bool   `mapstructure:"enabled" cty:"enabled" hcl:"enabled"`
 	Running     *bool   `mapstructure:"running" cty:"running" hcl:"running"`
 	Description *string `mapstructure:"description" cty:"description" hcl:"description"`
+	Skip        *bool   `mapstructure:"skip" cty:"skip" hcl:"skip"`
+	Severity    *string `mapstructure:"severity" cty:"severity" hcl:"severity"`
 }
 
 // FlatMapstructure returns a new FlatService.
@@ -32,6 +34,8 @@ func (*FlatService) HCL2Spec() map[string]hcldec.Spec {
 		"enabled":     &hcldec.AttrSpec{Name: "enabled", Type: cty.Bool, Required: false},
 		"running":     &hcldec.AttrSpec{Name: "running", Type: cty.Bool, Required: false},
 		"description": &hcldec.AttrSpec{Name: "description", Type: cty.String, Required: false},
+		"skip":        &hcldec.AttrSpec{Name: "skip", Type: cty.Bool, Required: false},
+		"severity":    &hcldec.AttrSpec{Name: "severity", Type: cty.String, Required: false},
 	}
 	return s
 }

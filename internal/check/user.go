@@ -28,13 +28,11 @@ type User struct {
 	Shell string `mapstructure:"shell"`
 	// Groups the user must be in (primary or supplementary); others are allowed.
 	Groups []string `mapstructure:"groups"`
-	// Shown in the report next to the check.
-	Description string `mapstructure:"description"`
+	Common `mapstructure:",squash"`
 }
 
-func (c *User) Kind() string     { return "user" }
-func (c *User) Subject() string  { return c.Name }
-func (c *User) Describe() string { return c.Description }
+func (c *User) Kind() string    { return "user" }
+func (c *User) Subject() string { return c.Name }
 
 func (c *User) Expectation() string {
 	if !boolOr(c.Exists, true) {
@@ -114,14 +112,12 @@ type Group struct {
 	// Whether the group must exist. Defaults to `true`.
 	Exists config.Trilean `mapstructure:"exists"`
 	// The group's numeric id.
-	GID *int `mapstructure:"gid"`
-	// Shown in the report next to the check.
-	Description string `mapstructure:"description"`
+	GID    *int `mapstructure:"gid"`
+	Common `mapstructure:",squash"`
 }
 
-func (c *Group) Kind() string     { return "group" }
-func (c *Group) Subject() string  { return c.Name }
-func (c *Group) Describe() string { return c.Description }
+func (c *Group) Kind() string    { return "group" }
+func (c *Group) Subject() string { return c.Name }
 
 func (c *Group) Expectation() string {
 	switch {

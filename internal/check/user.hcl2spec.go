@@ -14,6 +14,8 @@ type FlatGroup struct {
 	Exists      *bool   `mapstructure:"exists" cty:"exists" hcl:"exists"`
 	GID         *int    `mapstructure:"gid" cty:"gid" hcl:"gid"`
 	Description *string `mapstructure:"description" cty:"description" hcl:"description"`
+	Skip        *bool   `mapstructure:"skip" cty:"skip" hcl:"skip"`
+	Severity    *string `mapstructure:"severity" cty:"severity" hcl:"severity"`
 }
 
 // FlatMapstructure returns a new FlatGroup.
@@ -32,6 +34,8 @@ func (*FlatGroup) HCL2Spec() map[string]hcldec.Spec {
 		"exists":      &hcldec.AttrSpec{Name: "exists", Type: cty.Bool, Required: false},
 		"gid":         &hcldec.AttrSpec{Name: "gid", Type: cty.Number, Required: false},
 		"description": &hcldec.AttrSpec{Name: "description", Type: cty.String, Required: false},
+		"skip":        &hcldec.AttrSpec{Name: "skip", Type: cty.Bool, Required: false},
+		"severity":    &hcldec.AttrSpec{Name: "severity", Type: cty.String, Required: false},
 	}
 	return s
 }
@@ -47,6 +51,8 @@ type FlatUser struct {
 	Shell       *string  `mapstructure:"shell" cty:"shell" hcl:"shell"`
 	Groups      []string `mapstructure:"groups" cty:"groups" hcl:"groups"`
 	Description *string  `mapstructure:"description" cty:"description" hcl:"description"`
+	Skip        *bool    `mapstructure:"skip" cty:"skip" hcl:"skip"`
+	Severity    *string  `mapstructure:"severity" cty:"severity" hcl:"severity"`
 }
 
 // FlatMapstructure returns a new FlatUser.
@@ -69,6 +75,8 @@ func (*FlatUser) HCL2Spec() map[string]hcldec.Spec {
 		"shell":       &hcldec.AttrSpec{Name: "shell", Type: cty.String, Required: false},
 		"groups":      &hcldec.AttrSpec{Name: "groups", Type: cty.List(cty.String), Required: false},
 		"description": &hcldec.AttrSpec{Name: "description", Type: cty.String, Required: false},
+		"skip":        &hcldec.AttrSpec{Name: "skip", Type: cty.Bool, Required: false},
+		"severity":    &hcldec.AttrSpec{Name: "severity", Type: cty.String, Required: false},
 	}
 	return s
 }

@@ -35,7 +35,7 @@ func Lines(ui UI, results []check.Result, elapsed time.Duration) {
 		run = run[:0]
 	}
 	for _, r := range results {
-		if pass := r.Status == check.Pass; pass != passing {
+		if pass := !r.Failing() && !r.Warned(); pass != passing {
 			flush()
 			passing = pass
 		}
@@ -46,20 +46,33 @@ func Lines(ui UI, results []check.Result, elapsed time.Duration) {
 }
 
 // statusWord pads the verdict so that check names line up.
-var statusWord = map[check.Status]string{check.Pass: "PASS ", check.Fail: "FAIL ", check.Error: "ERROR"}
+var statusWord = map[check.Status]string{check.Pass: "PASS ", check.Fail: "FAIL ", check.Error: "ERROR", check.Skipped: "SKIP "}
+
+// word is the verdict as the line starts with it: a check of severity "warning" that did not
+// pass is a WARN, whether it failed or could not be decided.
+func word(r check.Result) string {
+	if r.Warned() {
+		return "WARN "
+	}
+	return statusWord[r.Status]
+}
 
 // Line is the report of one check: its verdict, block, subject and description; for a pass what
 // was verified, for a failure what was found against what was wanted; whether it took retries;
 // then details on lines of their own.
 func Line(r check.Result) string {
 	var b strings.Builder
-	b.WriteString(statusWord[r.Status] + " " + r.Name())
+	b.WriteString(word(r) + " " + r.Name())
 	if r.Description != "" {
 		fmt.Fprintf(&b, " (%s)", r.Description)
 	}
 	switch {
 	case r.Status == check.Pass && r.Expectation != "":
 		b.WriteString(": " + r.Expectation)
+	case r.Status == check.Skipped:
+		b.WriteString(": skipped (skip = true)")
+	case r.Warned() && r.Status == check.Error:
+		b.WriteString(": could not be checked: " + strings.Join(r.Problems, "; "))
 	case len(r.Problems) > 0:
 		b.WriteString(": " + strings.Join(r.Problems, "; "))
 	}
@@ -83,36 +96,49 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// Counts are how many checks had each verdict.
-type Counts struct{ Passed, Failed, Errored int }
+// Counts are how many checks had each verdict. Checks of severity "warning" that did not pass
+// count as warnings only.
+type Counts struct{ Passed, Failed, Errored, Warnings, Skipped int }
 
 // Count tallies the verdicts.
 func Count(results []check.Result) Counts {
 	var c Counts
 	for _, r := range results {
-		switch r.Status {
-		case check.Pass:
+		switch {
+		case r.Warned():
+			c.Warnings++
+		case r.Status == check.Pass:
 			c.Passed++
-		case check.Fail:
+		case r.Status == check.Fail:
 			c.Failed++
-		default:
+		case r.Status == check.Error:
 			c.Errored++
+		case r.Status == check.Skipped:
+			c.Skipped++
 		}
 	}
 	return c
 }
 
-// Summary is the closing line: the verdicts counted, and how long the checks took.
+// Summary is the closing line: the verdicts counted, and how long the checks took. Warnings and
+// skipped checks are counted when there are any.
 func Summary(results []check.Result, elapsed time.Duration) string {
 	c := Count(results)
-	return fmt.Sprintf("%d passed, %d failed, %d errored in %s", c.Passed, c.Failed, c.Errored, elapsed.Round(time.Millisecond))
+	s := fmt.Sprintf("%d passed, %d failed, %d errored", c.Passed, c.Failed, c.Errored)
+	if c.Warnings > 0 {
+		s += fmt.Sprintf(", %d %s", c.Warnings, plural(c.Warnings, "warning", "warnings"))
+	}
+	if c.Skipped > 0 {
+		s += fmt.Sprintf(", %d skipped", c.Skipped)
+	}
+	return s + " in " + elapsed.Round(time.Millisecond).String()
 }
 
 // Err is the error that fails the build, naming the checks that did not pass; nil if all passed.
 func Err(results []check.Result) error {
 	var failed []check.Result
 	for _, r := range results {
-		if r.Status != check.Pass {
+		if r.Failing() {
 			failed = append(failed, r)
 		}
 	}

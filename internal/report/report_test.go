@@ -33,6 +33,10 @@ var results = []check.Result{
 	{Block: "command[0]", Kind: "command", Subject: `"nginx -t"`, Status: check.Fail, Problems: []string{"exit status is 1, want 0"}, Details: []string{"stdout: (empty)", "stderr:", "  nginx: [emerg] unknown directive"}, Probes: 1},
 	{Block: "command[1]", Kind: "command", Subject: `"curl -sI localhost"`, Status: check.Fail, Problems: []string{"stdout does not match /^Server: nginx$/"},
 		Details: []string{"stdout, the lines nearest to /^Server: nginx$/:", `  2: Server: nginx\r`, "stdout:", `  HTTP/1.1 200 OK\r`, `  Server: nginx\r`}, Probes: 1},
+	{Block: "file[3]", Kind: "file", Subject: "/etc/motd", Expectation: "exists", Status: check.Fail, Problems: []string{"does not exist"}, Probes: 1, Warning: true},
+	{Block: "service[2]", Kind: "service", Subject: "chronyd", Expectation: "running", Status: check.Error, Problems: []string{"no init system found in the image"}, Probes: 1, Warning: true},
+	{Block: "port[1]", Kind: "port", Subject: "tcp/443", Description: "not yet", Expectation: "listening", Status: check.Skipped},
+	{Block: "package[2]", Kind: "package", Subject: "curl", Expectation: "installed", Status: check.Pass, Probes: 1, Warning: true},
 }
 
 func TestLinesGolden(t *testing.T) {
@@ -54,7 +58,7 @@ func TestLinesGolden(t *testing.T) {
 
 func TestErrNamesWhatDidNotPass(t *testing.T) {
 	err := Err(results)
-	want := `6 of 10 checks did not pass (5 failed, 1 errored): package[0] nginx, file[1] /etc/shadow, service[0] nginx, port[0] tcp/8080, command[0] "nginx -t", command[1] "curl -sI localhost"`
+	want := `6 of 14 checks did not pass (5 failed, 1 errored): package[0] nginx, file[1] /etc/shadow, service[0] nginx, port[0] tcp/8080, command[0] "nginx -t", command[1] "curl -sI localhost"`
 	if err == nil || err.Error() != want {
 		t.Errorf("Err = %v\nwant %s", err, want)
 	}
@@ -67,5 +71,20 @@ func TestErrNamesWhatDidNotPass(t *testing.T) {
 	}
 	if err := Err(many); !strings.HasSuffix(err.Error(), "and 3 more") {
 		t.Errorf("long list not shortened: %v", err)
+	}
+}
+
+// TestWarningsAndSkippedChecksDoNotFailTheBuild: a check of severity "warning" that fails or
+// errs is counted as a warning, a skipped one as skipped, and neither fails the build.
+func TestWarningsAndSkippedChecksDoNotFailTheBuild(t *testing.T) {
+	tail := results[10:]
+	if err := Err(tail); err != nil {
+		t.Errorf("warnings and skipped checks failed the build: %v", err)
+	}
+	if got, want := Count(tail), (Counts{Passed: 1, Warnings: 2, Skipped: 1}); got != want {
+		t.Errorf("Count = %+v, want %+v", got, want)
+	}
+	if got, want := Summary(tail, time.Second), "1 passed, 0 failed, 0 errored, 2 warnings, 1 skipped in 1s"; got != want {
+		t.Errorf("Summary = %s, want %s", got, want)
 	}
 }

@@ -193,7 +193,7 @@ func (c *Config) validate() []error {
 	}
 	var errs []error
 	for _, ch := range checks {
-		for _, err := range ch.Validate() {
+		for _, err := range check.Validate(ch) {
 			errs = append(errs, fmt.Errorf("%s.%w", ch.Block, err))
 		}
 	}
@@ -295,11 +295,11 @@ func (p *Provisioner) probe(ctx context.Context, comm packersdk.Communicator, ch
 	return results, nil
 }
 
-// notPassed lists the positions of the results that failed or errored.
+// notPassed lists the positions of the results that failed or errored, warnings included.
 func notPassed(results []check.Result) []int {
 	var idx []int
 	for i, r := range results {
-		if r.Status != check.Pass {
+		if r.Status == check.Fail || r.Status == check.Error {
 			idx = append(idx, i)
 		}
 	}

@@ -59,6 +59,10 @@ file {
   owner  = "root"
 }
 service { name = "nginx.service; reboot" }
+service {
+  name     = "chrony"
+  severity = "warn"
+}
 user {
   name   = "bob"
   exists = false

@@ -1,0 +1,42 @@
+package check
+
+//go:generate go tool packer-sdc mapstructure-to-hcl2 -type Common
+//go:generate go tool packer-sdc struct-markdown
+
+// Common holds the attributes that every check block takes, whatever its kind.
+type Common struct {
+	// Shown in the report next to the check.
+	Description string `mapstructure:"description"`
+	// Report the check as skipped, without looking at the image for it.
+	Skip bool `mapstructure:"skip"`
+	// `"error"` (the default): a check that does not pass fails the build. `"warning"`: it is
+	// reported as a warning and counted in the summary, and the build goes on.
+	Severity string `mapstructure:"severity"`
+}
+
+// The severities a check may have.
+const (
+	SeverityError   = "error"
+	SeverityWarning = "warning"
+)
+
+// Describe is the user's description of the check, if any.
+func (c *Common) Describe() string { return c.Description }
+
+func (c *Common) common() *Common { return c }
+
+func (c *Common) validate() []error {
+	if c.Severity != "" && c.Severity != SeverityError && c.Severity != SeverityWarning {
+		return []error{attrErrorf("severity", "%q is not a severity (use %q or %q)", c.Severity, SeverityError, SeverityWarning)}
+	}
+	return nil
+}
+
+// warning reports whether a check that does not pass is only a warning.
+func (c *Common) warning() bool { return c.Severity == SeverityWarning }
+
+// Validate reports every problem with a check's configuration: those of the attributes every
+// check takes, then those of its own. Each error starts with the attribute it is about.
+func Validate(c Check) []error {
+	return append(c.common().validate(), c.Validate()...)
+}
