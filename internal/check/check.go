@@ -95,7 +95,7 @@ type Result struct {
 	Status      Status
 	Problems    []string // for Fail, what differs; for Error, why nothing was decided
 	Details     []string
-	Probes      int // how many probes the check was in: more than 1 when it was retried
+	Probes      int  // how many probes the check was in: more than 1 when it was retried
 	Warning     bool // the check has severity "warning": if it does not pass, the build goes on
 }
 
