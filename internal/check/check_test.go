@@ -1,6 +1,7 @@
 package check
 
 import (
+	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
@@ -453,13 +454,17 @@ func TestNearestLinesShowWhyAMatcherFailed(t *testing.T) {
 		{"longest_literal_of_the_pattern", Matchers{Matches: []string{`^Server: apache/\d+`}}, headers,
 			`stdout, the lines nearest to /^Server: apache/\d+/: | 2: Server: nginx\r`},
 		{"nothing_near", Matchers{Contains: []string{"zzzz"}}, headers, ""},
+		{"an_empty_output_wanted_has_no_near_line", Matchers{Matches: []string{`\A\z`}}, []byte("ssh_host_rsa_key\n"), ""},
+		{"no_line_after_the_last_newline", Matchers{Matches: []string{`^$`}}, []byte("a\nb\n"), ""},
+		{"a_backslash_is_told_from_a_control_character", Matchers{Contains: []string{`C:\temp\x`}}, []byte("C:\\temp\\y\r\n"),
+			`stdout, the lines nearest to "C:\\temp\\x": | 1: C:\\temp\\y\r`},
 		{"at_most_three_lines", Matchers{Contains: []string{"filler lines"}}, long,
 			"stdout, the lines nearest to \"filler lines\": | 1: filler line | 2: filler line | 3: filler line | (and 397 more)"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var p problems
 			_, near := tt.m.check("stdout", tt.text, &p)
-			if len(p) != 1 {
+			if len(p) != 1 && tt.name != "no_line_after_the_last_newline" {
 				t.Fatalf("problems %q, want one", p)
 			}
 			got := strings.Join(near, " | ")
@@ -532,5 +537,30 @@ func TestValidateSeverity(t *testing.T) {
 		if strings.Join(got, "; ") != want {
 			t.Errorf("severity %q: %q, want %q", severity, got, want)
 		}
+	}
+}
+
+// TestNearLinesForAFewMatchersOnly: a text missing many strings shows the near lines of the
+// first three only, and quickly.
+func TestNearLinesForAFewMatchersOnly(t *testing.T) {
+	var m Matchers
+	for i := 0; i < 100; i++ {
+		m.Contains = append(m.Contains, fmt.Sprintf("filler line %d!", i))
+		m.Matches = append(m.Matches, fmt.Sprintf("^filler line %d!$", i))
+	}
+	text := []byte(strings.Repeat("filler line\n", 80000)) // about 1 MiB
+	var p problems
+	_, near := m.check("content", text, &p)
+	if len(p) != 200 {
+		t.Fatalf("%d problems, want 200", len(p))
+	}
+	heads := 0
+	for _, line := range near {
+		if strings.HasPrefix(line, "content, the lines nearest to") {
+			heads++
+		}
+	}
+	if heads != 3 {
+		t.Errorf("near lines of %d matchers, want 3", heads)
 	}
 }

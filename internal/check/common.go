@@ -32,6 +32,9 @@ func (c *Common) validate() []error {
 	return nil
 }
 
+// Skips reports whether a check is skipped (skip = true).
+func Skips(c Check) bool { return c.common().Skip }
+
 // warning reports whether a check that does not pass is only a warning.
 func (c *Common) warning() bool { return c.Severity == SeverityWarning }
 

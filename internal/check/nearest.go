@@ -7,6 +7,7 @@ import (
 	"regexp/syntax"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -22,22 +23,50 @@ const (
 	nearWidth = 160
 )
 
-// lines splits a text into lines once, for all the matchers that need them.
-type lines [][]byte
+// nearMatchers is how many failed matchers of one text get their near lines shown: enough to
+// explain a typo, few enough that a text missing a hundred strings does not flood the log.
+const nearMatchers = 3
 
-func (l *lines) of(text []byte) lines {
-	if *l == nil {
-		*l = bytes.Split(text, []byte("\n"))
+// lines splits a text into lines once, for all the matchers that need them. A final newline ends
+// the last line rather than starting an empty one.
+type lines struct {
+	split  [][]byte
+	loose  []string // each line loosened, made when first needed
+	shown  int      // how many matchers have had their near lines shown
+	cached bool
+}
+
+func (l *lines) of(text []byte) *lines {
+	if !l.cached {
+		l.split, l.cached = bytes.Split(bytes.TrimSuffix(text, []byte("\n")), []byte("\n")), true
+		if len(text) == 0 {
+			l.split = nil
+		}
 	}
-	return *l
+	return l
+}
+
+// loosened returns line i loosened (see loosen), computing every line's once.
+func (l *lines) loosened(i int) string {
+	if l.loose == nil {
+		l.loose = make([]string, len(l.split))
+		for j, line := range l.split {
+			l.loose[j] = loosen(line)
+		}
+	}
+	return l.loose[i]
 }
 
 // nearest returns the report's lines for a missing string or pattern, named wanted: the lines
-// that loose accepts, else those holding the longest start of literal.
-func (l lines) nearest(what, wanted string, loose func([]byte) bool, literal string) []string {
+// that loose accepts, else those holding the longest start of literal. Only the first few failed
+// matchers of a text get them.
+func (l *lines) nearest(what, wanted string, loose func(l *lines, i int) bool, literal string) []string {
+	if l.shown >= nearMatchers {
+		return nil
+	}
 	var hits []int
-	for i, line := range l {
-		if loose(line) {
+	for i := range l.split {
+		if loose(l, i) {
 			hits = append(hits, i)
 		}
 	}
@@ -47,9 +76,10 @@ func (l lines) nearest(what, wanted string, loose func([]byte) bool, literal str
 	if len(hits) == 0 {
 		return nil
 	}
+	l.shown++
 	out := []string{fmt.Sprintf("%s, the lines nearest to %s:", what, wanted)}
 	for _, i := range hits[:min(len(hits), nearLines)] {
-		out = append(out, fmt.Sprintf("  %d: %s", i+1, visible(cut(l[i], nearWidth))))
+		out = append(out, fmt.Sprintf("  %d: %s", i+1, visible(cut(l.split[i], nearWidth))))
 	}
 	if len(hits) > nearLines {
 		out = append(out, fmt.Sprintf("  (and %d more)", len(hits)-nearLines))
@@ -59,11 +89,11 @@ func (l lines) nearest(what, wanted string, loose func([]byte) bool, literal str
 
 // holdingLongestStart returns the lines that hold the longest start of s found in any line, if
 // that start is at least 4 bytes long (or all of a shorter s) and stops at a character boundary.
-func (l lines) holdingLongestStart(s string) []int {
+func (l *lines) holdingLongestStart(s string) []int {
 	s, _, _ = strings.Cut(s, "\n")
 	longest := func(n int) []int {
 		var hits []int
-		for i, line := range l {
+		for i, line := range l.split {
 			if bytes.Contains(line, []byte(s[:n])) {
 				hits = append(hits, i)
 			}
@@ -106,31 +136,32 @@ func loosen(b []byte) string {
 			out.WriteByte(' ')
 		}
 		space = false
-		out.WriteString(strings.ToLower(string(r)))
+		out.WriteRune(unicode.ToLower(r))
 	}
 	return out.String()
 }
 
 // containsLoosely accepts a line that holds s once both are loosened.
-func containsLoosely(s string) func([]byte) bool {
+func containsLoosely(s string) func(l *lines, i int) bool {
 	want := loosen([]byte(s))
-	return func(line []byte) bool { return want != "" && strings.Contains(loosen(line), want) }
+	return func(l *lines, i int) bool { return want != "" && strings.Contains(l.loosened(i), want) }
 }
 
 // matchesLoosely accepts a line that the pattern, made blind to case, matches once the line's
-// control characters are dropped.
-func matchesLoosely(pattern string) func([]byte) bool {
+// control characters are dropped. A pattern that matches an empty line (like `\A\z`, wanting
+// an empty output) has no lines near it: any line would do.
+func matchesLoosely(pattern string) func(l *lines, i int) bool {
 	re, err := regexp.Compile("(?i)" + pattern)
-	if err != nil {
-		return func([]byte) bool { return false }
+	if err != nil || re.MatchString("") {
+		return func(*lines, int) bool { return false }
 	}
-	return func(line []byte) bool {
+	return func(l *lines, i int) bool {
 		clean := bytes.Map(func(r rune) rune {
 			if r < ' ' && r != '\t' || r == 0x7f {
 				return -1
 			}
 			return r
-		}, line)
+		}, l.split[i])
 		return re.Match(clean)
 	}
 }
@@ -158,7 +189,8 @@ func longestLiteral(pattern string) string {
 
 // visible writes text for the build log with every control character, invalid byte and
 // invisible formatting character escaped the way Go writes them (\r, \t, \x1b, \u202e), so that
-// a line that looks right but is not shows why.
+// a line that looks right but is not shows why; a backslash is written \\, so that a line
+// holding the two characters \ and r is told from one ending in a carriage return.
 func visible(b []byte) string {
 	var out strings.Builder
 	for len(b) > 0 {
@@ -166,6 +198,8 @@ func visible(b []byte) string {
 		switch {
 		case r == utf8.RuneError && size == 1:
 			fmt.Fprintf(&out, `\x%02x`, b[0])
+		case r == '\\':
+			out.WriteString(`\\`)
 		case r != ' ' && !strconv.IsPrint(r):
 			q := strconv.QuoteRune(r)
 			out.WriteString(q[1 : len(q)-1])

@@ -79,7 +79,7 @@ func Line(r check.Result) string {
 	switch retries := r.Probes - 1; {
 	case retries <= 0:
 	case r.Status == check.Pass:
-		fmt.Fprintf(&b, "; passed only on retry %d, after failing before (flaky?)", retries)
+		fmt.Fprintf(&b, "; passed only on retry %d: it did not pass the first probe (slow to come up, or flaky)", retries)
 	default:
 		fmt.Fprintf(&b, "; still so after %d %s", retries, plural(retries, "retry", "retries"))
 	}
@@ -146,7 +146,11 @@ func Err(results []check.Result) error {
 		return nil
 	}
 	c := Count(results)
-	return fmt.Errorf("%d of %d checks did not pass (%d failed, %d errored): %s", len(failed), len(results), c.Failed, c.Errored, Names(failed))
+	warnings := ""
+	if c.Warnings > 0 {
+		warnings = fmt.Sprintf("; %d %s did not pass either, and do not fail the build", c.Warnings, plural(c.Warnings, "warning", "warnings"))
+	}
+	return fmt.Errorf("%d of %d checks did not pass (%d failed, %d errored%s): %s", len(failed), len(results), c.Failed, c.Errored, warnings, Names(failed))
 }
 
 // Names lists the names of results for a line of the log, the first ten of them.

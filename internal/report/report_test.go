@@ -58,7 +58,7 @@ func TestLinesGolden(t *testing.T) {
 
 func TestErrNamesWhatDidNotPass(t *testing.T) {
 	err := Err(results)
-	want := `6 of 14 checks did not pass (5 failed, 1 errored): package[0] nginx, file[1] /etc/shadow, service[0] nginx, port[0] tcp/8080, command[0] "nginx -t", command[1] "curl -sI localhost"`
+	want := `6 of 14 checks did not pass (5 failed, 1 errored; 2 warnings did not pass either, and do not fail the build): package[0] nginx, file[1] /etc/shadow, service[0] nginx, port[0] tcp/8080, command[0] "nginx -t", command[1] "curl -sI localhost"`
 	if err == nil || err.Error() != want {
 		t.Errorf("Err = %v\nwant %s", err, want)
 	}

@@ -139,7 +139,7 @@ func TestAccInvalidConfigurationFailsValidate(t *testing.T) {
 		`package[0].version: "latest" is not a version: a version starts with a digit, like "1.22"`,
 		`service[0].name: "nginx; reboot" is not a service name`,
 		"port[0].port: 70000 is not a port number (1 to 65535)",
-		"port[1].port: 80.5 is not a whole number",
+		"port[1].port: 80.5 is not a whole number (write one without a fraction, like 80)",
 		`port[2].protocol: "sctp" is not tcp or udp`,
 		`port[2].address: "localhost" is not an IPv4 or IPv6 address`,
 		`retry_delay: "5x" is not a duration`,
@@ -234,7 +234,7 @@ func TestAccRetriesProbeOnlyWhatFailed(t *testing.T) {
 		"1 of 3 checks did not pass; probing them again in 1s (retry 1 of 2): command[0] \"if [ -e /tmp/assert-retry ]; then rm /tmp/assert-retry; e...\"",
 		"[INFO] assert: 3 checks in", // the first probe
 		"[INFO] assert: 1 checks in", // the retry: the failed command alone
-		`PASS  command[0] "if [ -e /tmp/assert-retry ]; then rm /tmp/assert-retry; e...": exit status 0, stdout contains "ready"; passed only on retry 1, after failing before (flaky?)`,
+		`PASS  command[0] "if [ -e /tmp/assert-retry ]; then rm /tmp/assert-retry; e...": exit status 0, stdout contains "ready"; passed only on retry 1: it did not pass the first probe (slow to come up, or flaky)`,
 		"3 passed, 0 failed, 0 errored",
 	)
 	mustNotContain(t, out, "retry 2 of 2")
@@ -262,7 +262,7 @@ func TestAccReportSaysWhatWasChecked(t *testing.T) {
 		`FAIL  command[0] "printf 'HTTP/1.1 200 OK\r\nServer: nginx\r\n'" (server header): stdout does not match /^Server: nginx$/; still so after 1 retry`,
 		`stdout, the lines nearest to /^Server: nginx$/:`,
 		`2: Server: nginx\r`,
-		`PASS  command[1] "if [ -e /tmp/assert-report ]; then rm /tmp/assert-report;...": exit status 0; passed only on retry 1, after failing before (flaky?)`,
+		`PASS  command[1] "if [ -e /tmp/assert-report ]; then rm /tmp/assert-report;...": exit status 0; passed only on retry 1: it did not pass the first probe (slow to come up, or flaky)`,
 		"5 passed, 4 failed, 0 errored",
 	)
 }

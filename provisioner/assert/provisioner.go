@@ -41,6 +41,8 @@ type Config struct {
 type Settings struct {
 	// Run the probe as root through `sudo -n`. The user needs a password-less sudo rule; without
 	// one the build fails at once with sudo's message rather than waiting at a password prompt.
+	// When the connection's user is already root, the probe runs as it is and sudo is neither
+	// needed nor called, so one template serves root on one cloud and a sudo user on another.
 	UseSudo bool `mapstructure:"use_sudo"`
 	// The time limit of each command check that sets no `timeout` of its own, like `"30s"` (the
 	// default). A command that runs longer is stopped, with all its child processes, and fails.
@@ -208,7 +210,7 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 		return err
 	}
 	checks := p.config.checks()
-	ui.Say(fmt.Sprintf("Checking %d assertions in one probe...", len(checks)))
+	ui.Say(fmt.Sprintf("Checking %d assertions in one probe%s...", len(checks), skipped(checks)))
 	start := time.Now()
 	results, err := p.probe(ctx, comm, checks)
 	for attempt := 1; err == nil && attempt <= p.config.Retries; attempt++ {
@@ -246,15 +248,32 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 	return nil
 }
 
+// skipped says how many checks are skipped, if any: ", 2 of them skipped".
+func skipped(checks []check.Declared) string {
+	n := 0
+	for _, c := range checks {
+		if check.Skips(c) {
+			n++
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%d of them skipped)", n)
+}
+
 // usableCommunicator refuses the communicators that cannot run the probe, a POSIX sh script.
 // With communicator = "none" the communicator runs nothing and reports success: every check
 // would pass without looking at the image.
 func usableCommunicator(conn string) error {
-	const works = "assert runs a POSIX sh script in the instance, so it needs a communicator that runs " +
-		"commands in a Unix shell: ssh (Linux, BSD and macOS instances), or docker for Linux containers"
+	const works = "assert runs a POSIX sh script in the instance, which reads Linux's /proc, so it needs a " +
+		"communicator that runs commands in a shell on Linux: ssh to a Linux instance, or docker for a Linux container"
 	switch conn {
-	case "", "none":
+	case "none":
 		return fmt.Errorf("assert: the build has no communicator (communicator = \"none\"), so there is no instance to check; %s", works)
+	case "":
+		return fmt.Errorf("assert: Packer did not say which communicator this build uses, so assert cannot tell that its probe would run "+
+			"(with communicator = \"none\" nothing runs and every check would pass unseen); %s", works)
 	case "winrm", "dockerWindowsContainer":
 		return fmt.Errorf("assert: the %s communicator runs Windows commands, not a POSIX shell; %s", conn, works)
 	}

@@ -93,13 +93,14 @@ func TestProvisionRefusesCommunicatorsWithoutAShell(t *testing.T) {
 	if err := p.Prepare(map[string]interface{}{"file": []map[string]interface{}{{"path": "/a"}}}); err != nil {
 		t.Fatal(err)
 	}
-	const works = "assert runs a POSIX sh script in the instance, so it needs a communicator that runs " +
-		"commands in a Unix shell: ssh (Linux, BSD and macOS instances), or docker for Linux containers"
+	const works = "assert runs a POSIX sh script in the instance, which reads Linux's /proc, so it needs a " +
+		"communicator that runs commands in a shell on Linux: ssh to a Linux instance, or docker for a Linux container"
 	for _, tt := range []struct {
 		data map[string]interface{}
 		want string
 	}{
-		{map[string]interface{}{}, `assert: the build has no communicator (communicator = "none"), so there is no instance to check; ` + works},
+		{map[string]interface{}{}, `assert: Packer did not say which communicator this build uses, so assert cannot tell that its probe would run ` +
+			`(with communicator = "none" nothing runs and every check would pass unseen); ` + works},
 		{map[string]interface{}{"ConnType": "none"}, `assert: the build has no communicator (communicator = "none"), so there is no instance to check; ` + works},
 		{map[string]interface{}{"ConnType": "winrm"}, "assert: the winrm communicator runs Windows commands, not a POSIX shell; " + works},
 		{map[string]interface{}{"ConnType": "dockerWindowsContainer"}, "assert: the dockerWindowsContainer communicator runs Windows commands, not a POSIX shell; " + works},
@@ -228,11 +229,11 @@ command {
   run     = "true"
   timeout = "soon"
 }`)
-	want := []string{ // in the order of the template: settings, then blocks kind by kind
+	want := []string{ // settings first, then the blocks kind by kind, each kind in the order written
 		`check_timeout: "5x" is not a duration (write it like "30s", "1m30s" or "500ms"; the units are ms, s, m and h)`,
-		"retries: 1.5 is not a whole number",
+		"retries: 1.5 is not a whole number (write one without a fraction, like 1)",
 		`file[0].path: "relative" is not absolute (start it with /)`,
-		"port[0].port: 80.5 is not a whole number",
+		"port[0].port: 80.5 is not a whole number (write one without a fraction, like 80)",
 		"port[1].port: 99999 is not a port number (1 to 65535)",
 		`command[0].timeout: "soon" is not a duration (write it like "30s", "1m30s" or "500ms"; the units are ms, s, m and h)`,
 	}

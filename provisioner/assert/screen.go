@@ -53,13 +53,17 @@ func screenValue(path string, v cty.Value, t reflect.Type, problems *[]attrProbl
 	case t == durationType:
 		if v.Type() == cty.String {
 			if _, err := time.ParseDuration(v.AsString()); err != nil {
+				if _, number := new(big.Float).SetString(v.AsString()); number {
+					return refuse("%q has no unit: write it like \"%ss\" (the units are ms, s, m and h)", v.AsString(), v.AsString())
+				}
 				return refuse("%q is not a duration (write it like \"30s\", \"1m30s\" or \"500ms\"; the units are ms, s, m and h)", v.AsString())
 			}
 		}
 	case isWhole(t.Kind()) && v.Type() == cty.Number:
 		f := v.AsBigFloat()
 		if !f.IsInt() {
-			return refuse("%s is not a whole number", f.Text('g', -1))
+			whole, _ := f.Int(nil)
+			return refuse("%s is not a whole number (write one without a fraction, like %s)", f.Text('g', -1), whole)
 		}
 		if n, acc := f.Int64(); acc != big.Exact || n != int64(int(n)) {
 			return refuse("%s is too large", f.Text('g', -1))
