@@ -107,7 +107,29 @@ func ParseConstraint(text string) (Constraint, error) {
 	if len(written) < len(parts) {
 		return Constraint{text: c.text}, c.commaError(parts, written)
 	}
+	if err := c.bareVersions(written); err != nil {
+		return Constraint{text: c.text}, err
+	}
 	return c, nil
+}
+
+// bareVersions refuses two or more versions written without an operator: they could only all
+// hold if they were the same, and "1,22" is most likely a decimal comma.
+func (c Constraint) bareVersions(written []string) error {
+	bare := 0
+	for _, part := range written {
+		if !strings.ContainsRune(operatorChars, rune(part[0])) {
+			bare++
+		}
+	}
+	switch {
+	case bare < 2:
+		return nil
+	case bare == len(written):
+		return fmt.Errorf("%q has %d versions without an operator, which can never all hold: a version uses dots, not commas (write %q), and each comparison after a comma needs an operator, like \">= 1.22, < 2\"",
+			c.text, bare, strings.Join(written, "."))
+	}
+	return fmt.Errorf("%q has %d versions without an operator, which can never all hold: give each comparison after a comma an operator, like \">= 1.22, < 2\"", c.text, bare)
 }
 
 // commaError explains the empty comparisons among parts; written are the others.
@@ -160,6 +182,16 @@ func (c Constraint) parseTerm(part string) (term, error) {
 	}
 	if v == "" {
 		return term{}, fmt.Errorf("%s has no version after the operator: write one, like %q", c.quote(part), string(op)+" "+example(op))
+	}
+	if rest := strings.TrimLeft(v, operatorChars); len(rest) < len(v) {
+		// an operator split by a blank, like "> = 1.22"
+		joined := written + v[:len(v)-len(rest)]
+		if fixed := joined + " " + strings.TrimSpace(rest); parses(fixed) {
+			return term{}, fmt.Errorf("%s has a blank inside the operator %q: write %q", c.quote(part), part[:len(part)-len(rest)], fixed)
+		}
+	}
+	if i := strings.IndexFunc(v, func(r rune) bool { return !isVersionChar(r) && !strings.ContainsRune(" \t<>=!*", r) }); i >= 0 {
+		return term{}, fmt.Errorf("%s holds %q, which no package manager's version has: a version is made of letters, digits and . + ~ - : _ ^", c.quote(part), string([]rune(v[i:])[0]))
 	}
 	if i := strings.IndexAny(v, " \t<>=!"); i >= 0 {
 		if head, tail := v[:i], strings.TrimSpace(v[i:]); head != "" && startsComparison(tail) {
@@ -490,4 +522,9 @@ func (op operator) holds(cmp int) bool {
 	default:
 		return cmp == 0
 	}
+}
+
+// isVersionChar reports whether r may appear in a version of dpkg, rpm, apk or pacman.
+func isVersionChar(r rune) bool {
+	return '0' <= r && r <= '9' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || strings.ContainsRune(".+~-:_^", r)
 }

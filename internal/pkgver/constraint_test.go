@@ -462,3 +462,26 @@ func FuzzParseConstraint(f *testing.F) {
 		}
 	})
 }
+
+// TestParseConstraintRefusesStrayCharacters: characters no version has, an operator split by a
+// blank, and versions joined by a comma (a decimal comma) are refused at validate, with the fix.
+func TestParseConstraintRefusesStrayCharacters(t *testing.T) {
+	for text, want := range map[string]string{
+		">= 1.22;":     `">= 1.22;" holds ";", which no package manager's version has: a version is made of letters, digits and . + ~ - : _ ^`,
+		">= 1.22;< 2":  `">= 1.22;< 2" holds ";", which no package manager's version has: a version is made of letters, digits and . + ~ - : _ ^`,
+		"> = 1.22":     `"> = 1.22" has a blank inside the operator "> =": write ">= 1.22"`,
+		"1,22":         `"1,22" has 2 versions without an operator, which can never all hold: a version uses dots, not commas (write "1.22"), and each comparison after a comma needs an operator, like ">= 1.22, < 2"`,
+		">= 1, 2, 3":   `">= 1, 2, 3" has 2 versions without an operator, which can never all hold: give each comparison after a comma an operator, like ">= 1.22, < 2"`,
+		"= 1.22 (lts)": `"= 1.22 (lts)" holds "(", which no package manager's version has: a version is made of letters, digits and . + ~ - : _ ^`,
+	} {
+		_, err := ParseConstraint(text)
+		if err == nil || err.Error() != want {
+			t.Errorf("ParseConstraint(%q):\n got %v\nwant %s", text, err, want)
+		}
+	}
+	for _, ok := range []string{"1.0.2^20230101git1", "2.36_p1-r0", "1:9.2p1-2+deb12u3", ">= 1.22, < 2", "1.22"} {
+		if _, err := ParseConstraint(ok); err != nil {
+			t.Errorf("ParseConstraint(%q): %v", ok, err)
+		}
+	}
+}
