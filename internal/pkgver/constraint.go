@@ -135,6 +135,11 @@ func (c Constraint) bareVersions(written []string) error {
 // commaError explains the empty comparisons among parts; written are the others.
 func (c Constraint) commaError(parts, written []string) error {
 	fix := strings.Join(written, ", ")
+	if len(written) > 0 && !parses(fix) {
+		// what is left is wrong too: say that first
+		_, err := ParseConstraint(fix)
+		return fmt.Errorf("%q has an empty comparison (a comma too many), and without it: %v", c.text, err)
+	}
 	switch {
 	case len(written) == 0:
 		return fmt.Errorf("%q has no comparison: write one like \">= 1.22\", or leave version out to accept any version", c.text)
