@@ -85,19 +85,9 @@ func (g *mounts) parse(r records) any {
 			f.Err = err
 			continue
 		}
-		real, known, why := mountLookup(r, i, path)
-		switch {
-		case known:
-		case why == cdFailed && len(top[path]) > 0:
-			// cd -P could not follow the path, but the kernel lists it, as written, as a mount
-			// point that is seen: no symlink can be on its way, since the kernel lists real paths
-			real = path
-		default:
+		real, why := mountLookup(r, i, path)
+		if why != "" {
 			f.Err = why
-			if why == cdFailed {
-				said, _ := r.get("mount.said", i)
-				f.Err += ": " + firstLine(string(said), "no reason given")
-			}
 			continue
 		}
 		f.Path = real
@@ -113,40 +103,42 @@ func (g *mounts) parse(r records) any {
 	return facts
 }
 
-const cdFailed = "cannot tell where the path leads: cd -P failed"
-
-// mountLookup reads where mp found the i-th path to lead. known is false when that could not be
-// told, and why says why.
-func mountLookup(r records, i int, path string) (real string, known bool, why string) {
+// mountLookup reads where mp found the i-th path to lead, or why that could not be told.
+func mountLookup(r records, i int, path string) (real, why string) {
 	at, _ := r.text("mount.at", i)
 	status, ok := r.number("mount.exit", i)
 	said, _ := r.get("mount.said", i)
 	msg := firstLine(string(said), "no reason given")
 	switch {
 	case at == "link":
-		return "", false, "the path is a symlink to something that is not a folder, or to nothing: name the path it leads to"
+		return "", "the path is a symlink to something that is not a folder, or to nothing: name the path it leads to"
 	case at == "" || !ok:
-		return "", false, "the probe did not report where the path leads"
+		return "", "the probe did not report where the path leads"
 	case at == "none" && status == 0:
-		return "", false, "the path appeared while the probe looked at it"
+		return "", "the path appeared while the probe looked at it"
 	case at == "none" && (strings.Contains(msg, "No such file") || strings.Contains(msg, "Not a directory")):
-		return path, true, "" // nothing there, so nothing mounted there
+		return path, "" // nothing there, so nothing mounted there
 	case at == "none" && strings.Contains(msg, "ermission denied"):
-		return "", false, "permission denied: the probe's user cannot see this path (use_sudo = true may help)"
+		return "", "permission denied: the probe's user cannot see this path (use_sudo = true may help)"
 	case at == "none":
-		return "", false, "cannot look at the path: " + msg
+		return "", "cannot look at the path: " + msg
+	case at != "self" && at != "parent":
+		return "", fmt.Sprintf("the probe reported %q of the path, which is not what mp reports", at)
 	case status != 0:
-		return "", false, cdFailed
+		return "", "cannot tell where the path leads: cd -P failed: " + msg
 	}
 	real = strings.TrimSuffix(string(said), "\n")
 	if !strings.HasPrefix(real, "/") || strings.Contains(real, "\n") {
-		return "", false, fmt.Sprintf("pwd -P printed %s, which is not a path", excerpt(said))
+		return "", fmt.Sprintf("pwd -P printed %s, which is not a path", excerpt(said))
 	}
-	if at == "file" {
+	if at == "parent" {
 		base := path[strings.LastIndexByte(path, '/')+1:]
 		real = strings.TrimSuffix(real, "/") + "/" + base
+		if base == "" {
+			real = "/"
+		}
 	}
-	return real, true, ""
+	return real, ""
 }
 
 // mountTable reads /proc/self/mountinfo as the probe printed it.
@@ -323,8 +315,8 @@ func (g *mounts) fake(w *recordWriter) {
 	w.blob("mount.info", "-", info.String())
 	w.blob("mount.err", "-", "")
 	for i, path := range g.list {
-		w.line("mount.at", i, "dir")
+		w.line("mount.at", i, "parent")
 		w.line("mount.exit", i, "0")
-		w.blob("mount.said", i, path+"\n")
+		w.blob("mount.said", i, path[:max(1, strings.LastIndexByte(path, '/'))]+"\n")
 	}
 }

@@ -9,19 +9,20 @@ mounts() {
 	blob mount.err - "$T/mie"
 }
 # mp ID PATH: where PATH leads with its symlinks resolved, as pwd -P prints it (the kernel lists
-# mount points by such paths): of a folder, the folder; of anything else, the folder it is in.
-# mount.at says which, or that PATH is a symlink to no folder, or that nothing is there; then
-# ls's complaint says whether it is missing or hidden from us. A subshell keeps the body's own
-# working folder.
+# mount points by such paths). Of a path that is no symlink, only the folder it is in is entered:
+# entering an automount point would mount it. mount.at says which was resolved: the path itself
+# (a symlink to a folder), the folder it is in, neither (a symlink to no folder), or that nothing
+# is there, and then ls's complaint says whether it is missing or hidden from us. A subshell
+# keeps the body's own working folder.
 mp() {
-	if [ -d "$2" ]; then
-		line mount.at "$1" dir
+	if [ -h "$2" ] && [ -d "$2" ]; then
+		line mount.at "$1" self
 		(cd -P -- "$2" && pwd -P) >"$T/mp$1" 2>&1 </dev/null
 	elif [ -h "$2" ]; then
 		line mount.at "$1" link
 		return 0
 	elif [ -e "$2" ]; then
-		line mount.at "$1" file
+		line mount.at "$1" parent
 		d=${2%/*}
 		(cd -P -- "${d:-/}" && pwd -P) >"$T/mp$1" 2>&1 </dev/null
 	else
