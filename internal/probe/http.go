@@ -256,6 +256,9 @@ func busyboxResult(f *HTTPFacts, stderr string, status int, over, follow bool) b
 	}
 	serverErr := strings.Contains(stderr, "\nwget: server returned error: ") || strings.HasPrefix(stderr, "wget: server returned error: ")
 	done := status == 0 || over && status == sigxfsz
+	if serverErr {
+		f.BodyErr = "busybox's wget, the image's only HTTP client, keeps no body of an error response"
+	}
 	switch {
 	case len(final) > 0 && !follow:
 		takeBlock(f, final[0])
@@ -270,9 +273,6 @@ func busyboxResult(f *HTTPFacts, stderr string, status int, over, follow bool) b
 		f.Failure = firstLine(stderr[strings.Index(stderr, "wget: "):], "")
 	default:
 		f.Err = fmt.Sprintf("busybox's wget failed (exit status %d): %s", status, firstLine(stderr, "it said nothing"))
-	}
-	if serverErr && f.BodyErr == "" {
-		f.BodyErr = "busybox's wget, the image's only HTTP client, keeps no body of an error response"
 	}
 	return false
 }

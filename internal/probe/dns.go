@@ -1,0 +1,135 @@
+package probe
+
+import (
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DNSFacts are what the image's resolver answered for a name: through the C library, as the
+// image's programs resolve names (/etc/hosts, DNS, whatever nsswitch.conf names).
+type DNSFacts struct {
+	// The resolver gave addresses for the name. When it gave none, getent does not say whether
+	// the name does not exist or the resolver failed to answer: both leave the name unresolved
+	// for every program of the image.
+	Resolved  bool
+	Addresses []netip.Addr // each once, in the resolver's order
+	// Where the addresses come from: "ahosts" (getaddrinfo, both address families) or, where
+	// getent has no ahosts database, "hosts" (the IPv6 addresses when the name has any, else
+	// the IPv4 ones).
+	Database string
+	Err      string // why the name could not be resolved: no getent, no answer in time, a failure
+}
+
+var dnsKind = register("dns", "dns", func() gatherer { return &dnsNames{} })
+
+type dnsRequest struct {
+	name    string
+	timeout time.Duration
+}
+
+type dnsNames struct{ requests[dnsRequest] }
+
+// DNS asks for the addresses of name, resolved inside the image within timeout (rounded up to
+// whole seconds).
+func (p *Plan) DNS(name string, timeout time.Duration) Fact[DNSFacts] {
+	g := part[*dnsNames](p, dnsKind)
+	id, _ := g.add(fmt.Sprintf("%q %d", name, seconds(timeout)), dnsRequest{name, timeout})
+	return Fact[DNSFacts]{dnsKind, id}
+}
+
+// limit: one name after another, each asked at most twice (ahosts, then hosts), each time
+// stopped at most 2 s after its limit.
+func (g *dnsNames) limit() time.Duration {
+	var total time.Duration
+	for _, q := range g.list {
+		total += 2 * time.Duration(seconds(q.timeout)+2) * time.Second
+	}
+	return total
+}
+
+func (g *dnsNames) render(s *script) {
+	s.call(&s.main, "dns_tool")
+	for i, q := range g.list {
+		s.call(&s.main, "dns_get", strconv.Itoa(i), strconv.Itoa(seconds(q.timeout)), q.name)
+	}
+}
+
+// getent's exit status for a key it did not find.
+const getentNotFound = 2
+
+func (g *dnsNames) parse(r records) any {
+	facts := make([]DNSFacts, len(g.list))
+	tool, told := r.text("dns.tool", "-")
+	for i, q := range g.list {
+		switch {
+		case !told:
+			facts[i].Err = "the probe did not say how it resolves names"
+		case tool == "none":
+			facts[i].Err = "the image has no getent(1), which resolves names as the image's programs do " +
+				"(busybox's nslookup would ask DNS servers directly and skip /etc/hosts)"
+		default:
+			facts[i] = dnsAnswer(r, i, q)
+		}
+	}
+	return facts
+}
+
+func dnsAnswer(r records, i int, q dnsRequest) DNSFacts {
+	f := DNSFacts{Database: "ahosts"}
+	if db, ok := r.text("dns.db", i); ok {
+		f.Database = db
+	}
+	status, ok := r.number("dns.status", i)
+	out, ok1 := r.get("dns.out", i)
+	stderr, ok2 := r.text("dns.err", i)
+	switch {
+	case !ok || !ok1 || !ok2:
+		f.Err = "the probe did not report getent's answer"
+	case r.has("dns.late", i) && (status == killedByTERM || status == killedByKILL):
+		f.Err = fmt.Sprintf("the resolver gave no answer within %s, and getent was stopped", time.Duration(seconds(q.timeout))*time.Second)
+	case status == getentNotFound:
+	case status != 0:
+		f.Err = fmt.Sprintf("getent %s failed (exit status %d): %s", f.Database, status, firstLine(stderr, "it said nothing"))
+	default:
+		f.Addresses, f.Err = getentAddresses(string(out))
+		f.Resolved = f.Err == ""
+	}
+	return f
+}
+
+// getentAddresses reads the addresses that start getent's lines: "ADDRESS STREAM NAME" (ahosts)
+// or "ADDRESS NAME ALIAS..." (hosts).
+func getentAddresses(out string) ([]netip.Addr, string) {
+	var addrs []netip.Addr
+	seen := map[netip.Addr]bool{}
+	for _, l := range strings.Split(out, "\n") {
+		fields := strings.Fields(l)
+		if len(fields) == 0 {
+			continue
+		}
+		a, err := netip.ParseAddr(fields[0])
+		if err != nil {
+			return nil, fmt.Sprintf("getent printed %s, which is not an address", excerpt([]byte(l)))
+		}
+		if !seen[a] {
+			seen[a] = true
+			addrs = append(addrs, a)
+		}
+	}
+	if len(addrs) == 0 {
+		return nil, "getent found the name but printed no address"
+	}
+	return addrs, ""
+}
+
+func (g *dnsNames) fake(w *recordWriter) {
+	w.line("dns.tool", "-", "getent")
+	for i, q := range g.list {
+		w.line("dns.status", i, "0")
+		w.blob("dns.out", i, "10.0.0.5        STREAM "+q.name+"\n10.0.0.5        DGRAM  \n10.0.0.5        RAW    \n")
+		w.blob("dns.err", i, "")
+	}
+}
