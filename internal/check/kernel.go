@@ -27,11 +27,11 @@ type KernelParam struct {
 	// globs, and no path of your own (not `/proc/sys/…`).
 	Name string `mapstructure:"name" required:"true"`
 	// The value the parameter must have, as `sysctl -n` prints it. Runs of spaces, tabs and
-	// newlines count as one space, and leading and trailing ones not at all, so `"4096 131072
-	// 6291456"` matches the tab-separated `net.ipv4.tcp_rmem`; otherwise the text must be the same
-	// (`"1"`, not `"01"` or `"true"`). Without `value`, the check verifies that the parameter
-	// exists. A parameter whose value cannot be read (write-only, like `vm.compact_memory`, or
-	// readable by root only without `use_sudo`) is an error.
+	// newlines count as one space, and leading and trailing ones not at all, so
+	// `"4096 131072 6291456"` matches the tab-separated `net.ipv4.tcp_rmem`; otherwise the text
+	// must be the same (`"1"`, not `"01"` or `"true"`). Without `value`, the check verifies that
+	// the parameter exists. A parameter whose value cannot be read (write-only, like
+	// `vm.compact_memory`, or readable by root only without `use_sudo`) is an error.
 	Value *string `mapstructure:"value"`
 	// Whether the parameter must exist. Defaults to `true`; with `false` the check passes only when
 	// the running kernel has no such parameter, and `value` may not be set.

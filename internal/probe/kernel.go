@@ -179,7 +179,7 @@ func (g *kernelModules) render(s *script) {
 
 func (g *kernelModules) parse(r records) any {
 	release, _ := r.text("kernel.release", "-")
-	loaded, loadedErr := procModules(r)
+	loaded, loadedSeen, loadedErr := procModules(r)
 	builtin, builtinAt, builtinErr := builtinModules(r, release)
 	facts := make([]KernelModuleFacts, len(g.list))
 	for i, n := range g.list {
@@ -196,7 +196,7 @@ func (g *kernelModules) parse(r records) any {
 		case loadedErr != "":
 			f.Err = fmt.Sprintf("cannot tell whether it is loaded: it is not built into the kernel (%s), but %s", builtinAt, loadedErr)
 		case builtinErr != "":
-			f.Err = "cannot tell whether it is loaded: it is not in /proc/modules, but it may be built into the kernel: " + builtinErr
+			f.Err = "cannot tell whether it is loaded: " + loadedSeen + ", but it may be built into the kernel: " + builtinErr
 		}
 		facts[i] = f
 	}
@@ -205,35 +205,36 @@ func (g *kernelModules) parse(r records) any {
 
 // procModules reads /proc/modules: "NAME SIZE REFCOUNT DEPS STATE ADDRESS [TAINTS]" a line (see
 // m_show in the kernel's kernel/module/procfs.c). A kernel that cannot load modules at all has
-// none loaded. It returns the state of each module, or why they are not known.
-func procModules(r records) (map[string]string, string) {
+// none loaded. It returns the state of each module and, for a module not among them, how that was
+// seen; or why they are not known.
+func procModules(r records) (states map[string]string, seen, err string) {
 	if r.has("kernel.nomodules", "-") {
-		return map[string]string{}, ""
+		return map[string]string{}, "the kernel cannot load modules (there is no /proc/modules, and no kernel.modprobe)", ""
 	}
 	if r.has("kernel.mmasked", "-") {
-		return nil, "/proc/modules is not a regular file (has a container runtime masked it?)"
+		return nil, "", "/proc/modules is not a regular file (has a container runtime masked it?)"
 	}
 	status, ok := r.number("kernel.mstatus", "-")
 	out, gotOut := r.get("kernel.modules", "-")
 	if !ok || !gotOut {
-		return nil, "there is no /proc/modules to list the loaded modules (is /proc mounted in the image?)"
+		return nil, "", "there is no /proc/modules to list the loaded modules (is /proc mounted in the image?)"
 	}
 	if status != 0 {
 		msg, _ := r.text("kernel.merr", "-")
-		return nil, fmt.Sprintf("/proc/modules cannot be read (cat exit status %d): %s", status, firstLine(msg, "no reason given"))
+		return nil, "", fmt.Sprintf("/proc/modules cannot be read (cat exit status %d): %s", status, firstLine(msg, "no reason given"))
 	}
-	states := map[string]string{}
+	states = map[string]string{}
 	for _, l := range strings.Split(string(out), "\n") {
 		if l == "" {
 			continue
 		}
 		f := strings.Fields(l)
 		if len(f) < 5 || (f[4] != "Live" && f[4] != "Loading" && f[4] != "Unloading") {
-			return nil, fmt.Sprintf("/proc/modules holds a line that is not a module's: %s", excerpt([]byte(l)))
+			return nil, "", fmt.Sprintf("/proc/modules holds a line that is not a module's: %s", excerpt([]byte(l)))
 		}
 		states[ModuleName(f[0])] = f[4]
 	}
-	return states, ""
+	return states, "it is not in /proc/modules", ""
 }
 
 // builtinModules reads the running kernel's modules.builtin, a path like

@@ -235,6 +235,10 @@ func TestKernelModulesFromARealModulesBuiltin(t *testing.T) {
 		r[key{"kernel.bstatus", "-"}], r[key{"kernel.builtin", "-"}], r[key{"kernel.berr", "-"}] = []byte(status), []byte(out), []byte(stderr)
 		r[key{"kernel.sysmodule", strconv.Itoa(printk)}] = nil
 		check(t, r, map[string]string{"nf_conntrack": "error", "ext4": "error", "cramfs": "error", "printk": "built in at /sys/module/printk"})
+		got := get(t, parsed(p, r), handles["cramfs"]).Err
+		if !strings.HasPrefix(got, "cannot tell whether it is loaded: the kernel cannot load modules (there is no /proc/modules, and no kernel.modprobe), but it may be built into the kernel: ") {
+			t.Errorf("cramfs: %s", got)
+		}
 	})
 	t.Run("no_proc_modules", func(t *testing.T) {
 		r := moduleRecords(t, "kernel-modules-builtin")
@@ -494,4 +498,23 @@ func TestProbeKernelModulesOfAnImageKernel(t *testing.T) {
 			})
 		}
 	}
+}
+
+// FuzzKernelParse feeds the kernel kinds' parsers any bytes as what cat printed: they must never
+// panic, and a module is "not loaded" only when a /proc/modules and a modules.builtin were read.
+func FuzzKernelParse(f *testing.F) {
+	f.Add([]byte(procModulesModelled), []byte("kernel/fs/ext4/ext4.ko\n"), []byte("1\n"), "0")
+	f.Add([]byte("x"), []byte("/.ko\n.ko\n"), []byte{0xff, 0}, "1")
+	f.Fuzz(func(t *testing.T, modules, builtin, value []byte, status string) {
+		p := NewPlan()
+		param, mod := p.KernelParam("a/b"), p.KernelModule("nf_conntrack")
+		r := recs("kernel.pstatus", "0", status, "kernel.value", "0", string(value), "kernel.perr", "0", string(value),
+			"kernel.mstatus", "-", status, "kernel.modules", "-", string(modules), "kernel.release", "-", "6.1.0",
+			"kernel.bpath", "-", "/lib/modules/6.1.0/modules.builtin", "kernel.bstatus", "-", status, "kernel.builtin", "-", string(builtin))
+		facts := parsed(p, r)
+		get(t, facts, param)
+		if n, err := strconv.Atoi(strings.TrimSpace(status)); moduleVerdict(get(t, facts, mod)) == "not loaded" && (err != nil || n != 0) {
+			t.Fatalf("not loaded, though cat failed: %+v", get(t, facts, mod))
+		}
+	})
 }
