@@ -74,6 +74,14 @@ type Checks struct {
 	Group []check.Group `mapstructure:"group"`
 	// Run a command and check its exit status and output. Repeatable.
 	Command []check.Command `mapstructure:"command"`
+	// Check a kernel parameter (sysctl) of the running kernel. Repeatable.
+	KernelParam []check.KernelParam `mapstructure:"kernel_param"`
+	// Check that a kernel module is loaded, or not. Repeatable.
+	KernelModule []check.KernelModule `mapstructure:"kernel_module"`
+	// Check a mount point: its file system, source and options. Repeatable.
+	Mount []check.Mount `mapstructure:"mount"`
+	// Check a network interface: its addresses and MTU. Repeatable.
+	Interface []check.Interface `mapstructure:"interface"`
 }
 
 // The defaults of check_timeout and retry_delay.

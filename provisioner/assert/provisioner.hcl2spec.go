@@ -11,13 +11,17 @@ import (
 // FlatChecks is an auto-generated flat version of Checks.
 // Where the contents of a field with a `mapstructure:,squash` tag are bubbled up.
 type FlatChecks struct {
-	File    []check.FlatFile    `mapstructure:"file" cty:"file" hcl:"file"`
-	Package []check.FlatPackage `mapstructure:"package" cty:"package" hcl:"package"`
-	Service []check.FlatService `mapstructure:"service" cty:"service" hcl:"service"`
-	Port    []check.FlatPort    `mapstructure:"port" cty:"port" hcl:"port"`
-	User    []check.FlatUser    `mapstructure:"user" cty:"user" hcl:"user"`
-	Group   []check.FlatGroup   `mapstructure:"group" cty:"group" hcl:"group"`
-	Command []check.FlatCommand `mapstructure:"command" cty:"command" hcl:"command"`
+	File         []check.FlatFile         `mapstructure:"file" cty:"file" hcl:"file"`
+	Package      []check.FlatPackage      `mapstructure:"package" cty:"package" hcl:"package"`
+	Service      []check.FlatService      `mapstructure:"service" cty:"service" hcl:"service"`
+	Port         []check.FlatPort         `mapstructure:"port" cty:"port" hcl:"port"`
+	User         []check.FlatUser         `mapstructure:"user" cty:"user" hcl:"user"`
+	Group        []check.FlatGroup        `mapstructure:"group" cty:"group" hcl:"group"`
+	Command      []check.FlatCommand      `mapstructure:"command" cty:"command" hcl:"command"`
+	KernelParam  []check.FlatKernelParam  `mapstructure:"kernel_param" cty:"kernel_param" hcl:"kernel_param"`
+	KernelModule []check.FlatKernelModule `mapstructure:"kernel_module" cty:"kernel_module" hcl:"kernel_module"`
+	Mount        []check.FlatMount        `mapstructure:"mount" cty:"mount" hcl:"mount"`
+	Interface    []check.FlatInterface    `mapstructure:"interface" cty:"interface" hcl:"interface"`
 }
 
 // FlatMapstructure returns a new FlatChecks.
@@ -32,13 +36,17 @@ func (*Checks) FlatMapstructure() interface{ HCL2Spec() map[string]hcldec.Spec }
 // The decoded values from this spec will then be applied to a FlatChecks.
 func (*FlatChecks) HCL2Spec() map[string]hcldec.Spec {
 	s := map[string]hcldec.Spec{
-		"file":    &hcldec.BlockListSpec{TypeName: "file", Nested: hcldec.ObjectSpec((*check.FlatFile)(nil).HCL2Spec())},
-		"package": &hcldec.BlockListSpec{TypeName: "package", Nested: hcldec.ObjectSpec((*check.FlatPackage)(nil).HCL2Spec())},
-		"service": &hcldec.BlockListSpec{TypeName: "service", Nested: hcldec.ObjectSpec((*check.FlatService)(nil).HCL2Spec())},
-		"port":    &hcldec.BlockListSpec{TypeName: "port", Nested: hcldec.ObjectSpec((*check.FlatPort)(nil).HCL2Spec())},
-		"user":    &hcldec.BlockListSpec{TypeName: "user", Nested: hcldec.ObjectSpec((*check.FlatUser)(nil).HCL2Spec())},
-		"group":   &hcldec.BlockListSpec{TypeName: "group", Nested: hcldec.ObjectSpec((*check.FlatGroup)(nil).HCL2Spec())},
-		"command": &hcldec.BlockListSpec{TypeName: "command", Nested: hcldec.ObjectSpec((*check.FlatCommand)(nil).HCL2Spec())},
+		"file":          &hcldec.BlockListSpec{TypeName: "file", Nested: hcldec.ObjectSpec((*check.FlatFile)(nil).HCL2Spec())},
+		"package":       &hcldec.BlockListSpec{TypeName: "package", Nested: hcldec.ObjectSpec((*check.FlatPackage)(nil).HCL2Spec())},
+		"service":       &hcldec.BlockListSpec{TypeName: "service", Nested: hcldec.ObjectSpec((*check.FlatService)(nil).HCL2Spec())},
+		"port":          &hcldec.BlockListSpec{TypeName: "port", Nested: hcldec.ObjectSpec((*check.FlatPort)(nil).HCL2Spec())},
+		"user":          &hcldec.BlockListSpec{TypeName: "user", Nested: hcldec.ObjectSpec((*check.FlatUser)(nil).HCL2Spec())},
+		"group":         &hcldec.BlockListSpec{TypeName: "group", Nested: hcldec.ObjectSpec((*check.FlatGroup)(nil).HCL2Spec())},
+		"command":       &hcldec.BlockListSpec{TypeName: "command", Nested: hcldec.ObjectSpec((*check.FlatCommand)(nil).HCL2Spec())},
+		"kernel_param":  &hcldec.BlockListSpec{TypeName: "kernel_param", Nested: hcldec.ObjectSpec((*check.FlatKernelParam)(nil).HCL2Spec())},
+		"kernel_module": &hcldec.BlockListSpec{TypeName: "kernel_module", Nested: hcldec.ObjectSpec((*check.FlatKernelModule)(nil).HCL2Spec())},
+		"mount":         &hcldec.BlockListSpec{TypeName: "mount", Nested: hcldec.ObjectSpec((*check.FlatMount)(nil).HCL2Spec())},
+		"interface":     &hcldec.BlockListSpec{TypeName: "interface", Nested: hcldec.ObjectSpec((*check.FlatInterface)(nil).HCL2Spec())},
 	}
 	return s
 }
@@ -46,26 +54,30 @@ func (*FlatChecks) HCL2Spec() map[string]hcldec.Spec {
 // FlatConfig is an auto-generated flat version of Config.
 // Where the contents of a field with a `mapstructure:,squash` tag are bubbled up.
 type FlatConfig struct {
-	PackerBuildName     *string             `mapstructure:"packer_build_name" cty:"packer_build_name" hcl:"packer_build_name"`
-	PackerBuilderType   *string             `mapstructure:"packer_builder_type" cty:"packer_builder_type" hcl:"packer_builder_type"`
-	PackerCoreVersion   *string             `mapstructure:"packer_core_version" cty:"packer_core_version" hcl:"packer_core_version"`
-	PackerDebug         *bool               `mapstructure:"packer_debug" cty:"packer_debug" hcl:"packer_debug"`
-	PackerForce         *bool               `mapstructure:"packer_force" cty:"packer_force" hcl:"packer_force"`
-	PackerOnError       *string             `mapstructure:"packer_on_error" cty:"packer_on_error" hcl:"packer_on_error"`
-	PackerUserVars      map[string]string   `mapstructure:"packer_user_variables" cty:"packer_user_variables" hcl:"packer_user_variables"`
-	PackerSensitiveVars []string            `mapstructure:"packer_sensitive_variables" cty:"packer_sensitive_variables" hcl:"packer_sensitive_variables"`
-	UseSudo             *bool               `mapstructure:"use_sudo" cty:"use_sudo" hcl:"use_sudo"`
-	CheckTimeout        *string             `mapstructure:"check_timeout" cty:"check_timeout" hcl:"check_timeout"`
-	ContinueOnFailure   *bool               `mapstructure:"continue_on_failure" cty:"continue_on_failure" hcl:"continue_on_failure"`
-	Retries             *int                `mapstructure:"retries" cty:"retries" hcl:"retries"`
-	RetryDelay          *string             `mapstructure:"retry_delay" cty:"retry_delay" hcl:"retry_delay"`
-	File                []check.FlatFile    `mapstructure:"file" cty:"file" hcl:"file"`
-	Package             []check.FlatPackage `mapstructure:"package" cty:"package" hcl:"package"`
-	Service             []check.FlatService `mapstructure:"service" cty:"service" hcl:"service"`
-	Port                []check.FlatPort    `mapstructure:"port" cty:"port" hcl:"port"`
-	User                []check.FlatUser    `mapstructure:"user" cty:"user" hcl:"user"`
-	Group               []check.FlatGroup   `mapstructure:"group" cty:"group" hcl:"group"`
-	Command             []check.FlatCommand `mapstructure:"command" cty:"command" hcl:"command"`
+	PackerBuildName     *string                  `mapstructure:"packer_build_name" cty:"packer_build_name" hcl:"packer_build_name"`
+	PackerBuilderType   *string                  `mapstructure:"packer_builder_type" cty:"packer_builder_type" hcl:"packer_builder_type"`
+	PackerCoreVersion   *string                  `mapstructure:"packer_core_version" cty:"packer_core_version" hcl:"packer_core_version"`
+	PackerDebug         *bool                    `mapstructure:"packer_debug" cty:"packer_debug" hcl:"packer_debug"`
+	PackerForce         *bool                    `mapstructure:"packer_force" cty:"packer_force" hcl:"packer_force"`
+	PackerOnError       *string                  `mapstructure:"packer_on_error" cty:"packer_on_error" hcl:"packer_on_error"`
+	PackerUserVars      map[string]string        `mapstructure:"packer_user_variables" cty:"packer_user_variables" hcl:"packer_user_variables"`
+	PackerSensitiveVars []string                 `mapstructure:"packer_sensitive_variables" cty:"packer_sensitive_variables" hcl:"packer_sensitive_variables"`
+	UseSudo             *bool                    `mapstructure:"use_sudo" cty:"use_sudo" hcl:"use_sudo"`
+	CheckTimeout        *string                  `mapstructure:"check_timeout" cty:"check_timeout" hcl:"check_timeout"`
+	ContinueOnFailure   *bool                    `mapstructure:"continue_on_failure" cty:"continue_on_failure" hcl:"continue_on_failure"`
+	Retries             *int                     `mapstructure:"retries" cty:"retries" hcl:"retries"`
+	RetryDelay          *string                  `mapstructure:"retry_delay" cty:"retry_delay" hcl:"retry_delay"`
+	File                []check.FlatFile         `mapstructure:"file" cty:"file" hcl:"file"`
+	Package             []check.FlatPackage      `mapstructure:"package" cty:"package" hcl:"package"`
+	Service             []check.FlatService      `mapstructure:"service" cty:"service" hcl:"service"`
+	Port                []check.FlatPort         `mapstructure:"port" cty:"port" hcl:"port"`
+	User                []check.FlatUser         `mapstructure:"user" cty:"user" hcl:"user"`
+	Group               []check.FlatGroup        `mapstructure:"group" cty:"group" hcl:"group"`
+	Command             []check.FlatCommand      `mapstructure:"command" cty:"command" hcl:"command"`
+	KernelParam         []check.FlatKernelParam  `mapstructure:"kernel_param" cty:"kernel_param" hcl:"kernel_param"`
+	KernelModule        []check.FlatKernelModule `mapstructure:"kernel_module" cty:"kernel_module" hcl:"kernel_module"`
+	Mount               []check.FlatMount        `mapstructure:"mount" cty:"mount" hcl:"mount"`
+	Interface           []check.FlatInterface    `mapstructure:"interface" cty:"interface" hcl:"interface"`
 }
 
 // FlatMapstructure returns a new FlatConfig.
@@ -100,6 +112,10 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"user":                       &hcldec.BlockListSpec{TypeName: "user", Nested: hcldec.ObjectSpec((*check.FlatUser)(nil).HCL2Spec())},
 		"group":                      &hcldec.BlockListSpec{TypeName: "group", Nested: hcldec.ObjectSpec((*check.FlatGroup)(nil).HCL2Spec())},
 		"command":                    &hcldec.BlockListSpec{TypeName: "command", Nested: hcldec.ObjectSpec((*check.FlatCommand)(nil).HCL2Spec())},
+		"kernel_param":               &hcldec.BlockListSpec{TypeName: "kernel_param", Nested: hcldec.ObjectSpec((*check.FlatKernelParam)(nil).HCL2Spec())},
+		"kernel_module":              &hcldec.BlockListSpec{TypeName: "kernel_module", Nested: hcldec.ObjectSpec((*check.FlatKernelModule)(nil).HCL2Spec())},
+		"mount":                      &hcldec.BlockListSpec{TypeName: "mount", Nested: hcldec.ObjectSpec((*check.FlatMount)(nil).HCL2Spec())},
+		"interface":                  &hcldec.BlockListSpec{TypeName: "interface", Nested: hcldec.ObjectSpec((*check.FlatInterface)(nil).HCL2Spec())},
 	}
 	return s
 }
