@@ -1,0 +1,28 @@
+# Every kind of check beyond the first seven, failing on the systemd target: what each says.
+build {
+  sources = ["source.null.target"]
+  provisioner "assert" {
+    kernel_param {
+      name  = "net.ipv4.ip_forward"
+      value = "1"
+    }
+    kernel_param { name = "net.ipv4.no_such_param" }
+    kernel_module {
+      name   = "overlay"
+      loaded = false
+    }
+    kernel_module { name = "no_such_module" }
+    mount {
+      path       = "/tmp"
+      filesystem = "xfs"
+      options    = ["noexec"]
+    }
+    mount { path = "/mnt" }
+    interface {
+      name      = "lo"
+      mtu       = 1500
+      addresses = ["127.0.0.2"]
+    }
+    interface { name = "eth9" }
+  }
+}

@@ -1,0 +1,56 @@
+# Every kind of check beyond the first seven, passing on the systemd target, with a warning and a
+# skipped check that do not fail the build.
+build {
+  sources = ["source.null.target"]
+  provisioner "assert" {
+    kernel_param {
+      name  = "kernel.ostype"
+      value = "Linux"
+    }
+    kernel_param {
+      name  = "net/ipv4/ip_forward"
+      value = "0"
+    }
+    kernel_param {
+      name   = "net.ipv4.no_such_param"
+      exists = false
+    }
+    kernel_module { name = "overlay" }
+    mount {
+      path       = "/proc"
+      filesystem = "proc"
+      source     = "proc"
+      options    = ["nosuid", "nodev", "noexec"]
+    }
+    mount {
+      path    = "/tmp"
+      options = ["nosuid", "size"]
+    }
+    mount {
+      path   = "/mnt"
+      exists = false
+    }
+    interface {
+      name      = "lo"
+      mtu       = 65536
+      addresses = ["127.0.0.1/8", "::1"]
+    }
+    interface {
+      name      = "assert-e2e-t"
+      addresses = ["10.200.81.2/30"]
+    }
+    interface {
+      name   = "docker0"
+      exists = false
+    }
+    file {
+      path        = "/etc/motd-of-the-future"
+      severity    = "warning"
+      description = "a login banner, nice to have"
+    }
+    port {
+      port = 443
+      skip = true
+    }
+  }
+}
