@@ -21,17 +21,20 @@ import (
 type Process struct {
 	// The program's name as the kernel knows it, as `ps -e`, `top` and `pgrep` show it: the file
 	// name of the program the process runs, without its folder (`nginx`, `sshd`,
-	// `systemd-journald`); for a script started by its `#!` line, the script's file name;
-	// unless the process renamed itself. The kernel keeps only the first 15 bytes of a name, so
-	// for a name of 15 bytes or more (which a longer name cut short also has) a process counts
-	// when those bytes are its name and its command line names the whole program: the file name
-	// of its first word (the program run) is `name`, or, when that word is another program (a
-	// script's interpreter), the file name of its second or third word (the script) is. A
-	// process whose command line does not tell (it wrote a title over its arguments) makes the
-	// check an error, unless another process decides it. Kernel threads (like `kworker/0:1`)
-	// never count, nor do the probe's own processes: its `sh`, `cat`, `sleep` and `head`, the
-	// `sudo` and shells that started it, and the commands of `command` checks, which run at the
-	// same time.
+	// `systemd-journald`); for a script started by its `#!` line, the script's file name; unless
+	// the process renamed itself. The kernel keeps only the first 15 bytes of a name, so for a
+	// name of 15 bytes or more (which a longer name cut short also has) a process counts when
+	// those bytes are its name and its command line names the whole program: the file name of
+	// its first word (the program run) is `name`, or, when that word is another program (a
+	// script's interpreter), the file name of its second or third word (the script) is; or its
+	// first word is a title that starts with `name` and a colon or a space (`name: worker`). A
+	// word that starts with the same 15 bytes and goes on otherwise is another program
+	// (`systemd-journal-remote` is not `systemd-journald`). A process whose command line does not
+	// tell makes the check an error, unless another process decides it. Threads are not
+	// processes: the name a thread gives itself does not count. Kernel threads (like
+	// `kworker/0:1`) never count, nor do the probe's own processes: its `sh`, `cat`, `sleep` and
+	// `head`, the `sudo` and shells that started it, and the commands of `command` checks, which
+	// run at the same time.
 	Name string `mapstructure:"name" required:"true"`
 	// Whether a process of that name must run. Defaults to `true`: the check passes when at least
 	// one process of that name runs (a zombie, which has ended, does not; nor does a stopped one)
@@ -140,9 +143,11 @@ const (
 // long, which a longer one cut short also has) must be named by the command line: the file name
 // of its first word, or, where that is another program (the interpreter of a script started by
 // its #! line, which the kernel names after the script), of the second or third word (the
-// kernel puts the script's path after the interpreter and its one optional argument). A word
-// whose file name starts with the kernel name but is not the name is another program of the
-// same first 15 bytes.
+// kernel puts the script's path after the interpreter and its one optional argument). A title
+// written over the arguments that starts with the name and ": " or " " (setproctitle's "name:
+// role", like nginx's "nginx: worker process") names it too. A word whose file name starts with
+// the kernel name but is not the name is another program of the same first 15 bytes (such as
+// systemd-journal-remote for systemd-journald).
 func (c *Process) identity(p probe.Process) procIdentity {
 	if len(c.Name) < probe.CommLength {
 		return isName
@@ -152,7 +157,7 @@ func (c *Process) identity(p probe.Process) procIdentity {
 			break
 		}
 		switch base := w[strings.LastIndexByte(w, '/')+1:]; {
-		case base == c.Name:
+		case base == c.Name, strings.HasPrefix(w, c.Name+": "), strings.HasPrefix(w, c.Name+" "):
 			return isName
 		case strings.HasPrefix(base, probe.KernelName(c.Name)):
 			return notName

@@ -3,6 +3,7 @@ package probe
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -64,7 +65,9 @@ type processes struct{ requests[[]string] }
 func (p *Plan) Processes(name string) Fact[ProcessFacts] {
 	g := part[*processes](p, processKind)
 	id, _ := g.add(KernelName(name), nil)
-	g.list[id] = append(g.list[id], name)
+	if !slices.Contains(g.list[id], name) {
+		g.list[id] = append(g.list[id], name)
+	}
 	return Fact[ProcessFacts]{processKind, id}
 }
 
