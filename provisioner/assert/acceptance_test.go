@@ -267,6 +267,51 @@ func TestAccReportSaysWhatWasChecked(t *testing.T) {
 	)
 }
 
+// TestAccCatalogPasses: every kind beyond the first seven, seen to pass on the systemd target; a
+// failing warning and a skipped check show in the summary and do not fail the build.
+func TestAccCatalogPasses(t *testing.T) {
+	code, out := build(t, "catalog")
+	if code != 0 {
+		t.Fatalf("exit %d, want 0", code)
+	}
+	mustContain(t, out,
+		"Checking 11 assertions in one probe (1 of them skipped)...",
+		`PASS  kernel_param[0] kernel.ostype: value "Linux"`,
+		`PASS  kernel_param[1] net/ipv4/ip_forward: value "0"`,
+		"PASS  kernel_param[2] net.ipv4.no_such_param: does not exist",
+		"PASS  kernel_module[0] overlay: loaded",
+		"PASS  mount[0] /proc: mounted, filesystem proc, source proc, options nosuid, nodev, noexec",
+		"PASS  mount[1] /tmp: mounted, options nosuid, size",
+		"PASS  mount[2] /mnt: not mounted",
+		"PASS  interface[0] lo: exists, mtu 65536, addresses 127.0.0.1/8, ::1",
+		"PASS  interface[1] docker0: does not exist",
+		"WARN  file[0] /etc/motd-of-the-future (a login banner, nice to have): does not exist",
+		"SKIP  port[0] tcp/443: skipped (skip = true)",
+		"9 passed, 0 failed, 0 errored, 1 warning, 1 skipped in",
+	)
+}
+
+// TestAccCatalogFailuresExplainThemselves: what each new kind says when the image differs, and
+// the errors where it cannot be seen.
+func TestAccCatalogFailuresExplainThemselves(t *testing.T) {
+	code, out := build(t, "catalog-failing")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	mustContain(t, out,
+		`FAIL  kernel_param[0] net.ipv4.ip_forward: value is "0", want "1"`,
+		"FAIL  kernel_param[1] net.ipv4.no_such_param: does not exist (there is no /proc/sys/net/ipv4/no_such_param)",
+		"FAIL  kernel_module[0] overlay: is loaded or built into kernel ", "(there is /sys/module/overlay), want not loaded",
+		"ERROR kernel_module[1] no_such_module: cannot tell whether it is loaded: the kernel cannot load modules",
+		"FAIL  mount[0] /tmp: filesystem is tmpfs, want xfs; options are rw,nosuid,nodev,", ", want also noexec",
+		"FAIL  mount[1] /mnt: is not a mount point",
+		"FAIL  interface[0] lo: mtu is 65536, want 1500; IPv4 addresses are 127.0.0.1/8, want also 127.0.0.2",
+		"FAIL  interface[1] eth9: does not exist",
+		"ERROR interface[2] assert-e2e-t: /sys/class/net and /proc/net/dev disagree whether assert-e2e-t exists",
+		"0 passed, 7 failed, 2 errored in",
+	)
+}
+
 func TestAccOpenRCServices(t *testing.T) {
 	target(t)
 	host := os.Getenv("ASSERT_E2E_OPENRC_HOST")

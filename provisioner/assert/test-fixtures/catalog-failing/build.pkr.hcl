@@ -24,5 +24,10 @@ build {
       addresses = ["127.0.0.2"]
     }
     interface { name = "eth9" }
+    interface {
+      # the target's sysfs is the host's (systemd-nspawn): an error, never a guess
+      name      = "assert-e2e-t"
+      addresses = ["10.200.81.2/30"]
+    }
   }
 }

@@ -36,10 +36,6 @@ build {
       addresses = ["127.0.0.1/8", "::1"]
     }
     interface {
-      name      = "assert-e2e-t"
-      addresses = ["10.200.81.2/30"]
-    }
-    interface {
       name   = "docker0"
       exists = false
     }
