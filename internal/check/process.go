@@ -47,12 +47,14 @@ type Process struct {
 	// (the `Uid:` line of `/proc/PID/status`) are all that user's: one that changed its effective
 	// id only (a setuid program, a daemon that may change back) runs as no one user.
 	User string `mapstructure:"user"`
-	// Matchers for the process's command line (`/proc/PID/cmdline`): its arguments, the program
-	// first, joined by single spaces, without the NUL bytes at the end (a process that wrote a
-	// title over its arguments, like nginx's `nginx: master process /usr/sbin/nginx`, pads it
-	// with them). `^` and `$` match at its start and end, and around a newline in an argument. A
-	// failure never shows a command line, which may hold a password: a forbidden match is
-	// reported by its line number.
+	// Matchers for the process's command line, as `/proc/PID/cmdline` holds it: its arguments,
+	// the program first, each ended by a NUL byte, which shows as one space between arguments.
+	// The NUL bytes at the end are dropped, and with them empty arguments at the end (a process
+	// that wrote a title over its arguments, like nginx's `nginx: master process
+	// /usr/sbin/nginx`, pads it with NULs). `^` and `$` match at its start and end, and around a
+	// newline in an argument. With several processes of the name, one must meet `user` and every
+	// matcher. A failure never shows a command line, which may hold a password: a forbidden match
+	// is reported by its line number.
 	Args   Matchers `mapstructure:"args"`
 	Common `mapstructure:",squash"`
 }

@@ -1,7 +1,8 @@
 # ---- processes: one pass over /proc for all the process checks
 # processes NAME...: the processes named NAME (comm, as the kernel keeps it: 15 bytes at most).
 #
-# One loop reads each /proc/PID/stat with the shell's read, no program per process, and prints
+# One loop reads each /proc/PID/stat with the shell's read, no program per process (590 processes
+# take 0.1 s in dash, bash or busybox sh; a cat each took 0.6 to 0.8 s), and prints
 # "PID PPID SESSION" of every process, so that the plugin can tell the probe's own processes
 # apart. The name is between the first "(" and the last ")" and may hold any byte but NUL: read
 # cuts a name with a newline short, and such a name is none asked for (names hold no newline).
