@@ -135,8 +135,12 @@ func parseOSRelease(data []byte) (values, invalid map[string]string) {
 			i = j
 		}
 		var v strings.Builder
+		quoted := false // the last part of the value was quoted
 		for i < len(s) && !newline(s[i]) {
 			c := s[i]
+			if !blank(c) {
+				quoted = c == '\'' || c == '"'
+			}
 			switch {
 			case blank(c):
 				end := i
@@ -145,7 +149,11 @@ func parseOSRelease(data []byte) (values, invalid map[string]string) {
 				}
 				if end < len(s) && !newline(s[end]) {
 					// trailing blanks are dropped; others would end the assignment in sh
-					if why == "" {
+					switch {
+					case why != "":
+					case quoted:
+						why = "more after the closing quote (sh would run it as a command)"
+					default:
 						why = "a blank in a value that is not quoted (quote the value)"
 					}
 					v.WriteString(s[i:end])
