@@ -19,6 +19,12 @@ import (
 // to the rest. It needs root and unshare(1).
 func runNetNamespace(t *testing.T, shell string, p *Plan, hosts string, hide ...string) *Facts {
 	t.Helper()
+	return runNetNamespaceAsking(t, shell, p, hosts, "127.0.0.1", hide...)
+}
+
+// runNetNamespaceAsking is runNetNamespace with nameserver in /etc/resolv.conf.
+func runNetNamespaceAsking(t *testing.T, shell string, p *Plan, hosts, nameserver string, hide ...string) *Facts {
+	t.Helper()
 	if _, err := exec.LookPath("unshare"); err != nil || os.Geteuid() != 0 {
 		t.Skip("needs root and unshare(1)")
 	}
@@ -28,7 +34,7 @@ func runNetNamespace(t *testing.T, shell string, p *Plan, hosts string, hide ...
 	}
 	work := t.TempDir()
 	os.WriteFile(filepath.Join(work, "hosts"), []byte(hosts), 0o644)
-	os.WriteFile(filepath.Join(work, "resolv.conf"), []byte("nameserver 127.0.0.1\n"), 0o644)
+	os.WriteFile(filepath.Join(work, "resolv.conf"), []byte("nameserver "+nameserver+"\n"), 0o644)
 	bin := t.TempDir()
 	if err := os.Symlink(shell, filepath.Join(bin, "sh")); err != nil {
 		t.Fatal(err)
@@ -117,13 +123,18 @@ func TestProbeDNSInANamespace(t *testing.T) {
 }
 
 // TestProbeDNSStopsAResolverThatDoesNotAnswer: a DNS server that reads queries and never answers
-// (on 127.0.0.1:53, in a namespace whose resolv.conf asks it with long timeouts) keeps getent
-// waiting; the probe stops it at the request's limit, and that is an error, never "not
-// resolvable".
+// keeps getent waiting (glibc's default is 5 s a try); the probe stops it at the request's limit,
+// and that is an error, never "not resolvable". The server listens on an address of 127.53.0.0/16
+// of its own, so that tests run at the same time by other processes never ask it.
 func TestProbeDNSStopsAResolverThatDoesNotAnswer(t *testing.T) {
-	conn, err := net.ListenPacket("udp", "127.0.0.1:53")
-	if err != nil {
-		t.Skipf("cannot listen on 127.0.0.1:53: %v", err)
+	var conn net.PacketConn
+	var err error
+	for i := 0; i < 20 && conn == nil; i++ {
+		n := (os.Getpid() + i*7919) % 65000
+		conn, err = net.ListenPacket("udp", fmt.Sprintf("127.53.%d.%d:53", n/250, n%250+1))
+	}
+	if conn == nil {
+		t.Skipf("cannot listen on port 53 of an address of 127.53.0.0/16: %v", err)
 	}
 	defer conn.Close()
 	go func() {
@@ -137,9 +148,8 @@ func TestProbeDNSStopsAResolverThatDoesNotAnswer(t *testing.T) {
 	p := NewPlan()
 	h := p.DNS("silent.invalid", time.Second)
 	p.DNS("localhost", time.Second)
-	// the resolv.conf of runNetNamespace names 127.0.0.1 with glibc's default 5 s timeout
 	start := time.Now()
-	f := runNetNamespace(t, mustLook("dash"), p, testHosts)
+	f := runNetNamespaceAsking(t, mustLook("dash"), p, testHosts, conn.LocalAddr().(*net.UDPAddr).IP.String())
 	if took := time.Since(start); took > 6*time.Second {
 		t.Errorf("the probe took %v; the resolver's wait was not stopped at 1 s", took)
 	}

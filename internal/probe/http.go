@@ -212,13 +212,20 @@ func curlResult(f *HTTPFacts, out, stderr string, status int, over bool) bool {
 // wgetResult reads the stderr of GNU Wget 1 run with -nv -S: each response's status line and
 // headers, indented by two spaces, among its messages. Its exit status 8 is a response with an
 // error status, and 6 one that asks for credentials: both are responses to judge. It reports
-// whether the body is complete (--content-on-error keeps the body of an error response).
+// whether the body is complete: --content-on-error keeps the body of an error response, but not
+// that of a redirect or of a request for credentials.
 func wgetResult(f *HTTPFacts, stderr string, status int, over bool) bool {
 	blocks := headerBlocks(stderr, "  ", true)
 	switch {
 	case len(blocks) > 0 && (status == 0 || status == 6 || status == 8 || over && (status == sigxfsz || status == 3)):
 		// with --max-redirect=0 there is one response; otherwise the last is where redirects led
 		takeBlock(f, blocks[len(blocks)-1])
+		switch {
+		case f.Status >= 300 && f.Status < 400:
+			f.BodyErr = "GNU Wget, the image's HTTP client, keeps no body of a redirect"
+		case status == 6:
+			f.BodyErr = "GNU Wget, the image's HTTP client, keeps no body of a response that asks for credentials"
+		}
 		return true
 	case status == 4 || status == 5 || status == 7:
 		f.Failure = "wget: " + wgetSaid(stderr, fmt.Sprintf("exit status %d", status))

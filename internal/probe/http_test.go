@@ -253,6 +253,8 @@ func TestHTTPBodies(t *testing.T) {
 		{"curl_failed_write_over_the_limit", "curl", "http-curl-ok", "23", big, false, "truncated"},
 		{"wget_error_status_keeps_its_body", "wget", "http-wget-missing", "", "not here\n", false, "not here\n"},
 		{"wget_over_the_limit", "wget", "http-wget-ok", "153", big, false, "truncated"},
+		{"wget_keeps_no_redirect_body", "wget", "http-wget-moved", "", "", false, "unknown: GNU Wget, the image's HTTP client, keeps no body of a redirect"},
+		{"wget_keeps_no_body_asking_for_credentials", "wget", "http-wget-unauthorized", "", "", false, "unknown: GNU Wget, the image's HTTP client, keeps no body of a response that asks for credentials"},
 		{"busybox_body", "busybox", "http-busybox-ok", "", "hello\n", false, "hello\n"},
 		{"busybox_keeps_no_error_body", "busybox", "http-busybox-missing", "", "", false, "unknown: busybox's wget, the image's only HTTP client, keeps no body of an error response"},
 		{"busybox_redirect_body_not_kept", "busybox", "http-busybox-moved", "", "hello\n", false, "unknown: busybox's wget, the image's only HTTP client, always follows redirects, so the redirect's own body was not kept"},
@@ -387,4 +389,99 @@ func runShellFunction(t *testing.T, kind, has, program, out, stderr, status, cal
 		t.Fatalf("%s: %v", call, err)
 	}
 	return string(got)
+}
+
+// TestProbeHTTPWithGNUWget makes the requests with GNU Wget, curl hidden in a mount namespace:
+// error statuses and their bodies, a redirect not followed, the time limit, certificates.
+func TestProbeHTTPWithGNUWget(t *testing.T) {
+	if out, _ := exec.Command("wget", "--version").Output(); !strings.HasPrefix(string(out), "GNU Wget 1.") {
+		t.Skip("needs GNU Wget 1")
+	}
+	s := httpTestServer(t, false)
+	tlsServer := httpTestServer(t, true)
+	sec := 3 * time.Second
+	p := NewPlan()
+	ok := p.HTTP(HTTPRequest{URL: s.URL + "/ok", Timeout: sec, Body: true})
+	missing := p.HTTP(HTTPRequest{URL: s.URL + "/missing", Timeout: sec, Body: true})
+	moved := p.HTTP(HTTPRequest{URL: s.URL + "/moved", Timeout: sec, Body: true})
+	followed := p.HTTP(HTTPRequest{URL: s.URL + "/moved", Timeout: sec, Body: true, FollowRedirects: true})
+	big := p.HTTP(HTTPRequest{URL: s.URL + "/big", Timeout: sec, Body: true})
+	slow := p.HTTP(HTTPRequest{URL: s.URL + "/slow", Timeout: time.Second})
+	del := p.HTTP(HTTPRequest{URL: s.URL + "/method", Method: "DELETE", Timeout: sec})
+	untrusted := p.HTTP(HTTPRequest{URL: tlsServer.URL + "/ok", Timeout: sec})
+	insecure := p.HTTP(HTTPRequest{URL: tlsServer.URL + "/ok", Timeout: sec, Insecure: true})
+	f := runNetNamespace(t, mustLook("dash"), p, testHosts, "curl")
+	for name, c := range map[string]struct {
+		h    Fact[HTTPFacts]
+		want string
+	}{
+		"ok": {ok, "200 body=hello\n"}, "missing": {missing, "404 body=not here\n"},
+		"followed": {followed, "200 body=hello\n"}, "delete": {del, "201 body="}, "insecure": {insecure, "200 body="},
+	} {
+		got := get(t, f, c.h)
+		if v := httpVerdict(got) + " body=" + string(got.Body); got.Tool != "wget" || v != c.want || got.BodyErr != "" {
+			t.Errorf("%s: %s (%+v)", name, v, got)
+		}
+	}
+	// GNU Wget keeps no body of a redirect, even with --content-on-error: an empty one is never
+	// taken for it
+	if got := get(t, f, moved); got.Status != 301 || got.BodyErr != "GNU Wget, the image's HTTP client, keeps no body of a redirect" {
+		t.Errorf("moved: %+v", got)
+	}
+	if got := get(t, f, big); !got.BodyTruncated || len(got.Body) != ContentLimit || got.Status != 200 {
+		t.Errorf("big: status %d truncated %v kept %d err %q", got.Status, got.BodyTruncated, len(got.Body), got.Err)
+	}
+	if got := get(t, f, slow); got.Failure == "" {
+		t.Errorf("slow: %+v", got)
+	}
+	if got := get(t, f, untrusted); !strings.Contains(got.Failure, "not trusted") {
+		t.Errorf("untrusted: %+v", got)
+	}
+}
+
+// TestProbeHTTPWithBusyboxOnly makes the requests with busybox's wget, as in an Alpine image: it
+// follows redirects and keeps no body of an error response, and what it cannot do is refused.
+func TestProbeHTTPWithBusyboxOnly(t *testing.T) {
+	busyboxOnly(t)
+	s := httpTestServer(t, false)
+	tlsServer := httpTestServer(t, true)
+	sec := 3 * time.Second
+	p := NewPlan()
+	ok := p.HTTP(HTTPRequest{URL: s.URL + "/ok", Timeout: sec, Body: true})
+	missing := p.HTTP(HTTPRequest{URL: s.URL + "/missing", Timeout: sec, Body: true})
+	moved := p.HTTP(HTTPRequest{URL: s.URL + "/moved", Timeout: sec, Body: true})
+	followed := p.HTTP(HTTPRequest{URL: s.URL + "/moved", Timeout: sec, Body: true, FollowRedirects: true})
+	big := p.HTTP(HTTPRequest{URL: s.URL + "/big", Timeout: sec, Body: true})
+	slow := p.HTTP(HTTPRequest{URL: s.URL + "/slow", Timeout: time.Second})
+	del := p.HTTP(HTTPRequest{URL: s.URL + "/method", Method: "DELETE", Timeout: sec})
+	untrusted := p.HTTP(HTTPRequest{URL: tlsServer.URL + "/ok", Timeout: sec})
+	insecure := p.HTTP(HTTPRequest{URL: tlsServer.URL + "/ok", Timeout: sec, Insecure: true})
+	f := runBusyboxOnly(t, p)
+	if got := get(t, f, ok); got.Tool != "busybox" || got.Status != 200 || string(got.Body) != "hello\n" || got.HeadersErr != "" {
+		t.Errorf("ok: %+v", got)
+	}
+	if got := get(t, f, missing); got.Status != 404 || got.BodyErr == "" || got.HeadersErr == "" {
+		t.Errorf("missing: %+v", got)
+	}
+	if got := get(t, f, moved); got.Status != 301 || got.BodyErr == "" || strings.Join(httpHeader(got, "Location"), "") != "/ok" {
+		t.Errorf("moved: %+v", got)
+	}
+	if got := get(t, f, followed); got.Status != 200 || string(got.Body) != "hello\n" {
+		t.Errorf("followed: %+v", got)
+	}
+	if got := get(t, f, big); !got.BodyTruncated || len(got.Body) != ContentLimit || got.Status != 200 {
+		t.Errorf("big: status %d truncated %v kept %d err %q", got.Status, got.BodyTruncated, len(got.Body), got.Err)
+	}
+	if got := get(t, f, slow); got.Failure != "no response within 1s: the request was stopped" {
+		t.Errorf("slow: %+v", got)
+	}
+	if got := get(t, f, del); !strings.Contains(got.Err, "GET requests only") {
+		t.Errorf("delete: %+v", got)
+	}
+	if got := get(t, f, untrusted); !strings.Contains(got.Err, "does not verify TLS certificates") {
+		t.Errorf("untrusted: %+v", got)
+	}
+	if got := get(t, f, insecure); got.Status != 200 {
+		t.Errorf("insecure: %+v", got)
+	}
 }
