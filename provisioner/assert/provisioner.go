@@ -74,6 +74,8 @@ type Checks struct {
 	Group []check.Group `mapstructure:"group"`
 	// Run a command and check its exit status and output. Repeatable.
 	Command []check.Command `mapstructure:"command"`
+	// Check that a program is running, or not: its owner and command line. Repeatable.
+	Process []check.Process `mapstructure:"process"`
 	// Check a kernel parameter (sysctl) of the running kernel. Repeatable.
 	KernelParam []check.KernelParam `mapstructure:"kernel_param"`
 	// Check that a kernel module is loaded, or not. Repeatable.
