@@ -2,6 +2,16 @@
 build {
   sources = ["source.null.target"]
   provisioner "assert" {
+    process { name = "apache2" }
+    process {
+      name = "nginx"
+      user = "nobody"
+      args { contains = ["--secret=hunter2"] }
+    }
+    process {
+      name    = "sshd"
+      running = false
+    }
     kernel_param {
       name  = "net.ipv4.ip_forward"
       value = "1"

@@ -3,6 +3,19 @@
 build {
   sources = ["source.null.target"]
   provisioner "assert" {
+    process {
+      name = "nginx"
+      user = "root"
+      args { contains = ["master process"] }
+    }
+    process {
+      name = "nginx"
+      user = "www-data"
+    }
+    process {
+      name    = "telnetd"
+      running = false
+    }
     kernel_param {
       name  = "kernel.ostype"
       value = "Linux"
