@@ -275,7 +275,10 @@ func TestAccCatalogPasses(t *testing.T) {
 		t.Fatalf("exit %d, want 0", code)
 	}
 	mustContain(t, out,
-		"Checking 11 assertions in one probe (1 of them skipped)...",
+		"Checking 14 assertions in one probe (1 of them skipped)...",
+		`PASS  process[0] nginx: running, as user root, args contains "master process"`,
+		"PASS  process[1] nginx: running, as user www-data",
+		"PASS  process[2] telnetd: not running",
 		`PASS  kernel_param[0] kernel.ostype: value "Linux"`,
 		`PASS  kernel_param[1] net/ipv4/ip_forward: value "0"`,
 		"PASS  kernel_param[2] net.ipv4.no_such_param: does not exist",
@@ -287,7 +290,7 @@ func TestAccCatalogPasses(t *testing.T) {
 		"PASS  interface[1] docker0: does not exist",
 		"WARN  file[0] /etc/motd-of-the-future (a login banner, nice to have): does not exist",
 		"SKIP  port[0] tcp/443: skipped (skip = true)",
-		"9 passed, 0 failed, 0 errored, 1 warning, 1 skipped in",
+		"12 passed, 0 failed, 0 errored, 1 warning, 1 skipped in",
 	)
 }
 
@@ -298,7 +301,11 @@ func TestAccCatalogFailuresExplainThemselves(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit %d, want 1", code)
 	}
+	mustNotContain(t, out, "hunter2") // a failed args matcher never echoes a command line
 	mustContain(t, out,
+		"FAIL  process[0] apache2: is not running",
+		"FAIL  process[1] nginx: runs as uid 0 (pid ", "want nobody (uid 65534)",
+		"FAIL  process[2] sshd: is running (pids ", "), want not running",
 		`FAIL  kernel_param[0] net.ipv4.ip_forward: value is "0", want "1"`,
 		"FAIL  kernel_param[1] net.ipv4.no_such_param: does not exist (there is no /proc/sys/net/ipv4/no_such_param)",
 		"FAIL  kernel_module[0] overlay: is loaded or built into kernel ", "(there is /sys/module/overlay), want not loaded",
@@ -308,7 +315,7 @@ func TestAccCatalogFailuresExplainThemselves(t *testing.T) {
 		"FAIL  interface[0] lo: mtu is 65536, want 1500; IPv4 addresses are 127.0.0.1/8, want also 127.0.0.2",
 		"FAIL  interface[1] eth9: does not exist",
 		"ERROR interface[2] assert-e2e-t: /sys/class/net and /proc/net/dev disagree whether assert-e2e-t exists",
-		"0 passed, 7 failed, 2 errored in",
+		"0 passed, 10 failed, 2 errored in",
 	)
 }
 
