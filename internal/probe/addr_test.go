@@ -280,3 +280,25 @@ func TestAddrToolChoice(t *testing.T) {
 		}
 	}
 }
+
+// FakeOutput, what benchmarks and tests parse at scale, gives every network fact as seen on a
+// healthy image.
+func TestNetworkFakeOutputParses(t *testing.T) {
+	p := NewPlan()
+	h := p.HTTP(HTTPRequest{URL: "http://localhost/", Timeout: time.Second, Body: true})
+	d := p.DNS("db.internal", time.Second)
+	a := p.Addr("10.0.0.5", 5432, time.Second)
+	f, err := Parse(p, FakeOutput(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := get(t, f, h); got.Err != "" || got.Status != 200 || string(got.Body) != "<html>ok</html>\n" {
+		t.Errorf("http: %+v", got)
+	}
+	if got := get(t, f, d); !got.Resolved || addrList(got) != "10.0.0.5" {
+		t.Errorf("dns: %+v", got)
+	}
+	if got := get(t, f, a); !got.Connected {
+		t.Errorf("addr: %+v", got)
+	}
+}

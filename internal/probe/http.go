@@ -139,7 +139,10 @@ func httpResult(f *HTTPFacts, r records, i int, q HTTPRequest) {
 		f.Err = "the probe did not report this request's exit status and output"
 		return
 	}
-	if r.has("http.late", i) && (status == killedByTERM || status == killedByKILL) {
+	// stopped by the watchdog: no response, unless busybox's wget had shown the first response
+	// (the one judged without FollowRedirects) before the redirect it followed hung
+	if r.has("http.late", i) && (status == killedByTERM || status == killedByKILL) &&
+		(f.Tool != "busybox" || q.FollowRedirects || len(finalBlocks(string(stderr))) == 0) {
 		f.Failure = fmt.Sprintf("no response within %s: the request was stopped", time.Duration(seconds(q.Timeout))*time.Second)
 		return
 	}
@@ -255,12 +258,7 @@ func wgetSaid(stderr, fallback string) string {
 // Location; a response whose headers were all shown ends with an indented empty line. Without
 // FollowRedirects the first response is judged: a redirect's body is not known.
 func busyboxResult(f *HTTPFacts, stderr string, status int, over, follow bool) bool {
-	var final []httpBlock
-	for _, b := range headerBlocks(stderr, "  ", false) {
-		if b.status >= 200 {
-			final = append(final, b)
-		}
-	}
+	final := finalBlocks(stderr)
 	serverErr := strings.Contains(stderr, "\nwget: server returned error: ") || strings.HasPrefix(stderr, "wget: server returned error: ")
 	done := status == 0 || over && status == sigxfsz
 	if serverErr {
@@ -282,6 +280,17 @@ func busyboxResult(f *HTTPFacts, stderr string, status int, over, follow bool) b
 		f.Err = fmt.Sprintf("busybox's wget failed (exit status %d): %s", status, firstLine(stderr, "it said nothing"))
 	}
 	return false
+}
+
+// finalBlocks are the responses busybox's wget showed that are not informational (1xx).
+func finalBlocks(stderr string) []httpBlock {
+	var final []httpBlock
+	for _, b := range headerBlocks(stderr, "  ", false) {
+		if b.status >= 200 {
+			final = append(final, b)
+		}
+	}
+	return final
 }
 
 // An httpBlock is one response's status and headers, as a tool printed them.

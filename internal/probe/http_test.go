@@ -315,6 +315,9 @@ func TestHTTPAnswersThatWereNotSeen(t *testing.T) {
 		{"curl_killed_by_sigxfsz_without_a_body_asked", "curl", "153", "", "", nil, "error: curl failed (exit status 153): it said nothing"},
 		{"stopped_by_the_watchdog", "curl", "143", "", "", []string{"http.late", "0", ""}, "failure: no response within 5s: the request was stopped"},
 		{"watchdog_fired_as_it_ended", "curl", "0", ok, "", []string{"http.late", "0", ""}, "200"},
+		// busybox's wget showed the redirect, then hung on where it leads: the redirect is judged
+		{"busybox_stopped_after_the_redirect", "busybox", "143", "", "Connecting to 127.0.0.1:8080 (127.0.0.1:8080)\n  HTTP/1.1 302 Found\n  Location: http://10.9.9.9/\nConnecting to 10.9.9.9 (10.9.9.9:80)\n",
+			[]string{"http.late", "0", ""}, "302 headers unknown"},
 		{"wget_option_error", "wget", "2", "", "wget: unrecognized option '--no-config'\n", nil, "error: wget failed (exit status 2): wget: unrecognized option '--no-config'"},
 		{"wget_error_status_without_headers", "wget", "8", "", "ERROR 404: Not Found.\n", nil, "error: wget failed (exit status 8): ERROR 404: Not Found."},
 		{"wget_write_error", "wget", "3", "", "Cannot write to '/tmp/x' (No space left on device).\n", nil, "error: wget failed (exit status 3): Cannot write to '/tmp/x' (No space left on device)."},
