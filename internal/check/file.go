@@ -13,8 +13,9 @@ import (
 	"github.com/assertkit/packer-plugin-assert/internal/probe"
 )
 
-// File checks a path: whether it exists, its type, mode, owner, group and content.
-// Mode, owner, group and content are those of the file a symlink points to.
+// File checks a path: whether it exists, its type, mode, owner, group, size, content and
+// digests, and where a symlink points. Mode, owner, group, size, content and digests are those of
+// the file a symlink points to.
 type File struct {
 	// The absolute path to check.
 	Path string `mapstructure:"path" required:"true"`
