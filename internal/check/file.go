@@ -36,10 +36,11 @@ type File struct {
 	Content Matchers `mapstructure:"content"`
 	// The size in bytes of what the path resolves to (symlinks followed), as stat(1) gives it:
 	// a number, like `size = 1234`, or a constraint, like `"> 0"` or `">= 1KiB, < 1MiB"`:
-	// comparisons joined by commas, all of which must hold, each `=`, `!=`, `<`, `<=`, `>` or
-	// `>=` (none is `=`) and a whole number of bytes, which may end in `KiB`, `MiB`, `GiB` or
-	// `TiB` (powers of 1024). A directory's size is what its file system says (often 4096), and
-	// files that the kernel makes up, in /proc and /sys, say 0 or 4096 whatever they hold.
+	// comparisons joined by commas, all of which must hold, each an operator (`=`, `!=`, `<`,
+	// `<=`, `>` or `>=`; a number alone is `=`) and a whole number of bytes, which may end in
+	// `KiB`, `MiB`, `GiB` or `TiB` (powers of 1024). A directory's size is what its file system
+	// says (often 4096), and files that the kernel makes up, in /proc and /sys, say 0 or 4096
+	// whatever they hold.
 	Size string `mapstructure:"size"`
 	// The SHA-256 digest of the whole content, as the 64 hexadecimal characters that sha256sum
 	// prints (in either case). It is computed in the image, by sha256sum (GNU coreutils or
