@@ -93,8 +93,8 @@ func TestNetworkChecksExtendTheProbesLimit(t *testing.T) {
 	(&Addr{Address: "10.0.0.5", Port: 5432}).Gather(p, Options{})
 	(&DNS{Name: "db"}).Gather(p, Options{})
 	(&HTTP{URL: "http://x/", Timeout: 2 * time.Second}).Gather(p, Options{})
-	// addr: 1 + 5+3; dns: 2×(10+2); http: 1 + 2+3
-	if got, want := p.Limit(), probe.GatherLimit+(9+24+6)*time.Second; got != want {
+	// addr: 1 + 5+3; dns: 3×(10+2); http: 1 + 2+3
+	if got, want := p.Limit(), probe.GatherLimit+(9+36+6)*time.Second; got != want {
 		t.Errorf("Limit = %v, want %v", got, want)
 	}
 }

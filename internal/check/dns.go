@@ -22,9 +22,10 @@ type DNS struct {
 	// The host name to resolve, like `"db.internal"` or `"localhost"`.
 	Name string `mapstructure:"name" required:"true"`
 	// Whether the name must resolve to at least one address. Defaults to `true`. With `false` the
-	// check passes when the resolver gives no address: getent does not tell a name that does not
-	// exist from a resolver that did not answer, and either way no program of the image can use
-	// the name. A resolver still silent at `timeout` is an error.
+	// check passes only when the resolver said that the name does not exist or has no address: a
+	// resolver that did not answer (no DNS server reachable, or none within `timeout`) is an error,
+	// never a pass. getent does not say which it was; the probe asks bash's getaddrinfo (with a
+	// /dev/udp redirection, which sends nothing), so in an image without bash `false` is an error.
 	Resolvable config.Trilean `mapstructure:"resolvable"`
 	// IPv4 or IPv6 addresses that must all be among the name's addresses (it may have others).
 	Addresses []string `mapstructure:"addresses"`
@@ -118,7 +119,13 @@ func (c *DNS) judge(f probe.DNSFacts) Outcome {
 	for i, a := range f.Addresses {
 		found[i] = a.String()
 	}
-	if !p.presence(boolOr(c.Resolvable, true), f.Resolved, "resolves to "+strings.Join(found, ", ")+", want not resolvable", "does not resolve") {
+	switch want := boolOr(c.Resolvable, true); {
+	case !want && !f.Resolved && !f.NoSuchName && f.Why == "":
+		return errorf("the resolver gave no address, and whether the name does not exist or the resolver did not answer was not seen: " +
+			"getent does not say, and the image has no bash, whose getaddrinfo would")
+	case !want && !f.Resolved && !f.NoSuchName:
+		return errorf("the resolver gave no address, but not because the name does not exist: %s", f.Why)
+	case !p.presence(want, f.Resolved, "resolves to "+strings.Join(found, ", ")+", want not resolvable", "does not resolve"+dnsBecause(f.Why)):
 		return p.outcome()
 	}
 	var missing []string
@@ -136,6 +143,13 @@ func (c *DNS) judge(f probe.DNSFacts) Outcome {
 		p.addf("%s", msg)
 	}
 	return p.outcome()
+}
+
+func dnsBecause(why string) string {
+	if why == "" {
+		return ""
+	}
+	return ": " + why
 }
 
 // dnsHas compares addresses as addresses: "::ffff:10.0.0.5" is 10.0.0.5, and a zone is ignored.

@@ -27,7 +27,12 @@ func TestDNSJudge(t *testing.T) {
 	}{
 		{"resolvable_by_default", DNS{Name: "web"}, web, "pass"},
 		{"does_not_resolve", DNS{Name: "web"}, probe.DNSFacts{Database: "ahosts"}, "does not resolve"},
-		{"not_resolvable_wanted", DNS{Name: "web", Resolvable: no}, probe.DNSFacts{Database: "ahosts"}, "pass"},
+		{"does_not_resolve_says_why", DNS{Name: "web"}, probe.DNSFacts{Why: "Temporary failure in name resolution"}, "does not resolve: Temporary failure in name resolution"},
+		{"not_resolvable_wanted", DNS{Name: "web", Resolvable: no}, probe.DNSFacts{NoSuchName: true, Why: "Name or service not known"}, "pass"},
+		{"no_answer_is_not_no_such_name", DNS{Name: "web", Resolvable: no}, probe.DNSFacts{Why: "Temporary failure in name resolution"},
+			"error: the resolver gave no address, but not because the name does not exist: Temporary failure in name resolution"},
+		{"why_unknown_is_an_error", DNS{Name: "web", Resolvable: no}, probe.DNSFacts{Database: "ahosts"},
+			"error: the resolver gave no address, and whether the name does not exist or the resolver did not answer was not seen: getent does not say, and the image has no bash, whose getaddrinfo would"},
 		{"resolves_but_should_not", DNS{Name: "web", Resolvable: no}, web, "resolves to fd00::5, 10.1.2.3, 10.1.2.4, want not resolvable"},
 		{"addresses_among", DNS{Name: "web", Addresses: []string{"10.1.2.4", "fd00:0::5"}}, web, "pass"},
 		{"address_missing", DNS{Name: "web", Addresses: []string{"10.1.2.3", "10.9.9.9"}}, web, "resolves to fd00::5, 10.1.2.3, 10.1.2.4, want 10.9.9.9 among them"},

@@ -11,16 +11,18 @@ import (
 // DNSFacts are what the image's resolver answered for a name: through the C library, as the
 // image's programs resolve names (/etc/hosts, DNS, whatever nsswitch.conf names).
 type DNSFacts struct {
-	// The resolver gave addresses for the name. When it gave none, getent does not say whether
-	// the name does not exist or the resolver failed to answer: both leave the name unresolved
-	// for every program of the image.
-	Resolved  bool
+	Resolved  bool         // the resolver gave addresses for the name
 	Addresses []netip.Addr // each once, in the resolver's order
 	// Where the addresses come from: "ahosts" (getaddrinfo, both address families) or, where
 	// getent has no ahosts database, "hosts" (the IPv6 addresses when the name has any, else
 	// the IPv4 ones).
 	Database string
-	Err      string // why the name could not be resolved: no getent, no answer in time, a failure
+	// For a name without addresses, getent does not say why; the C library's reason, where bash
+	// could ask for it: NoSuchName when it says the name does not exist or has no address (not
+	// when the resolver failed to answer), and Why in its words.
+	NoSuchName bool
+	Why        string
+	Err        string // why the name could not be resolved: no getent, no answer in time, a failure
 }
 
 var dnsKind = register("dns", "dns", func() gatherer { return &dnsNames{} })
@@ -40,12 +42,12 @@ func (p *Plan) DNS(name string, timeout time.Duration) Fact[DNSFacts] {
 	return Fact[DNSFacts]{dnsKind, id}
 }
 
-// limit: one name after another, each asked at most twice (ahosts, then hosts), each time
-// stopped at most 2 s after its limit.
+// limit: one name after another, each asked at most three times (getent ahosts, getent hosts,
+// bash for the reason), each time stopped at most 2 s after its limit.
 func (g *dnsNames) limit() time.Duration {
 	var total time.Duration
 	for _, q := range g.list {
-		total += 2 * time.Duration(seconds(q.timeout)+2) * time.Second
+		total += 3 * time.Duration(seconds(q.timeout)+2) * time.Second
 	}
 	return total
 }
@@ -91,6 +93,7 @@ func dnsAnswer(r records, i int, q dnsRequest) DNSFacts {
 	case r.has("dns.late", i) && (status == killedByTERM || status == killedByKILL):
 		f.Err = fmt.Sprintf("the resolver gave no answer within %s, and getent was stopped", time.Duration(seconds(q.timeout))*time.Second)
 	case status == getentNotFound:
+		f.NoSuchName, f.Why, f.Err = dnsWhy(r, i, q)
 	case status != 0:
 		f.Err = fmt.Sprintf("getent %s failed (exit status %d): %s", f.Database, status, firstLine(stderr, "it said nothing"))
 	default:
@@ -98,6 +101,39 @@ func dnsAnswer(r records, i int, q dnsRequest) DNSFacts {
 		f.Resolved = f.Err == ""
 	}
 	return f
+}
+
+// noSuchName are what getaddrinfo says, in glibc's words and musl's, of a name that does not
+// exist or has no address; anything else (a temporary failure, a failure to reach the servers)
+// says the resolver did not answer.
+var noSuchName = []string{"Name or service not known", "No address associated with hostname", "Name does not resolve", "Name has no usable address"}
+
+// dnsWhy reads why bash's getaddrinfo found no address for the name: "bash: line 1: NAME:
+// REASON", then a complaint about the path.
+func dnsWhy(r records, i int, q dnsRequest) (bool, string, string) {
+	status, asked := r.number("dns.whystatus", i)
+	said, _ := r.text("dns.why", i)
+	switch {
+	case !asked:
+		return false, "", ""
+	case r.has("dns.whylate", i) && (status == killedByTERM || status == killedByKILL):
+		return false, fmt.Sprintf("asked again, the resolver gave no answer within %s", time.Duration(seconds(q.timeout))*time.Second), ""
+	case status == 0:
+		return false, "", "getent found no address for the name, but asked again right after, the resolver gave one: its answers differ"
+	}
+	why := firstLine(said, "")
+	if k := strings.Index(why, q.name+": "); k >= 0 {
+		why = why[k+len(q.name)+2:]
+	}
+	for _, s := range noSuchName {
+		if strings.Contains(why, s) {
+			return true, why, ""
+		}
+	}
+	if why == "" {
+		why = fmt.Sprintf("bash, asked why, failed (exit status %d) and said nothing", status)
+	}
+	return false, why, ""
 }
 
 // getentAddresses reads the addresses that start getent's lines: "ADDRESS STREAM NAME" (ahosts)

@@ -5,35 +5,47 @@
 dns_tool() {
 	if has getent; then DNS_TOOL=getent; else DNS_TOOL=none; fi
 	line dns.tool - "$DNS_TOOL"
+	DNS_BASH=
+	has bash && DNS_BASH=1
 }
 # dns_get ID SECONDS NAME: `getent ahosts NAME` (getaddrinfo, both address families), or, where
 # getent has no ahosts database (exit status 1, as some getents other than glibc's), `getent hosts
-# NAME`.
+# NAME`. getent says nothing of why a name has no address; where the image has bash, a redirection
+# from /dev/udp/NAME/9 asks getaddrinfo again and prints its reason (a name that does not exist,
+# or a resolver that did not answer). Connecting a UDP socket sends nothing.
 dns_get() {
 	[ "$DNS_TOOL" = getent ] || return 0
 	dns_i=$1 dns_s=$2
-	dns_run getent ahosts "$3"
+	dns_run "$T/dns-o$1" "$T/dns-e$1" "$T/dns-l$1" getent ahosts "$3"
 	if [ "$dns_st" = 1 ]; then
 		line dns.db "$1" hosts
-		dns_run getent hosts "$3"
+		dns_run "$T/dns-o$1" "$T/dns-e$1" "$T/dns-l$1" getent hosts "$3"
 	fi
-	line dns.status "$dns_i" "$dns_st"
-	[ -f "$T/dns-l$dns_i" ] && line dns.late "$dns_i" ""
-	blob dns.out "$dns_i" "$T/dns-o$dns_i"
-	blob dns.err "$dns_i" "$T/dns-e$dns_i"
+	line dns.status "$1" "$dns_st"
+	[ -f "$T/dns-l$1" ] && line dns.late "$1" ""
+	blob dns.out "$1" "$T/dns-o$1"
+	blob dns.err "$1" "$T/dns-e$1"
+	if [ "$dns_st" = 2 ] && [ -n "$DNS_BASH" ]; then
+		dns_run /dev/null "$T/dns-w$1" "$T/dns-wl$1" bash --posix -c 'exec 3<>"/dev/udp/$1/9"' bash "$3"
+		line dns.whystatus "$1" "$dns_st"
+		[ -f "$T/dns-wl$1" ] && line dns.whylate "$1" ""
+		blob dns.why "$1" "$T/dns-w$1"
+	fi
 }
-# dns_run COMMAND...: runs it in a session of its own, with stdin from /dev/null and its output
-# in files of the scratch folder; a watchdog, in a session of its own too, stops it with TERM
-# after SECONDS and KILL 2 s later, and notes that it did (a resolver that does not answer may
-# keep getent for minutes). run.dns and run.dnsdog name them while they run, so that the
-# supervisor stops them if the probe is stopped.
+# dns_run OUT ERR LATE COMMAND...: runs it in a session of its own, with stdin from /dev/null and
+# its output in OUT and ERR; a watchdog, in a session of its own too, stops it with TERM after
+# SECONDS and KILL 2 s later, and makes the file LATE (a resolver that does not answer may keep
+# getent for minutes). run.dns and run.dnsdog name them while they run, so that the supervisor
+# stops them if the probe is stopped.
 dns_run() {
-	$SETSID "$@" </dev/null >"$T/dns-o$dns_i" 2>"$T/dns-e$dns_i" &
+	dns_o=$1 dns_e=$2 dns_l=$3
+	shift 3
+	$SETSID "$@" </dev/null >"$dns_o" 2>"$dns_e" &
 	dns_p=$!
 	echo "$dns_p - - ." >"$T/run.dns"
 	$SETSID sh -c 'sleep "$1"; : >"$3"; kill -TERM -"$2" 2>/dev/null || kill -TERM "$2"
 		sleep 2; kill -KILL -"$2" 2>/dev/null || kill -KILL "$2"' \
-		sh "$dns_s" "$dns_p" "$T/dns-l$dns_i" </dev/null >/dev/null 2>&1 &
+		sh "$dns_s" "$dns_p" "$dns_l" </dev/null >/dev/null 2>&1 &
 	dns_w=$!
 	echo "$dns_w - - ." >"$T/run.dnsdog"
 	wait "$dns_p"

@@ -122,11 +122,11 @@ func TestProbeDNSInANamespace(t *testing.T) {
 	}
 }
 
-// TestProbeDNSStopsAResolverThatDoesNotAnswer: a DNS server that reads queries and never answers
-// keeps getent waiting (glibc's default is 5 s a try); the probe stops it at the request's limit,
-// and that is an error, never "not resolvable". The server listens on an address of 127.53.0.0/16
-// of its own, so that tests run at the same time by other processes never ask it.
-func TestProbeDNSStopsAResolverThatDoesNotAnswer(t *testing.T) {
+// dnsTestServer listens on port 53 of an address of 127.53.0.0/16 of its own, so that tests run at
+// the same time by other processes never ask it, and returns that address. It answers every query
+// with NXDOMAIN (no such name), or, if silent, never.
+func dnsTestServer(t *testing.T, silent bool) string {
+	t.Helper()
 	var conn net.PacketConn
 	var err error
 	for i := 0; i < 20 && conn == nil; i++ {
@@ -136,25 +136,66 @@ func TestProbeDNSStopsAResolverThatDoesNotAnswer(t *testing.T) {
 	if conn == nil {
 		t.Skipf("cannot listen on port 53 of an address of 127.53.0.0/16: %v", err)
 	}
-	defer conn.Close()
+	t.Cleanup(func() { conn.Close() })
 	go func() {
 		buf := make([]byte, 512)
 		for {
-			if _, _, err := conn.ReadFrom(buf); err != nil {
+			n, from, err := conn.ReadFrom(buf)
+			if err != nil {
 				return
 			}
+			end := 12
+			for end < n && buf[end] != 0 {
+				end += int(buf[end]) + 1
+			}
+			if silent || end+5 > n {
+				continue
+			}
+			r := append([]byte(nil), buf[:end+5]...)
+			r[2] = 0x80 | buf[2]&0x79 // a response, to the same opcode, recursion as asked
+			r[3] = 0x80 | 3           // recursion available; NXDOMAIN
+			clear(r[6:12])            // no answers, authorities or additional records
+			conn.WriteTo(r, from)
 		}
 	}()
+	return conn.LocalAddr().(*net.UDPAddr).IP.String()
+}
+
+// TestProbeDNSStopsAResolverThatDoesNotAnswer: a DNS server that reads queries and never answers
+// keeps getent waiting (glibc's default is 5 s a try); the probe stops it at the request's limit,
+// and that is an error, never "not resolvable".
+func TestProbeDNSStopsAResolverThatDoesNotAnswer(t *testing.T) {
+	server := dnsTestServer(t, true)
 	p := NewPlan()
 	h := p.DNS("silent.invalid", time.Second)
 	p.DNS("localhost", time.Second)
 	start := time.Now()
-	f := runNetNamespaceAsking(t, mustLook("dash"), p, testHosts, conn.LocalAddr().(*net.UDPAddr).IP.String())
+	f := runNetNamespaceAsking(t, mustLook("dash"), p, testHosts, server)
 	if took := time.Since(start); took > 6*time.Second {
 		t.Errorf("the probe took %v; the resolver's wait was not stopped at 1 s", took)
 	}
 	if got := get(t, f, h); got.Err != "the resolver gave no answer within 1s, and getent was stopped" {
 		t.Errorf("%+v", got)
+	}
+}
+
+// TestProbeDNSTellsNoSuchNameFromNoAnswer: getent finds no address both where the DNS server says
+// the name does not exist and where no server answers; bash's getaddrinfo tells the two apart.
+func TestProbeDNSTellsNoSuchNameFromNoAnswer(t *testing.T) {
+	server := dnsTestServer(t, false)
+	for _, tt := range []struct {
+		nameserver, want string
+		noSuchName       bool
+	}{
+		{server, "Name or service not known", true},
+		{"127.0.0.1", "Temporary failure in name resolution", false}, // nothing listens there
+	} {
+		p := NewPlan()
+		h := p.DNS("nosuch.invalid", 5*time.Second)
+		f := runNetNamespaceAsking(t, mustLook("dash"), p, testHosts, tt.nameserver)
+		if got := get(t, f, h); got.Resolved || got.Err != "" || got.NoSuchName != tt.noSuchName || got.Why != tt.want {
+			t.Errorf("nameserver %s: %+v", tt.nameserver, got)
+		}
 	}
 }
 
@@ -193,6 +234,41 @@ func TestDNSFromRealGetent(t *testing.T) {
 				t.Errorf("got  %s\nwant %s", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestDNSReasonsFromRealBash: why a name has no address, in the words of bash's getaddrinfo.
+func TestDNSReasonsFromRealBash(t *testing.T) {
+	q := dnsRequest{"nosuch.invalid", 5 * time.Second}
+	out, stderr, status := recorded(t, "dns-ahosts-nxdomain")
+	for _, tt := range []struct{ fixture, want string }{
+		{"dns-why-nxdomain", "no such name: Name or service not known"},
+		{"dns-why-no-server", "no answer: Temporary failure in name resolution"},
+		{"dns-why-found", "error: getent found no address for the name, but asked again right after, the resolver gave one: its answers differ"},
+	} {
+		wOut, wErr, wStatus := recorded(t, tt.fixture)
+		f := dnsAnswer(recs("dns.status", "0", status, "dns.out", "0", out, "dns.err", "0", stderr,
+			"dns.whystatus", "0", wStatus, "dns.why", "0", wOut+wErr), 0, q)
+		got := "no answer: " + f.Why
+		switch {
+		case f.Err != "":
+			got = "error: " + f.Err
+		case f.Resolved:
+			got = "resolved"
+		case f.NoSuchName:
+			got = "no such name: " + f.Why
+		}
+		if got != tt.want {
+			t.Errorf("%s: got %s, want %s", tt.fixture, got, tt.want)
+		}
+	}
+	// no bash: nothing is known of why
+	if f := dnsAnswer(recs("dns.status", "0", status, "dns.out", "0", out, "dns.err", "0", stderr), 0, q); f.NoSuchName || f.Why != "" || f.Resolved || f.Err != "" {
+		t.Errorf("without bash: %+v", f)
+	}
+	// bash stopped by the watchdog: the resolver did not answer
+	if f := dnsAnswer(recs("dns.status", "0", "2", "dns.out", "0", "", "dns.err", "0", "", "dns.whystatus", "0", "143", "dns.whylate", "0", "", "dns.why", "0", ""), 0, q); f.NoSuchName || f.Why != "asked again, the resolver gave no answer within 5s" {
+		t.Errorf("bash stopped: %+v", f)
 	}
 }
 
