@@ -28,10 +28,11 @@ type Addr struct {
 	// Whether the connection must be made within `timeout`. Defaults to `true`. With `false` the
 	// check passes when the connection was seen not to be made: refused, no route to the host, no
 	// answer within `timeout` (as when a firewall drops packets), or a host name that does not
-	// resolve. A failure the tool does not explain is an error, never a pass. A name with several
-	// addresses counts as reachable if any of them is; where only busybox's nc is there, which
-	// tries a name's first address alone, a name that was not reached is an error (give an
-	// address).
+	// exist. A failure the tool does not explain, a name the resolver failed to resolve, and a
+	// name whose time ran out (it may have gone to resolving it) are errors, never a pass. A name
+	// with several addresses counts as reachable if any of them is; where only busybox's nc is
+	// there, which tries a name's first address alone, a name that was not reached is an error
+	// (give an address).
 	Reachable config.Trilean `mapstructure:"reachable"`
 	// How long the connection may take to be made, like `"3s"`, rounded up to whole seconds.
 	// Defaults to `5s`.
@@ -98,6 +99,8 @@ func (c *Addr) judge(f probe.AddrFacts) Outcome {
 		p.addf("is not reachable: %s", f.Failure)
 	case !want && f.Connected:
 		p.addf("is reachable, want not reachable")
+	case !want && !f.Connected && f.Unsure != "":
+		return errorf("no connection was made (%s), but that does not show %s unreachable: %s (give an IP address)", f.Failure, c.Address, f.Unsure)
 	case !want && c.isName() && !f.EveryAddress:
 		return errorf("no connection was made (%s), but the image's nc tried only the first address of %s, "+
 			"which may have others: give an IP address, or install bash or OpenBSD's nc", f.Failure, c.Address)

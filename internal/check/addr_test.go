@@ -28,6 +28,14 @@ func TestAddrJudge(t *testing.T) {
 		{"busybox_with_a_name_is_not", Addr{Address: "db.internal", Port: 5432, Reachable: no}, bbRefused,
 			"error: no connection was made (nc: can't connect to remote host (10.0.0.5): Connection refused), but the image's nc tried only the first address of db.internal, which may have others: give an IP address, or install bash or OpenBSD's nc"},
 		{"busybox_with_a_name_that_connects", Addr{Address: "db.internal", Port: 5432}, probe.AddrFacts{Tool: "busybox", Connected: true}, "pass"},
+		{"resolver_failure_is_not_unreachable", Addr{Address: "db.internal", Port: 5432, Reachable: no},
+			probe.AddrFacts{Tool: "bash", EveryAddress: true, Failure: "bash: line 1: db.internal: Temporary failure in name resolution", Unsure: "the name was not resolved, and not because it does not exist"},
+			"error: no connection was made (bash: line 1: db.internal: Temporary failure in name resolution), but that does not show db.internal unreachable: the name was not resolved, and not because it does not exist (give an IP address)"},
+		{"no_such_name_is_unreachable", Addr{Address: "db.internal", Port: 5432, Reachable: no},
+			probe.AddrFacts{Tool: "bash", EveryAddress: true, Failure: "bash: line 1: db.internal: Name or service not known"}, "pass"},
+		{"resolver_failure_fails_a_reachable_check", Addr{Address: "db.internal", Port: 5432},
+			probe.AddrFacts{Tool: "bash", EveryAddress: true, Failure: "bash: line 1: db.internal: Temporary failure in name resolution", Unsure: "x"},
+			"is not reachable: bash: line 1: db.internal: Temporary failure in name resolution"},
 		{"no_tool_is_an_error", Addr{Address: "10.0.0.5", Port: 5432, Reachable: no}, probe.AddrFacts{Err: "the image has neither bash nor nc"}, "error: the image has neither bash nor nc"},
 	}
 	for _, tt := range tests {

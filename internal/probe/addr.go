@@ -2,6 +2,7 @@ package probe
 
 import (
 	"fmt"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +16,10 @@ type AddrFacts struct {
 	// Why no connection was made, in the tool's words: refused, unreachable, no answer in time,
 	// a name that did not resolve.
 	Failure string
+	// Why the Failure does not show that the host cannot be reached: the name was not resolved
+	// because the resolver failed (or the tool does not say why), or the time ran out where it
+	// may have gone to resolving the name rather than to connecting.
+	Unsure string
 	// The tool tries every address of a host name in turn, as most programs do (bash, OpenBSD's
 	// nc); other tools try only the first, so a failure with a name is not conclusive.
 	EveryAddress bool
@@ -91,18 +96,32 @@ var connectFailures = []string{
 	"Name does not resolve", "Name has no usable address", "bad address",
 }
 
+// resolverFailures are what getaddrinfo, and busybox's nc, say of a name that was not resolved
+// for a reason other than that it does not exist.
+var resolverFailures = []string{"Temporary failure in name resolution", "Non-recoverable failure in name resolution", "bad address"}
+
 func addrOutcome(f *AddrFacts, r records, i int, q addrRequest) {
 	status, ok := r.number("addr.status", i)
 	said, ok1 := r.text("addr.said", i)
+	_, err := netip.ParseAddr(q.host)
+	name := err != nil
 	switch {
 	case !ok || !ok1:
 		f.Err = "the probe did not report the connection's outcome"
 	case r.has("addr.late", i) && (status == killedByTERM || status == killedByKILL):
 		f.Failure = fmt.Sprintf("no connection within %s", time.Duration(seconds(q.timeout))*time.Second)
+		if name {
+			f.Unsure = "the time may have gone to resolving the name rather than to connecting"
+		}
 	case status == 0:
 		f.Connected = true
 	case status == 1 && connectFailed(said):
 		f.Failure = failureLine(said)
+		for _, s := range resolverFailures {
+			if strings.Contains(f.Failure, s) {
+				f.Unsure = "the name was not resolved, and not because it does not exist"
+			}
+		}
 	default:
 		f.Err = fmt.Sprintf("%s failed (exit status %d) without saying why no connection was made: %s", addrToolName(f.Tool), status, firstLine(said, "it said nothing"))
 	}

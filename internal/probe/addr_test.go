@@ -79,6 +79,8 @@ func addrVerdict(f AddrFacts) string {
 		return "error: " + f.Err
 	case f.Connected:
 		return "connected"
+	case f.Unsure != "":
+		return "failure: " + f.Failure + " (unsure: " + f.Unsure + ")"
 	}
 	return "failure: " + f.Failure
 }
@@ -131,12 +133,22 @@ func TestProbeAddrInANamespace(t *testing.T) {
 		if got := addrVerdict(get(t, f, name)); got != "connected" {
 			t.Errorf("db.test: %s", got)
 		}
-		if got := addrVerdict(get(t, f, nosuch)); !strings.Contains(got, "nosuch.invalid: Temporary failure in name resolution") {
+		if got := addrVerdict(get(t, f, nosuch)); !strings.Contains(got, "nosuch.invalid: Temporary failure in name resolution (unsure: ") {
 			t.Errorf("nosuch.invalid: %s", got)
 		}
 		get(t, f, evil)
 		if _, err := os.Stat(pwned); err == nil {
 			t.Error("a host ran a command")
+		}
+	})
+	// a name the DNS server says does not exist cannot be reached: no doubt about it
+	t.Run("no-such-name", func(t *testing.T) {
+		server := dnsTestServer(t, false)
+		p := NewPlan()
+		h := p.Addr("nosuch.invalid", open, 3*time.Second)
+		f := runNetNamespaceAsking(t, dash, p, hosts, server)
+		if got := addrVerdict(get(t, f, h)); got != "failure: bash: line 1: nosuch.invalid: Name or service not known" {
+			t.Errorf("nosuch.invalid: %s", got)
 		}
 	})
 	t.Run("openbsd-nc", func(t *testing.T) {
@@ -201,16 +213,16 @@ func TestAddrFromRealBashAndNc(t *testing.T) {
 		{"bash", "addr-bash-refused", "failure: bash: line 1: /dev/tcp/127.0.0.1/18193: Connection refused"},
 		{"bash", "addr-bash-refused-ipv6", "failure: bash: line 1: /dev/tcp/::1/18193: Connection refused"},
 		{"bash", "addr-bash-name", "connected"},
-		{"bash", "addr-bash-nosuch", "failure: bash: line 1: nosuch.invalid: Temporary failure in name resolution"},
+		{"bash", "addr-bash-nosuch", "failure: bash: line 1: nosuch.invalid: Temporary failure in name resolution (unsure: the name was not resolved, and not because it does not exist)"},
 		{"openbsd", "addr-openbsd-open", "connected"},
 		{"openbsd", "addr-openbsd-refused", "failure: nc: connect to 127.0.0.1 port 18193 (tcp) failed: Connection refused"},
 		{"openbsd", "addr-openbsd-timeout", "failure: nc: connect to 127.0.0.1 port 18192 (tcp) timed out: Operation now in progress"},
-		{"openbsd", "addr-openbsd-nosuch", `failure: nc: getaddrinfo for host "nosuch.invalid" port 18191: Temporary failure in name resolution`},
+		{"openbsd", "addr-openbsd-nosuch", `failure: nc: getaddrinfo for host "nosuch.invalid" port 18191: Temporary failure in name resolution (unsure: the name was not resolved, and not because it does not exist)`},
 		{"openbsd", "addr-openbsd-badport", "error: OpenBSD's nc failed (exit status 1) without saying why no connection was made: nc: port number too small: 0"},
 		{"busybox", "addr-busybox-open", "connected"},
 		{"busybox", "addr-busybox-refused", "failure: nc: can't connect to remote host (127.0.0.1): Connection refused"},
 		{"busybox", "addr-busybox-timeout", "failure: nc: timed out"},
-		{"busybox", "addr-busybox-nosuch", "failure: nc: bad address 'nosuch.invalid'"},
+		{"busybox", "addr-busybox-nosuch", "failure: nc: bad address 'nosuch.invalid' (unsure: the name was not resolved, and not because it does not exist)"},
 		// its usage message, as when it was built without -e: never a failure to connect
 		{"busybox", "addr-busybox-help", "error: busybox's nc failed (exit status 1) without saying why no connection was made: nc: invalid option -- 'h'"},
 	}
@@ -237,7 +249,8 @@ func TestAddrAnswersThatWereNotSeen(t *testing.T) {
 		r    records
 		want string
 	}{
-		{"stopped_by_the_watchdog", recs("addr.tool", "-", "bash", "addr.status", "0", "143", "addr.late", "0", "", "addr.said", "0", ""), "failure: no connection within 3s"},
+		{"stopped_by_the_watchdog", recs("addr.tool", "-", "bash", "addr.status", "0", "143", "addr.late", "0", "", "addr.said", "0", ""),
+			"failure: no connection within 3s (unsure: the time may have gone to resolving the name rather than to connecting)"},
 		{"watchdog_fired_as_it_connected", recs("addr.tool", "-", "bash", "addr.status", "0", "0", "addr.late", "0", "", "addr.said", "0", ""), "connected"},
 		{"killed_by_someone_else", recs("addr.tool", "-", "bash", "addr.status", "0", "137", "addr.said", "0", "Killed\n"),
 			"error: bash failed (exit status 137) without saying why no connection was made: Killed"},
