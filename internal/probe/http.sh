@@ -34,7 +34,9 @@ http_get() {
 	fi
 	case $HTTP_TOOL in
 	curl)
-		set -- curl -q -s -S -D - -o "$http_b" -w '%{http_code}\n' --max-time "$http_s" --proto =http,https
+		# -q first: no .curlrc; -g: brackets and braces in the URL are not globs (one request, and
+		# [::1] an address)
+		set -- curl -q -g -s -S -D - -o "$http_b" -w '%{http_code}\n' --max-time "$http_s" --proto =http,https
 		case $http_m in HEAD) set -- "$@" -I ;; GET) ;; *) set -- "$@" -X "$http_m" ;; esac
 		[ "$http_k" = 1 ] && set -- "$@" -k
 		[ "$http_f" = 1 ] && set -- "$@" -L --proto-redir =http,https ;;
@@ -46,7 +48,7 @@ http_get() {
 		[ "$http_f" = 1 ] || set -- "$@" --max-redirect=0 ;;
 	busybox)
 		[ "$http_m" = GET ] || return 0
-		case $http_u in https:*) [ "$http_k" = 1 ] || return 0 ;; esac
+		case $http_u in [Hh][Tt][Tt][Pp][Ss]:*) [ "$http_k" = 1 ] || return 0 ;; esac
 		# no -T: it is missing from some builds and crashes Debian's; http_run's limit holds
 		set -- wget -S -O "$http_b"
 		[ "$http_k" = 1 ] && set -- "$@" --no-check-certificate ;;

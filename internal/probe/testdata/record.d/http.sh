@@ -58,7 +58,7 @@ undo_http() {
 }
 
 # the commands of http.sh's http_get, with SECONDS, the body file and the URL filled in
-HTTP_CURL="curl -q -s -S -D - -o /dev/null -w '%{http_code}\n' --max-time 3 --proto =http,https"
+HTTP_CURL="curl -q -g -s -S -D - -o /dev/null -w '%{http_code}\n' --max-time 3 --proto =http,https"
 HTTP_WGET="wget --no-config -nv -S -O /dev/null --tries=1 -T 3 --content-on-error"
 HTTP_BUSYBOX="busybox wget -S -O /dev/null"
 
