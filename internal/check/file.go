@@ -93,13 +93,18 @@ func (c *File) Expectation() string {
 	return joinNonEmpty(append(what, c.Content.describe("content"))...)
 }
 
-// A wantedDigest is a digest attribute of a check: sha256 or sha512.
-type wantedDigest struct {
-	algorithm string // the attribute, and the algorithm for probe.FileDigest
-	name      string // as people write it: SHA-256
-	hexLen    int
-	want      string
-}
+type (
+	// (The unexported types of this file are declared in groups, their comments inside: packer-sdc
+	// struct-markdown writes user docs of every struct whose declaration has a comment.)
+
+	// A wantedDigest is a digest attribute of a check: sha256 or sha512.
+	wantedDigest struct {
+		algorithm string // the attribute, and the algorithm for probe.FileDigest
+		name      string // as people write it: SHA-256
+		hexLen    int
+		want      string
+	}
+)
 
 // digests are the digest attributes that are set.
 func (c *File) digests() []wantedDigest {
@@ -324,17 +329,19 @@ func oneOf(s string, list []string) bool {
 	return false
 }
 
-// A sizeConstraint is what the size attribute wants of a size in bytes: comparisons joined by
-// commas, all of which must hold, like "> 0" or ">= 1KiB, < 1MiB".
-type sizeConstraint struct {
-	text  string
-	terms []sizeTerm
-}
-
-type sizeTerm struct {
-	op    string // =, !=, <, <=, > or >=
-	bytes int64
-}
+type (
+	// A sizeConstraint is what the size attribute wants of a size in bytes: comparisons joined by
+	// commas, all of which must hold, like "> 0" or ">= 1KiB, < 1MiB".
+	sizeConstraint struct {
+		text  string
+		terms []sizeTerm
+	}
+	// A sizeTerm is one comparison of a sizeConstraint.
+	sizeTerm struct {
+		op    string // =, !=, <, <=, > or >=
+		bytes int64
+	}
+)
 
 // sizeUnits are the units a size may end in: powers of 1024, spelt as IEC 80000-13 spells them,
 // so that no one wonders whether a kilobyte is 1000 or 1024 bytes.
