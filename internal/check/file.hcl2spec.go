@@ -17,6 +17,10 @@ type FlatFile struct {
 	Owner       *string       `mapstructure:"owner" cty:"owner" hcl:"owner"`
 	Group       *string       `mapstructure:"group" cty:"group" hcl:"group"`
 	Content     *FlatMatchers `mapstructure:"content" cty:"content" hcl:"content"`
+	Size        *string       `mapstructure:"size" cty:"size" hcl:"size"`
+	SHA256      *string       `mapstructure:"sha256" cty:"sha256" hcl:"sha256"`
+	SHA512      *string       `mapstructure:"sha512" cty:"sha512" hcl:"sha512"`
+	LinkTarget  *string       `mapstructure:"link_target" cty:"link_target" hcl:"link_target"`
 	Description *string       `mapstructure:"description" cty:"description" hcl:"description"`
 	Skip        *bool         `mapstructure:"skip" cty:"skip" hcl:"skip"`
 	Severity    *string       `mapstructure:"severity" cty:"severity" hcl:"severity"`
@@ -41,6 +45,10 @@ func (*FlatFile) HCL2Spec() map[string]hcldec.Spec {
 		"owner":       &hcldec.AttrSpec{Name: "owner", Type: cty.String, Required: false},
 		"group":       &hcldec.AttrSpec{Name: "group", Type: cty.String, Required: false},
 		"content":     &hcldec.BlockSpec{TypeName: "content", Nested: hcldec.ObjectSpec((*FlatMatchers)(nil).HCL2Spec())},
+		"size":        &hcldec.AttrSpec{Name: "size", Type: cty.String, Required: false},
+		"sha256":      &hcldec.AttrSpec{Name: "sha256", Type: cty.String, Required: false},
+		"sha512":      &hcldec.AttrSpec{Name: "sha512", Type: cty.String, Required: false},
+		"link_target": &hcldec.AttrSpec{Name: "link_target", Type: cty.String, Required: false},
 		"description": &hcldec.AttrSpec{Name: "description", Type: cty.String, Required: false},
 		"skip":        &hcldec.AttrSpec{Name: "skip", Type: cty.Bool, Required: false},
 		"severity":    &hcldec.AttrSpec{Name: "severity", Type: cty.String, Required: false},

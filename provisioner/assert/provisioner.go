@@ -76,6 +76,8 @@ type Checks struct {
 	Command []check.Command `mapstructure:"command"`
 	// Check that a program is running, or not: its owner and command line. Repeatable.
 	Process []check.Process `mapstructure:"process"`
+	// Check the distribution, as /etc/os-release says: its family, name and version. Repeatable.
+	OS []check.OS `mapstructure:"os"`
 	// Check a kernel parameter (sysctl) of the running kernel. Repeatable.
 	KernelParam []check.KernelParam `mapstructure:"kernel_param"`
 	// Check that a kernel module is loaded, or not. Repeatable.

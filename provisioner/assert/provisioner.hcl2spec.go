@@ -19,6 +19,7 @@ type FlatChecks struct {
 	Group        []check.FlatGroup        `mapstructure:"group" cty:"group" hcl:"group"`
 	Command      []check.FlatCommand      `mapstructure:"command" cty:"command" hcl:"command"`
 	Process      []check.FlatProcess      `mapstructure:"process" cty:"process" hcl:"process"`
+	OS           []check.FlatOS           `mapstructure:"os" cty:"os" hcl:"os"`
 	KernelParam  []check.FlatKernelParam  `mapstructure:"kernel_param" cty:"kernel_param" hcl:"kernel_param"`
 	KernelModule []check.FlatKernelModule `mapstructure:"kernel_module" cty:"kernel_module" hcl:"kernel_module"`
 	Mount        []check.FlatMount        `mapstructure:"mount" cty:"mount" hcl:"mount"`
@@ -45,6 +46,7 @@ func (*FlatChecks) HCL2Spec() map[string]hcldec.Spec {
 		"group":         &hcldec.BlockListSpec{TypeName: "group", Nested: hcldec.ObjectSpec((*check.FlatGroup)(nil).HCL2Spec())},
 		"command":       &hcldec.BlockListSpec{TypeName: "command", Nested: hcldec.ObjectSpec((*check.FlatCommand)(nil).HCL2Spec())},
 		"process":       &hcldec.BlockListSpec{TypeName: "process", Nested: hcldec.ObjectSpec((*check.FlatProcess)(nil).HCL2Spec())},
+		"os":            &hcldec.BlockListSpec{TypeName: "os", Nested: hcldec.ObjectSpec((*check.FlatOS)(nil).HCL2Spec())},
 		"kernel_param":  &hcldec.BlockListSpec{TypeName: "kernel_param", Nested: hcldec.ObjectSpec((*check.FlatKernelParam)(nil).HCL2Spec())},
 		"kernel_module": &hcldec.BlockListSpec{TypeName: "kernel_module", Nested: hcldec.ObjectSpec((*check.FlatKernelModule)(nil).HCL2Spec())},
 		"mount":         &hcldec.BlockListSpec{TypeName: "mount", Nested: hcldec.ObjectSpec((*check.FlatMount)(nil).HCL2Spec())},
@@ -77,6 +79,7 @@ type FlatConfig struct {
 	Group               []check.FlatGroup        `mapstructure:"group" cty:"group" hcl:"group"`
 	Command             []check.FlatCommand      `mapstructure:"command" cty:"command" hcl:"command"`
 	Process             []check.FlatProcess      `mapstructure:"process" cty:"process" hcl:"process"`
+	OS                  []check.FlatOS           `mapstructure:"os" cty:"os" hcl:"os"`
 	KernelParam         []check.FlatKernelParam  `mapstructure:"kernel_param" cty:"kernel_param" hcl:"kernel_param"`
 	KernelModule        []check.FlatKernelModule `mapstructure:"kernel_module" cty:"kernel_module" hcl:"kernel_module"`
 	Mount               []check.FlatMount        `mapstructure:"mount" cty:"mount" hcl:"mount"`
@@ -116,6 +119,7 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"group":                      &hcldec.BlockListSpec{TypeName: "group", Nested: hcldec.ObjectSpec((*check.FlatGroup)(nil).HCL2Spec())},
 		"command":                    &hcldec.BlockListSpec{TypeName: "command", Nested: hcldec.ObjectSpec((*check.FlatCommand)(nil).HCL2Spec())},
 		"process":                    &hcldec.BlockListSpec{TypeName: "process", Nested: hcldec.ObjectSpec((*check.FlatProcess)(nil).HCL2Spec())},
+		"os":                         &hcldec.BlockListSpec{TypeName: "os", Nested: hcldec.ObjectSpec((*check.FlatOS)(nil).HCL2Spec())},
 		"kernel_param":               &hcldec.BlockListSpec{TypeName: "kernel_param", Nested: hcldec.ObjectSpec((*check.FlatKernelParam)(nil).HCL2Spec())},
 		"kernel_module":              &hcldec.BlockListSpec{TypeName: "kernel_module", Nested: hcldec.ObjectSpec((*check.FlatKernelModule)(nil).HCL2Spec())},
 		"mount":                      &hcldec.BlockListSpec{TypeName: "mount", Nested: hcldec.ObjectSpec((*check.FlatMount)(nil).HCL2Spec())},

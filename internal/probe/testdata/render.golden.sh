@@ -213,13 +213,18 @@ cx() {
 	done
 }
 
-# ---- files: one stat for many paths; content only of regular files
+# ---- files: one stat for many paths; content and digests only of regular files
 # fe ID PATH [ALONE]: is there something at PATH (following symlinks)? It succeeds for the paths
 # the batch's stat must be asked about: those that exist, which it describes, and those that do
 # not, for which its complaint on stderr, quoting the path as 'PATH', tells whether they are
-# absent or not visible to us. A path that stat would quote otherwise is asked ALONE.
+# absent or not visible to us. A path that stat would quote otherwise is asked ALONE. Of a
+# symlink it also records where it points.
 fe() {
-	[ -h "$2" ] && { readlink -- "$2" >"$T/l$1" 2>&1; blob file.link "$1" "$T/l$1"; }
+	if [ -h "$2" ]; then
+		# where it points, as written in the link; a readlink that fails says why on stderr
+		if readlink -- "$2" >"$T/l$1" 2>"$T/lx$1" </dev/null; then blob file.link "$1" "$T/l$1"
+		else blob file.linkerr "$1" "$T/lx$1"; fi
+	fi
 	[ -e "$2" ] && return 0
 	[ -h "$2" ] && { line file.dangling "$1" ""; return 1; }
 	[ -z "${3:-}" ] && { line file.missing "$1" ""; return 0; }
@@ -248,6 +253,23 @@ fc() {
 	else
 		blob file.cerr "$1" "$T/ce$1"
 	fi
+}
+# fd ALGORITHM BATCH PATH...: one sha256sum (or sha512sum) over the whole content of the regular
+# files of a batch. It prints "DIGEST  PATH" for each file it could read (GNU prints "\DIGEST  PATH"
+# with \\, \n and \r escaped where the path holds one) and complains on stderr about the others:
+# the plugin matches lines with requests by path, never by their order.
+fd() {
+	a=$1 b=$2
+	shift 2
+	[ $# -gt 0 ] || return 0
+	if ! has "${a}sum"; then
+		line file.nosum "$a-$b" ""
+		return 0
+	fi
+	"${a}sum" -- "$@" >"$T/fsum-$a-$b" 2>"$T/fsum-$a-$b.err" </dev/null
+	line file.sumstatus "$a-$b" $?
+	blob file.sum "$a-$b" "$T/fsum-$a-$b"
+	blob file.sumerr "$a-$b" "$T/fsum-$a-$b.err"
 }
 
 # ---- users and groups
