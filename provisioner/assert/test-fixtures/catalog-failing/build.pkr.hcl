@@ -2,6 +2,21 @@
 build {
   sources = ["source.null.target"]
   provisioner "assert" {
+    os { family = "rhel" }
+    os { version = ">= 13" }
+    file {
+      path   = "/etc/hostname"
+      size   = "> 1KiB"
+      sha512 = "00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+    }
+    file {
+      path        = "/usr/bin/awk"
+      link_target = "/usr/bin/mawk"
+    }
+    file {
+      path        = "/etc/hostname"
+      link_target = "/etc/elsewhere"
+    }
     process { name = "apache2" }
     process {
       name = "nginx"

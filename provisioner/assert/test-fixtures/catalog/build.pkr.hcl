@@ -3,6 +3,20 @@
 build {
   sources = ["source.null.target"]
   provisioner "assert" {
+    os {
+      family  = "debian"
+      name    = "debian"
+      version = "~> 12.0"
+    }
+    file {
+      path   = "/etc/hostname"
+      size   = 11
+      sha256 = "9EFD49DCB0F005F334D9DA77995881BF2AF8C27544FEBA2206B998CBD4180FB2"
+    }
+    file {
+      path        = "/usr/bin/awk"
+      link_target = "/etc/alternatives/awk"
+    }
     process {
       name = "nginx"
       user = "root"
