@@ -184,7 +184,7 @@ func curlResult(f *HTTPFacts, out, stderr string, status int, over bool) bool {
 	text := strings.TrimSuffix(out, "\n")
 	k := strings.LastIndexByte(text, '\n')
 	code, dump := text[k+1:], text[:k+1]
-	blocks := headerBlocks(dump, "", false)
+	blocks := headerBlocks(dump, "", true) // curl shows every header
 	switch {
 	case over && (status == sigxfsz || status == 23 || status == 63) && len(blocks) > 0:
 		takeBlock(f, blocks[len(blocks)-1])
@@ -308,9 +308,10 @@ func takeBlock(f *HTTPFacts, b httpBlock) {
 }
 
 // headerBlocks finds the responses in a tool's output, where each line of theirs starts with
-// indent: curl's -D (indent "", a block ends with an empty line) or a wget's -S (indent "  ";
-// busybox ends a block whose headers it showed all with an indented empty line, GNU Wget shows
-// all, which allComplete says). A line that is neither a status line nor a header ends a block.
+// indent: curl's -D (indent "", a block ends with an empty line) or a wget's -S (indent "  ").
+// curl and GNU Wget show every header, which allComplete says; busybox ends a block whose headers
+// it showed all with an indented empty line. A line that is neither a status line nor a header
+// ends a block.
 func headerBlocks(text, indent string, allComplete bool) []httpBlock {
 	var blocks []httpBlock
 	open := false
