@@ -275,7 +275,10 @@ func TestAccCatalogPasses(t *testing.T) {
 		t.Fatalf("exit %d, want 0", code)
 	}
 	mustContain(t, out,
-		"Checking 14 assertions in one probe (1 of them skipped)...",
+		"Checking 17 assertions in one probe (1 of them skipped)...",
+		"PASS  os[0] os-release: family debian, name debian, version 12.*",
+		"PASS  file[0] /etc/hostname: exists, size 11 bytes, sha256 9efd49dcb0f0…",
+		`PASS  file[1] /usr/bin/awk: is a symlink to "/etc/alternatives/awk"`,
 		`PASS  process[0] nginx: running, as user root, args contains "master process"`,
 		"PASS  process[1] nginx: running, as user www-data",
 		"PASS  process[2] telnetd: not running",
@@ -288,9 +291,9 @@ func TestAccCatalogPasses(t *testing.T) {
 		"PASS  mount[2] /mnt: not mounted",
 		"PASS  interface[0] lo: exists, mtu 65536, addresses 127.0.0.1/8, ::1",
 		"PASS  interface[1] docker0: does not exist",
-		"WARN  file[0] /etc/motd-of-the-future (a login banner, nice to have): does not exist",
+		"WARN  file[2] /etc/motd-of-the-future (a login banner, nice to have): does not exist",
 		"SKIP  port[0] tcp/443: skipped (skip = true)",
-		"12 passed, 0 failed, 0 errored, 1 warning, 1 skipped in",
+		"15 passed, 0 failed, 0 errored, 1 warning, 1 skipped in",
 	)
 }
 
@@ -303,6 +306,12 @@ func TestAccCatalogFailuresExplainThemselves(t *testing.T) {
 	}
 	mustNotContain(t, out, "hunter2") // a failed args matcher never echoes a command line
 	mustContain(t, out,
+		"FAIL  os[0] os-release: family is debian (ID debian), want rhel",
+		`/etc/os-release: PRETTY_NAME="Debian GNU/Linux 12 (bookworm)" ID="debian" VERSION_ID="12"`,
+		"FAIL  os[1] os-release: version is 12 (VERSION_ID), want >= 13 (compared as dpkg compares versions)",
+		"FAIL  file[0] /etc/hostname: size is 11 bytes, want > 1KiB; sha512 is b47c766656a767dc1f44548fc671c012ce88ae1e63962e508425ff950b563dec38c6418167f5ecb40a728339eb9e62037b21ac53fc67f1a6727976a401be2c7d, want 0000",
+		`FAIL  file[1] /usr/bin/awk: link target is "/etc/alternatives/awk", want "/usr/bin/mawk"`,
+		"FAIL  file[2] /etc/hostname: is a file, not a symlink",
 		"FAIL  process[0] apache2: is not running",
 		"FAIL  process[1] nginx: runs as uid 0 (pid ", "want nobody (uid 65534)",
 		"FAIL  process[2] sshd: is running (pids ", "), want not running",
@@ -315,7 +324,7 @@ func TestAccCatalogFailuresExplainThemselves(t *testing.T) {
 		"FAIL  interface[0] lo: mtu is 65536, want 1500; IPv4 addresses are 127.0.0.1/8, want also 127.0.0.2",
 		"FAIL  interface[1] eth9: does not exist",
 		"ERROR interface[2] assert-e2e-t: /sys/class/net and /proc/net/dev disagree whether assert-e2e-t exists",
-		"0 passed, 10 failed, 2 errored in",
+		"0 passed, 15 failed, 2 errored in",
 	)
 }
 

@@ -6,7 +6,7 @@ build {
     os {
       family  = "debian"
       name    = "debian"
-      version = "~> 12.0"
+      version = "12.*"
     }
     file {
       path   = "/etc/hostname"
