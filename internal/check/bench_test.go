@@ -1,6 +1,7 @@
 package check
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"testing"
 	"time"
@@ -8,33 +9,124 @@ import (
 	"github.com/assertkit/packer-plugin-assert/internal/probe"
 )
 
-// mix returns n checks in the proportions of a typical image test: 30% files, 25% packages, 10%
-// services, 5% ports, 15% users and groups, 15% commands.
+// The mix's kinds and their shares of every 100 checks, in the proportions of a typical image
+// test: the seven first kinds in the proportions they had before the others came (30 files, 25
+// packages, 10 services, 5 ports, 10 users, 5 groups, 15 commands), scaled to 80, and 20 checks of
+// the kinds that came later. test/bench and docs/benchmarks/README.md have the same mix.
+var shares = []struct {
+	kind   string
+	per100 int
+}{
+	{"file", 24}, // 4 of them with a sha256 digest
+	{"package", 20},
+	{"service", 8},
+	{"port", 4},
+	{"user", 8},
+	{"group", 4},
+	{"command", 12},
+	{"process", 5},
+	{"kernel_param", 5},
+	{"kernel_module", 2},
+	{"mount", 2},
+	{"interface", 2},
+	{"http", 1},
+	{"dns", 1},
+	{"addr", 1},
+	{"os", 1},
+}
+
+// mixKind is the kind of the i-th check of the mix. The 100 slots of a round are the kinds in
+// blocks of their shares; check i takes slot i×37 mod 100 (37 is prime to 100, so a round of 100
+// checks takes each slot once), which spreads the kinds: even 10 checks hold seven of them.
+func mixKind(i int) string {
+	slot := i * 37 % 100
+	for _, s := range shares {
+		if slot < s.per100 {
+			return s.kind
+		}
+		slot -= s.per100
+	}
+	panic("the shares of the mix do not add up to 100")
+}
+
+// fakeSHA256 is the digest of the content of every file in the fake probe output.
+var fakeSHA256 = fmt.Sprintf("%x", sha256.Sum256([]byte("x = 1\ndebug = false\n")))
+
+// mix returns n checks in the proportions of shares, with made-up subjects and expectations that
+// the fake probe output (probe.FakeOutput) meets, so that all of them pass: its processes run
+// /usr/sbin/NAME as uid 0, its mounts are tmpfs, and its interfaces have the addresses 10.0.x.y/24
+// and fd00::z in the order they are asked for.
 func mix(n int) []Check {
 	var checks []Check
-	for i := 0; len(checks) < n; i++ {
-		switch k := i % 20; {
-		case k < 6:
-			checks = append(checks, &File{Path: fmt.Sprintf("/etc/file%d", i), Mode: "0644", Owner: "root",
-				Content: Matchers{Contains: []string{"x"}, NotMatches: []string{`^\s*debug\s*=\s*true`}}})
-		case k < 11:
-			checks = append(checks, &Package{Name: fmt.Sprintf("pkg%d", i), Version: ">= 1.2, < 3"})
-		case k < 13:
-			checks = append(checks, &Service{Name: fmt.Sprintf("svc%d", i), Enabled: yes, Running: yes})
-		case k < 14:
-			checks = append(checks, &Port{Port: 1000 + i})
-		case k < 16:
-			checks = append(checks, &User{Name: fmt.Sprintf("user%d", i), Groups: []string{"adm"}})
-		case k < 17:
-			checks = append(checks, &Group{Name: fmt.Sprintf("group%d", i)})
-		default:
-			checks = append(checks, &Command{Run: fmt.Sprintf("echo %d", i), Stdout: Matchers{Contains: []string{"1"}}})
+	nth := map[string]int{} // how many checks of each kind so far
+	for i := 0; i < n; i++ {
+		kind := mixKind(i)
+		j := nth[kind]
+		nth[kind]++
+		switch kind {
+		case "file":
+			f := &File{Path: fmt.Sprintf("/etc/file%d", j), Mode: "0644", Owner: "root",
+				Content: Matchers{Contains: []string{"x"}, NotMatches: []string{`^\s*debug\s*=\s*true`}}}
+			if j%6 == 5 {
+				f.Content, f.SHA256 = Matchers{}, fakeSHA256
+			}
+			checks = append(checks, f)
+		case "package":
+			checks = append(checks, &Package{Name: fmt.Sprintf("pkg%d", j), Version: ">= 1.2, < 3"})
+		case "service":
+			checks = append(checks, &Service{Name: fmt.Sprintf("svc%d", j), Enabled: yes, Running: yes})
+		case "port":
+			checks = append(checks, &Port{Port: 1000 + j})
+		case "user":
+			checks = append(checks, &User{Name: fmt.Sprintf("user%d", j), Groups: []string{"adm"}})
+		case "group":
+			checks = append(checks, &Group{Name: fmt.Sprintf("group%d", j)})
+		case "command":
+			checks = append(checks, &Command{Run: fmt.Sprintf("echo %d", j), Stdout: Matchers{Contains: []string{"1"}}})
+		case "process":
+			checks = append(checks, &Process{Name: fmt.Sprintf("daemon%d", j), User: "0", Args: Matchers{Contains: []string{"/usr/sbin/"}}})
+		case "kernel_param":
+			value := "1"
+			checks = append(checks, &KernelParam{Name: fmt.Sprintf("net.ipv4.conf.eth%d.rp_filter", j), Value: &value})
+		case "kernel_module":
+			checks = append(checks, &KernelModule{Name: fmt.Sprintf("mod%d", j)})
+		case "mount":
+			checks = append(checks, &Mount{Path: fmt.Sprintf("/mnt/m%d", j), Filesystem: "tmpfs", Options: []string{"nosuid", "nodev"}})
+		case "interface":
+			mtu := 1500
+			checks = append(checks, &Interface{Name: fmt.Sprintf("eth%d", j), MTU: &mtu,
+				Addresses: []string{fmt.Sprintf("10.0.%d.%d/24", j/250, j%250+1), fmt.Sprintf("fd00::%x", j+1)}})
+		case "http":
+			checks = append(checks, &HTTP{URL: fmt.Sprintf("http://127.0.0.1/health%d", j)})
+		case "dns":
+			checks = append(checks, &DNS{Name: fmt.Sprintf("host%d.internal", j)})
+		case "addr":
+			checks = append(checks, &Addr{Address: "10.0.0.1", Port: 5432 + j})
+		case "os":
+			checks = append(checks, &OS{Family: "debian", Version: ">= 12"})
 		}
 	}
 	return checks
 }
 
-// facts is a plausible probe output for mix(n): every file, package, unit, user and group exists.
+// TestMix checks that the benchmarks measure what they say: every check of the mix is valid, and
+// 100 checks hold each kind's share.
+func TestMix(t *testing.T) {
+	count := map[string]int{}
+	for _, c := range mix(100) {
+		if errs := Validate(c); len(errs) > 0 {
+			t.Errorf("%s %s: %v", c.Kind(), c.Subject(), errs)
+		}
+		count[c.Kind()]++
+	}
+	for _, s := range shares {
+		if count[s.kind] != s.per100 {
+			t.Errorf("100 checks hold %d of kind %s, want %d", count[s.kind], s.kind, s.per100)
+		}
+	}
+}
+
+// facts is the probe's made-up output for the checks (probe.FakeOutput), parsed.
 func facts(b *testing.B, s *Suite, checks []Check) *probe.Facts {
 	b.Helper()
 	out := probe.FakeOutput(s.Plan())
