@@ -22,9 +22,6 @@ import (
 // measured alone, is taken off. SSH, packer and the plugin are outside the measurement: they are
 // what the packer-build figures add.
 
-// kinds lists the kinds of fact in the order of the mix.
-var kinds = []string{"file", "package", "service", "port", "user", "group", "command"}
-
 // stage is one measured part of the probe, at one number of checks.
 type stage struct {
 	name   string
@@ -46,7 +43,8 @@ func breakdown(t *target, inv inventory, n, runs int) []stage {
 		probeTimes, bareTimes   []time.Duration
 	}
 	parts := []*part{{stage: stage{name: "no checks: the probe's fixed cost"}, probeScript: rendered(nil)}}
-	for _, k := range kinds {
+	for _, share := range shares {
+		k := share.kind
 		if len(byKind[k]) == 0 {
 			continue
 		}
@@ -108,21 +106,38 @@ func (t *target) clocked(script []byte) time.Duration {
 }
 
 // bare is the shell that asks the image the same as the probe does for checks of one kind, with
-// the tools the probe uses on Debian, and nothing else: no records, no scratch files, no limits.
+// the tools the probe uses on Debian, and nothing else: no records, no scratch files, no limits,
+// no watchdogs.
 func bare(kind string, checks []check.Check) string {
-	// each subject once, as the probe asks for each fact once
-	var args []string
-	seen := map[string]bool{}
-	for _, c := range checks {
-		if !seen[c.Subject()] {
-			seen[c.Subject()] = true
-			args = append(args, quote(c.Subject()))
+	// distinct returns what of returns for each check, each once, as the probe asks for each
+	// fact once; a check for which it returns "" asks nothing
+	distinct := func(of func(check.Check) string) []string {
+		var list []string
+		seen := map[string]bool{}
+		for _, c := range checks {
+			if s := of(c); s != "" && !seen[s] {
+				seen[s] = true
+				list = append(list, s)
+			}
 		}
+		return list
 	}
-	all := strings.Join(args, " ")
+	words := func(list []string) string { return strings.Join(list, " ") }
+	lines := func(list []string) string { return strings.Join(list, "\n") }
+	all := words(distinct(func(c check.Check) string { return quote(c.Subject()) }))
 	switch kind {
 	case "file":
-		return "stat -L -c '%f %u %g %s %U %G %n' -- " + all
+		q := "stat -L -c '%f %u %g %s %U %G %n' -- " + all
+		// and one sha256sum for the files with a digest
+		if sums := distinct(func(c check.Check) string {
+			if f := c.(*check.File); f.SHA256 != "" {
+				return quote(f.Path)
+			}
+			return ""
+		}); len(sums) > 0 {
+			q += "\nsha256sum -- " + words(sums)
+		}
+		return q
 	case "package":
 		return "dpkg-query -W -f='${binary:Package}\\t${Package}\\t${Status}\\t${Version}\\n' -- " + all
 	case "service":
@@ -139,9 +154,67 @@ func bare(kind string, checks []check.Check) string {
 			fmt.Fprintf(&b, "sh -c %s </dev/null\n", quote(c.(*check.Command).Run))
 		}
 		return b.String()
+	case "process":
+		// the process table, read once by ps (the probe reads /proc itself, with the shell and
+		// one cat), and the users given by name
+		q := "ps -e -o pid=,ruid=,euid=,suid=,fsuid=,stat=,comm=,args="
+		if users := distinct(func(c check.Check) string {
+			if u := c.(*check.Process).User; u != "" && strings.Trim(u, "0123456789") != "" {
+				return quote(u)
+			}
+			return ""
+		}); len(users) > 0 {
+			q += "\ngetent passwd " + words(users)
+		}
+		return q
+	case "kernel_param":
+		return "cat -- " + words(distinct(func(c check.Check) string { return sysctlFile(c.(*check.KernelParam).Name) }))
+	case "kernel_module":
+		// the loaded modules, the built-in ones, and /sys/module, where the kernel shows both
+		return `read -r r </proc/sys/kernel/osrelease; cat /proc/modules "/lib/modules/$r/modules.builtin"` + "\n" +
+			lines(distinct(func(c check.Check) string { return moduleQuery(c.(*check.KernelModule).Name) }))
+	case "mount":
+		return "cat /proc/self/mountinfo"
+	case "interface":
+		// the interfaces of the network namespace, their MTUs, their IPv6 and IPv4 addresses
+		return "cat /proc/net/dev /proc/net/if_inet6 " +
+			words(distinct(func(c check.Check) string { return quote("/sys/class/net/" + c.(*check.Interface).Name + "/mtu") })) +
+			"\nip -o addr show"
+	case "http":
+		return lines(distinct(func(c check.Check) string { return httpQuery(c.(*check.HTTP).URL) }))
+	case "dns":
+		return lines(distinct(func(c check.Check) string { return "getent ahosts " + quote(c.(*check.DNS).Name) }))
+	case "addr":
+		return lines(distinct(func(c check.Check) string { a := c.(*check.Addr); return addrQuery(a.Address, a.Port) }))
+	case "os":
+		return osQuery
 	}
 	panic("no bare query for " + kind)
 }
+
+// The bare queries of one check, which goss, Serverspec and Testinfra run as a command where
+// they have no resource for its kind, or none that works on the target.
+
+// moduleQuery asks whether a kernel module is loaded or built in, as /sys/module shows it.
+func moduleQuery(name string) string { return "test -d " + quote("/sys/module/"+name) }
+
+// httpQuery requests a URL and prints the response's status code.
+func httpQuery(url string) string {
+	return "curl -q -s -o /dev/null -w '%{http_code}' --max-time 10 " + quote(url)
+}
+
+// addrQuery opens a TCP connection with bash, as the probe does, and closes it.
+func addrQuery(host string, port int) string {
+	return fmt.Sprintf(`bash --posix -c 'exec 3<>"/dev/tcp/$1/$2"' bash %s %d`, quote(host), port)
+}
+
+// processUserQuery asks for a process of a name that runs as a user.
+func processUserQuery(name, user string) string {
+	return "pgrep -x -u " + quote(user) + " " + quote(name)
+}
+
+// osQuery reads os-release.
+const osQuery = "cat /etc/os-release"
 
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
@@ -181,10 +254,24 @@ func breakdownTable(sizes []int, stages [][]stage) string {
 
 func label(kind string) string {
 	switch kind {
-	case "file", "package", "service", "port", "user", "group":
+	case "file", "package", "service", "port", "user", "group", "mount", "interface":
 		return kind + "s"
 	case "command":
 		return "commands (the runner)"
+	case "process":
+		return "processes"
+	case "kernel_param":
+		return "kernel parameters"
+	case "kernel_module":
+		return "kernel modules"
+	case "http":
+		return "HTTP requests"
+	case "dns":
+		return "host names (dns)"
+	case "addr":
+		return "TCP connections (addr)"
+	case "os":
+		return "os (os-release)"
 	case "all":
 		return "the whole probe"
 	}

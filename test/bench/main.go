@@ -90,13 +90,14 @@ func main() {
 }
 
 // leftovers lists what the probes of this run left in the image: scratch folders, and processes
-// of the probe or of the mix's commands. The patterns are written so that they do not match the
-// command line of the shell that looks for them.
+// of the probe, of the mix's commands, or of its requests, look-ups and connections and their
+// watchdogs. The patterns are written so that they do not match the command line of the shell
+// that looks for them.
 func (t *target) leftovers() string {
 	time.Sleep(time.Second) // a process killed a moment ago may still be on its way out
 	return string(t.run(`ls -d /tmp/[a]ssert-probe.* /dev/shm/[a]ssert-probe.* 2>/dev/null
 		for d in /proc/[0-9]*; do tr '\0' ' ' <"$d/cmdline" 2>/dev/null; echo; done |
-			grep -E '[a]ssert-probe|[k]ill -ALRM|[r]un\.\$l|[g]rep -q root'`, nil))
+			grep -E '[a]ssert-probe|[k]ill -ALRM|[k]ill -TERM|[r]un\.\$l|[g]rep -q root|[c]url -q|[g]etent ahosts|[d]ev/tcp/'`, nil))
 }
 
 // numbers reads a comma-separated list of numbers of checks; an empty list skips the measurement.
@@ -177,48 +178,6 @@ func (t *target) run(command string, stdin []byte) []byte {
 	return stdout.Bytes()
 }
 
-// inventory is what exists in the image, to check for.
-type inventory struct {
-	files, packages, services, users, groups []string
-}
-
-func (t *target) inventory() inventory {
-	lines := func(cmd string) []string { return strings.Fields(string(t.run(cmd, nil))) }
-	return inventory{
-		files:    lines("find /etc /usr/bin /usr/sbin /usr/lib/x86_64-linux-gnu -maxdepth 1 -type f | sort | head -400"),
-		packages: lines("dpkg-query -W -f='${Package}\\n' | sort | head -300"),
-		services: lines("systemctl list-units --type=service --state=running --no-legend --plain | awk '{print $1}'"),
-		users:    lines("getent passwd | cut -d: -f1"),
-		groups:   lines("getent group | cut -d: -f1"),
-	}
-}
-
-// mix returns n checks in the proportions of the comparison in the docs: 30% files, 25%
-// packages, 10% services, 5% ports, 10% users, 5% groups, 15% commands. All of them pass.
-func (inv inventory) mix(n int) []check.Check {
-	var checks []check.Check
-	pick := func(list []string, i int) string { return list[i%len(list)] }
-	for i := 0; len(checks) < n; i++ {
-		switch k := i % 20; {
-		case k < 6:
-			checks = append(checks, &check.File{Path: pick(inv.files, i*6/20+k), Type: "file"})
-		case k < 11:
-			checks = append(checks, &check.Package{Name: pick(inv.packages, i*5/20+k)})
-		case k < 13:
-			checks = append(checks, &check.Service{Name: pick(inv.services, i)})
-		case k < 14:
-			checks = append(checks, &check.Port{Port: []int{22, 80}[i%2]})
-		case k < 16:
-			checks = append(checks, &check.User{Name: pick(inv.users, i)})
-		case k < 17:
-			checks = append(checks, &check.Group{Name: pick(inv.groups, i)})
-		default:
-			checks = append(checks, &check.Command{Run: fmt.Sprintf("grep -q root /etc/passwd && echo %d", i)})
-		}
-	}
-	return checks
-}
-
 // measureBuilds runs packer build with the provisioner, without any, and with packer's shell
 // provisioner running `true` (the least any provisioner costs: a plugin, a remote command),
 // alternating, and returns the median of each, the median of the probe's round trip as the
@@ -297,26 +256,6 @@ func template(t *target, checks []check.Check) string {
 	}
 	b.WriteString("}\n")
 	return b.String()
-}
-
-func hcl(c check.Check) string {
-	switch c := c.(type) {
-	case *check.File:
-		return fmt.Sprintf("    file {\n      path = %q\n      type = %q\n    }\n", c.Path, c.Type)
-	case *check.Package:
-		return fmt.Sprintf("    package { name = %q }\n", c.Name)
-	case *check.Service:
-		return fmt.Sprintf("    service {\n      name = %q\n      running = true\n    }\n", c.Name)
-	case *check.Port:
-		return fmt.Sprintf("    port { port = %d }\n", c.Port)
-	case *check.User:
-		return fmt.Sprintf("    user { name = %q }\n", c.Name)
-	case *check.Group:
-		return fmt.Sprintf("    group { name = %q }\n", c.Name)
-	case *check.Command:
-		return fmt.Sprintf("    command { run = %q }\n", c.Run)
-	}
-	panic(fmt.Sprintf("no HCL for %T", c))
 }
 
 // oneCommandEach runs every check as its own probe in its own remote command, over one open
