@@ -26,7 +26,8 @@ log() { echo "targets: $*" >&2; }
 
 install_host() {
 	need=""
-	for p in make gcc debootstrap systemd-container openssh-client iproute2 busybox-static file rpm pacman-package-manager; do
+	for p in make gcc debootstrap systemd-container openssh-client iproute2 busybox-static file rpm pacman-package-manager \
+		curl wget netcat-openbsd python3 openssl; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q ' installed' || need="$need $p"
 	done
 	[ -z "$need" ] && return 0

@@ -13,7 +13,8 @@ import (
 // allowed are the only programs a probe for files, packages, services, users and groups may run.
 var allowed = []string{"sh", "stat", "head", "readlink", "cat", "wc", "mktemp", "setsid", "sleep",
 	"rm", "xargs", "dpkg-query", "rpm", "apk", "pacman", "getent", "id", "stty", "systemctl", "ls", "rc-service", "rc-update",
-	"uname", "ip", "ifconfig", "sha256sum", "sha512sum"}
+	"uname", "ip", "ifconfig", "sha256sum", "sha512sum",
+	"curl", "wget", "bash", "nc", "true"}
 
 // shimPath makes a folder where every program of the system's folders is a wrapper that logs its
 // name to $SHIM_LOG, then runs the real program. The probe puts the system's folders after the

@@ -76,6 +76,12 @@ type Checks struct {
 	Command []check.Command `mapstructure:"command"`
 	// Check that a program is running, or not: its owner and command line. Repeatable.
 	Process []check.Process `mapstructure:"process"`
+	// Request a URL from inside the instance and check the response. Repeatable.
+	HTTP []check.HTTP `mapstructure:"http"`
+	// Resolve a host name through the instance's own resolver. Repeatable.
+	DNS []check.DNS `mapstructure:"dns"`
+	// Open a TCP connection from inside the instance. Repeatable.
+	Addr []check.Addr `mapstructure:"addr"`
 	// Check the distribution, as /etc/os-release says: its family, name and version. Repeatable.
 	OS []check.OS `mapstructure:"os"`
 	// Check a kernel parameter (sysctl) of the running kernel. Repeatable.

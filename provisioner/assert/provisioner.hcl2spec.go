@@ -19,6 +19,9 @@ type FlatChecks struct {
 	Group        []check.FlatGroup        `mapstructure:"group" cty:"group" hcl:"group"`
 	Command      []check.FlatCommand      `mapstructure:"command" cty:"command" hcl:"command"`
 	Process      []check.FlatProcess      `mapstructure:"process" cty:"process" hcl:"process"`
+	HTTP         []check.FlatHTTP         `mapstructure:"http" cty:"http" hcl:"http"`
+	DNS          []check.FlatDNS          `mapstructure:"dns" cty:"dns" hcl:"dns"`
+	Addr         []check.FlatAddr         `mapstructure:"addr" cty:"addr" hcl:"addr"`
 	OS           []check.FlatOS           `mapstructure:"os" cty:"os" hcl:"os"`
 	KernelParam  []check.FlatKernelParam  `mapstructure:"kernel_param" cty:"kernel_param" hcl:"kernel_param"`
 	KernelModule []check.FlatKernelModule `mapstructure:"kernel_module" cty:"kernel_module" hcl:"kernel_module"`
@@ -46,6 +49,9 @@ func (*FlatChecks) HCL2Spec() map[string]hcldec.Spec {
 		"group":         &hcldec.BlockListSpec{TypeName: "group", Nested: hcldec.ObjectSpec((*check.FlatGroup)(nil).HCL2Spec())},
 		"command":       &hcldec.BlockListSpec{TypeName: "command", Nested: hcldec.ObjectSpec((*check.FlatCommand)(nil).HCL2Spec())},
 		"process":       &hcldec.BlockListSpec{TypeName: "process", Nested: hcldec.ObjectSpec((*check.FlatProcess)(nil).HCL2Spec())},
+		"http":          &hcldec.BlockListSpec{TypeName: "http", Nested: hcldec.ObjectSpec((*check.FlatHTTP)(nil).HCL2Spec())},
+		"dns":           &hcldec.BlockListSpec{TypeName: "dns", Nested: hcldec.ObjectSpec((*check.FlatDNS)(nil).HCL2Spec())},
+		"addr":          &hcldec.BlockListSpec{TypeName: "addr", Nested: hcldec.ObjectSpec((*check.FlatAddr)(nil).HCL2Spec())},
 		"os":            &hcldec.BlockListSpec{TypeName: "os", Nested: hcldec.ObjectSpec((*check.FlatOS)(nil).HCL2Spec())},
 		"kernel_param":  &hcldec.BlockListSpec{TypeName: "kernel_param", Nested: hcldec.ObjectSpec((*check.FlatKernelParam)(nil).HCL2Spec())},
 		"kernel_module": &hcldec.BlockListSpec{TypeName: "kernel_module", Nested: hcldec.ObjectSpec((*check.FlatKernelModule)(nil).HCL2Spec())},
@@ -79,6 +85,9 @@ type FlatConfig struct {
 	Group               []check.FlatGroup        `mapstructure:"group" cty:"group" hcl:"group"`
 	Command             []check.FlatCommand      `mapstructure:"command" cty:"command" hcl:"command"`
 	Process             []check.FlatProcess      `mapstructure:"process" cty:"process" hcl:"process"`
+	HTTP                []check.FlatHTTP         `mapstructure:"http" cty:"http" hcl:"http"`
+	DNS                 []check.FlatDNS          `mapstructure:"dns" cty:"dns" hcl:"dns"`
+	Addr                []check.FlatAddr         `mapstructure:"addr" cty:"addr" hcl:"addr"`
 	OS                  []check.FlatOS           `mapstructure:"os" cty:"os" hcl:"os"`
 	KernelParam         []check.FlatKernelParam  `mapstructure:"kernel_param" cty:"kernel_param" hcl:"kernel_param"`
 	KernelModule        []check.FlatKernelModule `mapstructure:"kernel_module" cty:"kernel_module" hcl:"kernel_module"`
@@ -119,6 +128,9 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"group":                      &hcldec.BlockListSpec{TypeName: "group", Nested: hcldec.ObjectSpec((*check.FlatGroup)(nil).HCL2Spec())},
 		"command":                    &hcldec.BlockListSpec{TypeName: "command", Nested: hcldec.ObjectSpec((*check.FlatCommand)(nil).HCL2Spec())},
 		"process":                    &hcldec.BlockListSpec{TypeName: "process", Nested: hcldec.ObjectSpec((*check.FlatProcess)(nil).HCL2Spec())},
+		"http":                       &hcldec.BlockListSpec{TypeName: "http", Nested: hcldec.ObjectSpec((*check.FlatHTTP)(nil).HCL2Spec())},
+		"dns":                        &hcldec.BlockListSpec{TypeName: "dns", Nested: hcldec.ObjectSpec((*check.FlatDNS)(nil).HCL2Spec())},
+		"addr":                       &hcldec.BlockListSpec{TypeName: "addr", Nested: hcldec.ObjectSpec((*check.FlatAddr)(nil).HCL2Spec())},
 		"os":                         &hcldec.BlockListSpec{TypeName: "os", Nested: hcldec.ObjectSpec((*check.FlatOS)(nil).HCL2Spec())},
 		"kernel_param":               &hcldec.BlockListSpec{TypeName: "kernel_param", Nested: hcldec.ObjectSpec((*check.FlatKernelParam)(nil).HCL2Spec())},
 		"kernel_module":              &hcldec.BlockListSpec{TypeName: "kernel_module", Nested: hcldec.ObjectSpec((*check.FlatKernelModule)(nil).HCL2Spec())},
