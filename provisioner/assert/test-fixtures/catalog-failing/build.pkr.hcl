@@ -2,6 +2,30 @@
 build {
   sources = ["source.null.target"]
   provisioner "assert" {
+    http {
+      url     = "http://127.0.0.1/"
+      headers = ["Server: apache"]
+      body { contains = ["Welcome to Apache"] }
+    }
+    http {
+      url     = "http://127.0.0.1:8080/"
+      timeout = "2s"
+    }
+    dns { name = "no-such-host.invalid" }
+    dns {
+      name      = "localhost"
+      addresses = ["10.0.0.1"]
+    }
+    addr {
+      address = "127.0.0.1"
+      port    = 9
+      timeout = "2s"
+    }
+    addr {
+      address   = "127.0.0.1"
+      port      = 80
+      reachable = false
+    }
     os { family = "rhel" }
     os { version = ">= 13" }
     file {

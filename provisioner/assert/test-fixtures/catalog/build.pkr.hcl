@@ -3,6 +3,28 @@
 build {
   sources = ["source.null.target"]
   provisioner "assert" {
+    http {
+      url     = "http://127.0.0.1/"
+      headers = ["Content-Type: text/html"]
+      body { contains = ["Welcome to nginx!"] }
+    }
+    http {
+      url    = "http://127.0.0.1/no-such-page"
+      status = 404
+    }
+    dns {
+      name      = "localhost"
+      addresses = ["127.0.0.1"]
+    }
+    addr {
+      address = "127.0.0.1"
+      port    = 22
+    }
+    addr {
+      address   = "127.0.0.1"
+      port      = 9
+      reachable = false
+    }
     os {
       family  = "debian"
       name    = "debian"
