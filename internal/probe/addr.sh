@@ -33,23 +33,19 @@ addr_get() {
 	blob addr.said "$addr_i" "$T/addr-o$addr_i"
 }
 # addr_run COMMAND...: runs it in a session of its own, with stdin from /dev/null and its output
-# in a file of the scratch folder; a watchdog, in a session of its own too, stops it with TERM a
-# second after SECONDS (bash has no limit of its own: a connection to a host that drops packets
-# waits for minutes) and KILL 2 s later, and notes that it did. run.addr and run.addrdog name
-# them while they run, so that the supervisor stops them if the probe is stopped.
+# in a file of the scratch folder; a watchdog (watch, in prelude.sh) stops it with TERM a second
+# after SECONDS (bash has no limit of its own: a connection to a host that drops packets waits
+# for minutes) and KILL 2 s later, and notes that it did. run.addr names it while it runs, so
+# that the supervisor stops it if the probe is stopped.
 addr_run() {
+	: >"$T/addr-r$addr_i"
 	$SETSID "$@" </dev/null >"$T/addr-o$addr_i" 2>&1 &
 	addr_p=$!
 	echo "$addr_p - - ." >"$T/run.addr"
-	$SETSID sh -c 'sleep "$1"; : >"$3"; kill -TERM -"$2" 2>/dev/null || kill -TERM "$2"
-		sleep 2; kill -KILL -"$2" 2>/dev/null || kill -KILL "$2"' \
-		sh $((addr_s + 1)) "$addr_p" "$T/addr-l$addr_i" </dev/null >/dev/null 2>&1 &
-	addr_w=$!
-	echo "$addr_w - - ." >"$T/run.addrdog"
+	watch $((addr_s + 1)) "$addr_p" "$T/addr-l$addr_i" "$T/addr-r$addr_i"
 	wait "$addr_p"
 	addr_st=$?
-	stop "$addr_w"
+	rm -f "$T/addr-r$addr_i"
 	[ -n "$SETSID" ] && kill -KILL -"$addr_p" 2>/dev/null
 	: >"$T/run.addr"
-	: >"$T/run.addrdog"
 }

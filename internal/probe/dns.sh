@@ -33,25 +33,21 @@ dns_get() {
 	fi
 }
 # dns_run OUT ERR LATE COMMAND...: runs it in a session of its own, with stdin from /dev/null and
-# its output in OUT and ERR; a watchdog, in a session of its own too, stops it with TERM after
-# SECONDS and KILL 2 s later, and makes the file LATE (a resolver that does not answer may keep
-# getent for minutes). run.dns and run.dnsdog name them while they run, so that the supervisor
-# stops them if the probe is stopped.
+# its output in OUT and ERR; a watchdog (watch, in prelude.sh) stops it with TERM after SECONDS
+# and KILL 2 s later, and makes the file LATE (a resolver that does not answer may keep getent for
+# minutes). run.dns names it while it runs, so that the supervisor stops it if the probe is
+# stopped.
 dns_run() {
 	dns_o=$1 dns_e=$2 dns_l=$3
 	shift 3
+	: >"$dns_l.r"
 	$SETSID "$@" </dev/null >"$dns_o" 2>"$dns_e" &
 	dns_p=$!
 	echo "$dns_p - - ." >"$T/run.dns"
-	$SETSID sh -c 'sleep "$1"; : >"$3"; kill -TERM -"$2" 2>/dev/null || kill -TERM "$2"
-		sleep 2; kill -KILL -"$2" 2>/dev/null || kill -KILL "$2"' \
-		sh "$dns_s" "$dns_p" "$dns_l" </dev/null >/dev/null 2>&1 &
-	dns_w=$!
-	echo "$dns_w - - ." >"$T/run.dnsdog"
+	watch "$dns_s" "$dns_p" "$dns_l" "$dns_l.r"
 	wait "$dns_p"
 	dns_st=$?
-	stop "$dns_w"
+	rm -f "$dns_l.r"
 	[ -n "$SETSID" ] && kill -KILL -"$dns_p" 2>/dev/null
 	: >"$T/run.dns"
-	: >"$T/run.dnsdog"
 }

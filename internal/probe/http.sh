@@ -59,29 +59,25 @@ http_get() {
 }
 # http_run COMMAND...: runs the request of http_get in a session of its own (so that stopping it
 # stops all it started), with stdin from /dev/null and its output in files of the scratch
-# folder, limited in size. A watchdog, in a session of its own too, stops it with TERM a second
-# after its own limit, and KILL 2 s later, and notes that it did. run.http and run.httpdog name
-# them while they run, so that the supervisor stops them if the probe is stopped.
+# folder, limited in size. A watchdog (watch, in prelude.sh) stops it with TERM a second after its
+# own limit, and KILL 2 s later, and notes that it did. run.http names it while it runs, so that
+# the supervisor stops it if the probe is stopped.
 http_run() {
+	: >"$T/http-r$http_i"
 	(
 		[ -z "$HTTP_BLOCKS" ] || ulimit -f "$HTTP_BLOCKS" || exit 125
 		exec $SETSID "$@"
 	) </dev/null >"$T/http-o$http_i" 2>"$T/http-e$http_i" &
 	http_p=$!
 	echo "$http_p - - ." >"$T/run.http"
-	$SETSID sh -c 'sleep "$1"; : >"$3"; kill -TERM -"$2" 2>/dev/null || kill -TERM "$2"
-		sleep 2; kill -KILL -"$2" 2>/dev/null || kill -KILL "$2"' \
-		sh $((http_s + 1)) "$http_p" "$T/http-l$http_i" </dev/null >/dev/null 2>&1 &
-	http_w=$!
-	echo "$http_w - - ." >"$T/run.httpdog"
+	watch $((http_s + 1)) "$http_p" "$T/http-l$http_i" "$T/http-r$http_i"
 	wait "$http_p"
 	http_st=$?
-	stop "$http_w"
+	rm -f "$T/http-r$http_i"
 	# what the tool left running in its session (the session outlives its leader only while it
 	# has members, so the id is still ours)
 	[ -n "$SETSID" ] && kill -KILL -"$http_p" 2>/dev/null
 	: >"$T/run.http"
-	: >"$T/run.httpdog"
 	line http.status "$http_i" "$http_st"
 	[ -f "$T/http-l$http_i" ] && line http.late "$http_i" ""
 	blob http.out "$http_i" "$T/http-o$http_i"

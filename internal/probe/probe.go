@@ -230,6 +230,9 @@ func Render(p *Plan) ([]byte, error) {
 	// out writes nothing to stderr, but bash may note there a background job that ended
 	b.WriteString("out 2>/dev/null\n")
 	b.WriteString("printf '" + trailer + "\\n'\n")
+	// The body is a process group of its own (with setsid): ending it whole stops whatever it
+	// started in the background and did not wait for, like a watchdog still in its last second.
+	b.WriteString("[ -n \"$SETSID\" ] && kill -KILL 0\n")
 	return []byte(b.String()), nil
 }
 

@@ -78,6 +78,29 @@ SETSID=
 has setsid && SETSID=setsid
 stop() { [ -n "$1" ] && { kill -KILL -"$1" 2>/dev/null || { [ -z "$SETSID" ] && kill -KILL "$1" 2>/dev/null; }; }; }
 
+# watch SECONDS PID LATE RUNNING: in the background, a watchdog for one request that runs in a
+# session of its own (PID). While the file RUNNING exists it waits, a second at a time, SECONDS in
+# all; then it makes the file LATE and stops the request's session with TERM, and with KILL 2 s
+# later if RUNNING is still there. The request's runner removes RUNNING once it has reaped the
+# request, so the watchdog ends by itself within a second of it and never signals a process it
+# no longer watches; being in the body's process group, it also ends with the probe.
+watch() {
+	(
+		i=0
+		while [ -f "$4" ]; do
+			if [ "$i" -ge "$1" ]; then
+				: >"$3"
+				kill -TERM -"$2" 2>/dev/null || kill -TERM "$2" 2>/dev/null
+				sleep 2
+				[ -f "$4" ] && { kill -KILL -"$2" 2>/dev/null || kill -KILL "$2" 2>/dev/null; }
+				exit 0
+			fi
+			sleep 1
+			i=$((i + 1))
+		done
+	) </dev/null >/dev/null 2>&1 &
+}
+
 T=${ASSERT_SCRATCH:-} # the scratch folder; the supervisor makes it and passes it to the body
 body=   # the body's process (and group)
 helper= # the process that watches stdin and the time limit
@@ -424,3 +447,4 @@ printf 'assert-probe 1\n'
 [ -s "$T/stderr" ] && blob probe.stderr - "$T/stderr"
 out 2>/dev/null
 printf 'assert-probe end\n'
+[ -n "$SETSID" ] && kill -KILL 0
