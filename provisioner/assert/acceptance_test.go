@@ -275,7 +275,12 @@ func TestAccCatalogPasses(t *testing.T) {
 		t.Fatalf("exit %d, want 0", code)
 	}
 	mustContain(t, out,
-		"Checking 17 assertions in one probe (1 of them skipped)...",
+		"Checking 22 assertions in one probe (1 of them skipped)...",
+		`PASS  http[0] http://127.0.0.1/: status 200, header Content-Type: text/html, body contains "Welcome to nginx!"`,
+		"PASS  http[1] http://127.0.0.1/no-such-page: status 404",
+		"PASS  dns[0] assert-e2e: resolves to 127.0.1.1",
+		"PASS  addr[0] 127.0.0.1:22: reachable within 5s",
+		"PASS  addr[1] 127.0.0.1:9: not reachable within 5s",
 		"PASS  os[0] os-release: family debian, name debian, version 12.*",
 		"PASS  file[0] /etc/hostname: exists, size 11 bytes, sha256 9efd49dcb0f0…",
 		`PASS  file[1] /usr/bin/awk: is a symlink to "/etc/alternatives/awk"`,
@@ -293,7 +298,7 @@ func TestAccCatalogPasses(t *testing.T) {
 		"PASS  interface[1] docker0: does not exist",
 		"WARN  file[2] /etc/motd-of-the-future (a login banner, nice to have): does not exist",
 		"SKIP  port[0] tcp/443: skipped (skip = true)",
-		"15 passed, 0 failed, 0 errored, 1 warning, 1 skipped in",
+		"20 passed, 0 failed, 0 errored, 1 warning, 1 skipped in",
 	)
 }
 
@@ -306,6 +311,14 @@ func TestAccCatalogFailuresExplainThemselves(t *testing.T) {
 	}
 	mustNotContain(t, out, "hunter2") // a failed args matcher never echoes a command line
 	mustContain(t, out,
+		`FAIL  http[0] http://127.0.0.1/: header Server is "nginx/1.22.1", want "apache"; body does not contain "Welcome to Apache"`,
+		`body, the lines nearest to "Welcome to Apache":`, "4: <title>Welcome to nginx!</title>",
+		"FAIL  http[1] http://127.0.0.1:8080/: got no response: curl: (7) Failed to connect to 127.0.0.1 port 8080",
+		"FAIL  dns[0] no-such-host.invalid: does not resolve: Temporary failure in name resolution",
+		"FAIL  dns[1] assert-e2e: resolves to 127.0.1.1, want 10.0.0.1 among them",
+		"ERROR dns[2] no-such-host.invalid: the resolver gave no address, but not because the name does not exist: Temporary failure in name resolution",
+		"FAIL  addr[0] 127.0.0.1:9: is not reachable: bash: line 1: /dev/tcp/127.0.0.1/9: Connection refused",
+		"FAIL  addr[1] 127.0.0.1:80: is reachable, want not reachable",
 		"FAIL  os[0] os-release: family is debian (ID debian), want rhel",
 		`/etc/os-release: PRETTY_NAME="Debian GNU/Linux 12 (bookworm)" ID="debian" VERSION_ID="12"`,
 		"FAIL  os[1] os-release: version is 12 (VERSION_ID), want >= 13 (compared as dpkg compares versions)",
@@ -324,7 +337,7 @@ func TestAccCatalogFailuresExplainThemselves(t *testing.T) {
 		"FAIL  interface[0] lo: mtu is 65536, want 1500; IPv4 addresses are 127.0.0.1/8, want also 127.0.0.2",
 		"FAIL  interface[1] eth9: does not exist",
 		"ERROR interface[2] assert-e2e-t: /sys/class/net and /proc/net/dev disagree whether assert-e2e-t exists",
-		"0 passed, 15 failed, 2 errored in",
+		"0 passed, 21 failed, 3 errored in",
 	)
 }
 

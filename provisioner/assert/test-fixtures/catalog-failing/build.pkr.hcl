@@ -13,8 +13,13 @@ build {
     }
     dns { name = "no-such-host.invalid" }
     dns {
-      name      = "localhost"
+      name      = "assert-e2e"
       addresses = ["10.0.0.1"]
+    }
+    dns {
+      # no DNS server answers in the target: "does not exist" cannot be told, never a pass
+      name       = "no-such-host.invalid"
+      resolvable = false
     }
     addr {
       address = "127.0.0.1"

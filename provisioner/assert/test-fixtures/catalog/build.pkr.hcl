@@ -13,8 +13,9 @@ build {
       status = 404
     }
     dns {
-      name      = "localhost"
-      addresses = ["127.0.0.1"]
+      # from the target's /etc/hosts (its network namespace reaches no DNS server)
+      name      = "assert-e2e"
+      addresses = ["127.0.1.1"]
     }
     addr {
       address = "127.0.0.1"
