@@ -287,11 +287,11 @@ func usableCommunicator(conn string) error {
 	const works = "assert runs a POSIX sh script in the instance, which reads Linux's /proc, so it needs a " +
 		"communicator that runs commands in a shell on Linux: ssh to a Linux instance, or docker for a Linux container"
 	switch conn {
-	case "none":
-		return fmt.Errorf("assert: the build has no communicator (communicator = \"none\"), so there is no instance to check; %s", works)
-	case "":
-		return fmt.Errorf("assert: Packer did not say which communicator this build uses, so assert cannot tell that its probe would run "+
-			"(with communicator = \"none\" nothing runs and every check would pass unseen); %s", works)
+	case "", "none":
+		// packer names no communicator with communicator = "none", nor for builders that connect
+		// without its communicator step: either way nothing says that the probe would run
+		return fmt.Errorf("assert: the build has no communicator (communicator = \"none\"), or one that Packer does not name, "+
+			"so there is no instance that assert can be sure to check (with \"none\" nothing runs, and every check would pass unseen); %s", works)
 	case "winrm", "dockerWindowsContainer":
 		return fmt.Errorf("assert: the %s communicator runs Windows commands, not a POSIX shell; %s", conn, works)
 	}

@@ -95,13 +95,14 @@ func TestProvisionRefusesCommunicatorsWithoutAShell(t *testing.T) {
 	}
 	const works = "assert runs a POSIX sh script in the instance, which reads Linux's /proc, so it needs a " +
 		"communicator that runs commands in a shell on Linux: ssh to a Linux instance, or docker for a Linux container"
+	none := `assert: the build has no communicator (communicator = "none"), or one that Packer does not name, ` +
+		`so there is no instance that assert can be sure to check (with "none" nothing runs, and every check would pass unseen); ` + works
 	for _, tt := range []struct {
 		data map[string]interface{}
 		want string
 	}{
-		{map[string]interface{}{}, `assert: Packer did not say which communicator this build uses, so assert cannot tell that its probe would run ` +
-			`(with communicator = "none" nothing runs and every check would pass unseen); ` + works},
-		{map[string]interface{}{"ConnType": "none"}, `assert: the build has no communicator (communicator = "none"), so there is no instance to check; ` + works},
+		{map[string]interface{}{}, none},
+		{map[string]interface{}{"ConnType": "none"}, none},
 		{map[string]interface{}{"ConnType": "winrm"}, "assert: the winrm communicator runs Windows commands, not a POSIX shell; " + works},
 		{map[string]interface{}{"ConnType": "dockerWindowsContainer"}, "assert: the dockerWindowsContainer communicator runs Windows commands, not a POSIX shell; " + works},
 	} {
