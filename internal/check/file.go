@@ -90,7 +90,11 @@ func (c *File) Expectation() string {
 			what = append(what, d.algorithm+" "+strings.ToLower(d.want[:12])+"…")
 		}
 	}
-	return joinNonEmpty(append(what, c.Content.describe("content"))...)
+	what = append(what, c.Content.describe("content"))
+	if what[0] == "exists" && joinNonEmpty(what[1:]...) != "" {
+		what = what[1:] // "mode 0644, owner root" says that it exists
+	}
+	return joinNonEmpty(what...)
 }
 
 type (

@@ -175,10 +175,10 @@ func TestFileSizeDigestAndLinkTargetExpectation(t *testing.T) {
 		check File
 		want  string
 	}{
-		{File{Path: "/x", Size: "1234"}, "exists, size 1234 bytes"},
-		{File{Path: "/x", Size: " > 0 "}, "exists, size > 0"},
-		{File{Path: "/x", SHA256: strings.ToUpper(helloSHA256)}, "exists, sha256 5891b5b522d5…"},
-		{File{Path: "/x", Mode: "0644", SHA512: helloSHA512}, "exists, mode 0644, sha512 e7c22b994c59…"},
+		{File{Path: "/x", Size: "1234"}, "size 1234 bytes"},
+		{File{Path: "/x", Size: " > 0 "}, "size > 0"},
+		{File{Path: "/x", SHA256: strings.ToUpper(helloSHA256)}, "sha256 5891b5b522d5…"},
+		{File{Path: "/x", Mode: "0644", SHA512: helloSHA512}, "mode 0644, sha512 e7c22b994c59…"},
 		{File{Path: "/etc/os-release", LinkTarget: "../usr/lib/os-release"}, `is a symlink to "../usr/lib/os-release"`},
 		{File{Path: "/etc/os-release", Type: "symlink", LinkTarget: "../usr/lib/os-release", Size: "> 0"}, `is a symlink to "../usr/lib/os-release", size > 0`},
 		{File{Path: "/x", SHA256: "abc"}, "exists"}, // invalid: Validate says so

@@ -54,6 +54,9 @@ func (c *User) Expectation() string {
 	if len(c.Groups) > 0 {
 		what = append(what, "in group "+strings.Join(c.Groups, ", "))
 	}
+	if len(what) > 1 {
+		what = what[1:] // "uid 33" says that it exists
+	}
 	return joinNonEmpty(what...)
 }
 
@@ -124,7 +127,7 @@ func (c *Group) Expectation() string {
 	case !boolOr(c.Exists, true):
 		return "does not exist"
 	case c.GID != nil:
-		return fmt.Sprintf("exists, gid %d", *c.GID)
+		return fmt.Sprintf("gid %d", *c.GID)
 	}
 	return "exists"
 }

@@ -282,7 +282,7 @@ func TestAccCatalogPasses(t *testing.T) {
 		"PASS  addr[0] 127.0.0.1:22: reachable within 5s",
 		"PASS  addr[1] 127.0.0.1:9: not reachable within 5s",
 		"PASS  os[0] os-release: family debian, name debian, version 12.*",
-		"PASS  file[0] /etc/hostname: exists, size 11 bytes, sha256 9efd49dcb0f0…",
+		"PASS  file[0] /etc/hostname: size 11 bytes, sha256 9efd49dcb0f0…",
 		`PASS  file[1] /usr/bin/awk: is a symlink to "/etc/alternatives/awk"`,
 		`PASS  process[0] nginx: running, as user root, args contains "master process"`,
 		"PASS  process[1] nginx: running, as user www-data",
