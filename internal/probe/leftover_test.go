@@ -66,3 +66,33 @@ func marked(marker string) []string {
 	}
 	return found
 }
+
+// TestStopReachesAHelperThatHasNotMadeItsGroup: a helper stopped right after it was started has
+// often not yet run setsid(2), so that there is no group to stop: stop must reach it all the
+// same (the old stop missed most of 200 such helpers here).
+func TestStopReachesAHelperThatHasNotMadeItsGroup(t *testing.T) {
+	if _, err := exec.LookPath("setsid"); err != nil {
+		t.Skip("no setsid")
+	}
+	prelude := shells["prelude"]
+	marker := fmt.Sprintf("ASSERT_LEFTOVER_MARK=%d", time.Now().UnixNano())
+	script := prelude + `
+i=0
+while [ $i -lt 200 ]; do
+	$SETSID sleep 30 </dev/null >/dev/null 2>&1 &
+	stop $!
+	i=$((i + 1))
+done
+`
+	for _, sh := range testShells(t) {
+		cmd := exec.Command(sh, "-c", script)
+		cmd.Env = append(os.Environ(), marker)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", sh, err, out)
+		}
+	}
+	time.Sleep(200 * time.Millisecond)
+	if left := marked(marker); len(left) > 0 {
+		t.Errorf("%d helpers survived stop, like %s", len(left), left[0])
+	}
+}

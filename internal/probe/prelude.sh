@@ -72,11 +72,14 @@ out() {
 # Helpers run in process groups of their own where setsid(1) exists, so that stopping one stops
 # its children too. They are stopped with SIGKILL, never by a trap: a subshell that is signalled
 # before its trap is set would lose the signal and run on. A group outlives its leader only while
-# it has members, so its id is never another's; without setsid only the process itself is there
-# to stop.
+# it has members, so its id is never another's. When there is no such group, either the helper
+# is gone with all it started, or it has not yet made its group (setsid(1) was started a moment
+# ago and has not run yet, as a probe over in milliseconds finds): then it is still our child,
+# stopped by its process id, and the group is tried once more in case it was made in between.
+# (Without setsid only the process itself is there to stop.)
 SETSID=
 has setsid && SETSID=setsid
-stop() { [ -n "$1" ] && { kill -KILL -"$1" 2>/dev/null || { [ -z "$SETSID" ] && kill -KILL "$1" 2>/dev/null; }; }; }
+stop() { [ -n "$1" ] && { kill -KILL -"$1" 2>/dev/null || { kill -KILL "$1" 2>/dev/null; kill -KILL -"$1" 2>/dev/null; }; }; true; }
 
 # watch SECONDS PID LATE RUNNING: in the background, a watchdog for one request that runs in a
 # session of its own (PID). While the file RUNNING exists it waits, a second at a time, SECONDS in
