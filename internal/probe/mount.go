@@ -239,6 +239,23 @@ func unescapeMount(s string) string {
 
 func isOctal(c byte) bool { return c >= '0' && c <= '7' }
 
+// coveredAbove reports whether a sibling of entry i (another mount on the same parent) is mounted
+// on a folder above i's mount point: mounted later on that folder, it hides everything beneath,
+// i included (a mount made before it on a folder further down is not inside it, so it is not i's
+// parent but its sibling).
+func coveredAbove(entries []mountEntry, siblings []int, i int) bool {
+	for _, j := range siblings {
+		above := entries[j].point
+		if above != "/" {
+			above += "/"
+		}
+		if j != i && strings.HasPrefix(entries[i].point, above) {
+			return true
+		}
+	}
+	return false
+}
+
 // visibleMounts finds, for each mount point, the mounts that are seen there. A mount is covered
 // when another is mounted on its root (a child at the same mount point). It is seen when it is
 // not covered and its mount point can be reached: the mount point of a mount stacked on another
@@ -249,8 +266,10 @@ func isOctal(c byte) bool { return c >= '0' && c <= '7' }
 func visibleMounts(entries []mountEntry) (top map[string][]int, below map[string]int) {
 	byID := map[string]int{}
 	covered := map[string]bool{}
+	children := map[string][]int{}
 	for i, e := range entries {
 		byID[e.id] = i
+		children[e.parent] = append(children[e.parent], i)
 	}
 	for _, e := range entries {
 		if p, ok := byID[e.parent]; ok && e.parent != e.id && entries[p].point == e.point {
@@ -270,7 +289,7 @@ func visibleMounts(entries []mountEntry) (top map[string][]int, below map[string
 		state[e.id] = 1
 		ok := true
 		if p, listed := byID[e.parent]; listed && e.parent != e.id {
-			ok = reachable(p) && (entries[p].point == e.point || !covered[entries[p].id])
+			ok = reachable(p) && (entries[p].point == e.point || !covered[entries[p].id]) && !coveredAbove(entries, children[e.parent], i)
 		}
 		state[e.id] = map[bool]int{true: 2, false: 3}[ok]
 		return ok

@@ -420,3 +420,28 @@ func TestProbeMountsWithBusyboxOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestProbeMountUnderALaterMountOnAFolderAbove: a mount on dir/sub/child is hidden when a later
+// mount covers dir/sub, a plain folder (not a mount point) above it: nothing there is seen, and
+// the path then names the covering mount's own folder (or nothing).
+func TestProbeMountUnderALaterMountOnAFolderAbove(t *testing.T) {
+	if _, err := exec.LookPath("unshare"); err != nil || os.Geteuid() != 0 {
+		t.Skip("needs root and unshare(1)")
+	}
+	dir := t.TempDir()
+	setup := `set -e; d=$1
+		mkdir -p "$d/sub/child"
+		mount -t tmpfs hidden-child "$d/sub/child"
+		mount -t tmpfs cover "$d/sub"
+		mkdir "$d/sub/child"`
+	p := NewPlan()
+	child := p.Mount(dir + "/sub/child")
+	cover := p.Mount(dir + "/sub")
+	f := runInMountNamespace(t, "/bin/sh", setup, dir, p)
+	if m := get(t, f, child); m.Mounted || m.Err != "" {
+		t.Errorf("the mount hidden beneath a later one above it is seen: %+v", m)
+	}
+	if m := get(t, f, cover); !m.Mounted || m.Source != "cover" {
+		t.Errorf("the covering mount: %+v", m)
+	}
+}
