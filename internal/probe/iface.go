@@ -103,6 +103,8 @@ func (g *ifaces) parse(r records) any {
 			six, sixOff, sixErr = sixAddresses(r)
 		}
 	}
+	sysAgrees := sysfsAgrees(r, dev)
+	linkMTU := linkMTUs(r)
 	for i, req := range g.list {
 		f := &facts[i]
 		_, inDev := dev[req.name]
@@ -128,11 +130,21 @@ func (g *ifaces) parse(r records) any {
 		if !f.Exists {
 			continue
 		}
-		if n, err := strconv.Atoi(mtu); hasMTU && err == nil && n > 0 {
+		// sysfs of another namespace may list the same name (lo) with that namespace's MTU
+		n, fromLink := linkMTU[req.name]
+		switch {
+		case fromLink:
 			f.MTU = n
-		} else if hasMTU {
-			f.MTUErr = fmt.Sprintf("/sys/class/net/%s/mtu holds %q, which is not an MTU", req.name, mtu)
-		} else {
+		case !sysAgrees:
+			f.MTUErr = "/sys/class/net lists the interfaces of another network namespace than /proc/net/dev does " +
+				"(sysfs was mounted in another one), and the image has no ip(8) that would tell the MTU"
+		case hasMTU:
+			if n, err := strconv.Atoi(mtu); err == nil && n > 0 {
+				f.MTU = n
+			} else {
+				f.MTUErr = fmt.Sprintf("/sys/class/net/%s/mtu holds %q, which is not an MTU", req.name, mtu)
+			}
+		default:
 			f.MTUErr = fmt.Sprintf("cannot read /sys/class/net/%s/mtu: %s", req.name, firstLine(mtuErr, "no reason given"))
 		}
 		if req.four {
@@ -381,14 +393,16 @@ func (g *ifaces) fake(w *recordWriter) {
 	w.line("iface.sysfs", "-", "")
 	dev := "Inter-|   Receive                                                |  Transmit\n" +
 		" face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n"
-	var ip, six strings.Builder
+	var ip, six, names strings.Builder
 	for i, req := range g.list {
 		dev += fmt.Sprintf("%6s: 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n", req.name)
+		names.WriteString(req.name + "\n")
 		w.line("iface.mtu", i, "1500")
 		fmt.Fprintf(&ip, "%d: %s    inet 10.0.%d.%d/24 brd 10.0.%d.255 scope global %s\\       valid_lft forever preferred_lft forever\n",
 			i+2, req.name, i/250, i%250+1, i/250, req.name)
 		fmt.Fprintf(&six, "fd00000000000000000000000000%04x %02x 40 00 80 %8s\n", i+1, i+2, req.name)
 	}
+	w.blob("iface.sysnames", "-", names.String())
 	w.line("iface.devstatus", "-", "0")
 	w.blob("iface.dev", "-", dev)
 	w.blob("iface.deverr", "-", "")
@@ -398,4 +412,50 @@ func (g *ifaces) fake(w *recordWriter) {
 	w.line("iface.sixstatus", "-", "0")
 	w.blob("iface.six", "-", six.String())
 	w.blob("iface.sixerr", "-", "")
+}
+
+// sysfsAgrees reports whether /sys/class/net lists the same interfaces as /proc/net/dev, which
+// is always the probe's own network namespace: only then is sysfs that namespace's too.
+func sysfsAgrees(r records, dev map[string]bool) bool {
+	listed, ok := r.get("iface.sysnames", "-")
+	if !ok {
+		return false
+	}
+	names := strings.Fields(string(listed))
+	if len(names) != len(dev) {
+		return false
+	}
+	for _, n := range names {
+		if !dev[n] {
+			return false
+		}
+	}
+	return true
+}
+
+// linkMTUs reads the MTU of each interface from `ip -o link show` (iproute2's or busybox's):
+// "N: NAME: <FLAGS> mtu M …", where NAME may end in "@PEER". It is empty where ip is missing or
+// failed, or a line is not of that form.
+func linkMTUs(r records) map[string]int {
+	mtus := map[string]int{}
+	if st, _ := r.text("iface.linkstatus", "-"); st != "0" {
+		return mtus
+	}
+	out, _ := r.get("iface.link", "-")
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 5 || !strings.HasSuffix(f[1], ":") {
+			continue
+		}
+		name, _, _ := strings.Cut(strings.TrimSuffix(f[1], ":"), "@")
+		for k := 2; k+1 < len(f); k++ {
+			if f[k] == "mtu" {
+				if n, err := strconv.Atoi(f[k+1]); err == nil && n > 0 {
+					mtus[name] = n
+				}
+				break
+			}
+		}
+	}
+	return mtus
 }

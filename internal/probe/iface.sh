@@ -3,12 +3,21 @@
 # interface of the namespace it was mounted in, which is the probe's own in a booted image or a
 # container, but not where a namespace was made without mounting sysfs again; /proc/net/dev is
 # always the reading process's own, so the plugin compares the two.
+# The names sysfs lists are compared with those too; and where ip(8) is there, it gives each
+# interface's MTU from the kernel over netlink, which is always the probe's own namespace.
 ifs() {
 	[ -d /sys/class/net ] && line iface.sysfs - ""
+	ls -1 /sys/class/net >"$T/sn" 2>/dev/null </dev/null
+	blob iface.sysnames - "$T/sn"
 	cat /proc/net/dev >"$T/nd" 2>"$T/nde" </dev/null
 	line iface.devstatus - $?
 	blob iface.dev - "$T/nd"
 	blob iface.deverr - "$T/nde"
+	if has ip; then
+		ip -o link show >"$T/il" 2>/dev/null </dev/null
+		line iface.linkstatus - $?
+		blob iface.link - "$T/il"
+	fi
 }
 # ifm ID NAME: whether sysfs knows the interface NAME, and its MTU, read by the shell itself.
 # NAME holds no slash (the plugin refuses such names).

@@ -19,6 +19,14 @@ func ifaceRecords(t *testing.T, place, four string, names []string, mtus map[str
 	six, sixErr, sixStatus := recorded(t, "iface-"+place+"if-inet6")
 	r := recs("iface.sysfs", "-", "", "iface.devstatus", "-", devStatus, "iface.dev", "-", dev, "iface.deverr", "-", devErr,
 		"iface.sixstatus", "-", sixStatus, "iface.six", "-", six, "iface.sixerr", "-", sixErr)
+	// sysfs of the same namespace lists what /proc/net/dev does
+	if listed, err := netDevNames(r); err == "" {
+		var sys []string
+		for n := range listed {
+			sys = append(sys, n)
+		}
+		r[key{"iface.sysnames", "-"}] = []byte(strings.Join(sys, "\n") + "\n")
+	}
 	for i, name := range names {
 		if mtu, ok := mtus[name]; ok {
 			r[key{"iface.mtu", strconv.Itoa(i)}] = []byte(mtu)
@@ -432,5 +440,34 @@ func TestProbeInterfacesWithBusyboxOnly(t *testing.T) {
 				t.Errorf("lo without ip or ifconfig: %s", s)
 			}
 		})
+	}
+}
+
+
+// TestInterfaceMTUFromAnotherNamespacesSysfsIsNotTaken: where sysfs lists the interfaces of
+// another namespace (names that /proc/net/dev does not have), the MTU it shows even for a name
+// both have (lo) is another namespace's: the MTU comes from ip -o link (netlink, the probe's own
+// namespace), and without ip it is an error. The ip -o link lines are modelled on iproute2's
+// output format (ip-link(8)), busybox's being the same.
+func TestInterfaceMTUFromAnotherNamespacesSysfsIsNotTaken(t *testing.T) {
+	dev := "Inter-|   Receive\n face |bytes\n    lo: 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n  eth0: 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n"
+	base := func() records {
+		return recs("iface.sysfs", "-", "", "iface.sysnames", "-", "lo\neth0\nhost-only0\n",
+			"iface.devstatus", "-", "0", "iface.dev", "-", dev, "iface.deverr", "-", "",
+			"iface.mtu", "0", "65536")
+	}
+	p := NewPlan()
+	h := p.Interface("lo", false, false)
+	if got := ifaceVerdict(get(t, parsed(p, base()), h)); got != "mtu 0: " {
+		t.Errorf("without ip: %s", got)
+	} else if f := get(t, parsed(p, base()), h); !strings.Contains(f.MTUErr, "another network namespace") {
+		t.Errorf("without ip, MTUErr = %q", f.MTUErr)
+	}
+	r := base()
+	r[key{"iface.linkstatus", "-"}] = []byte("0")
+	r[key{"iface.link", "-"}] = []byte("1: lo: <LOOPBACK,UP,LOWER_UP> mtu 1280 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\\    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n" +
+		"5: eth0@if6: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1400 qdisc noqueue state UP mode DEFAULT group default qlen 1000\\    link/ether 5e:2e:fa:de:89:ad brd ff:ff:ff:ff:ff:ff link-netnsid 0\n")
+	if f := get(t, parsed(p, r), h); f.MTU != 1280 || f.MTUErr != "" {
+		t.Errorf("with ip: %+v", f)
 	}
 }
