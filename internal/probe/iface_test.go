@@ -443,7 +443,6 @@ func TestProbeInterfacesWithBusyboxOnly(t *testing.T) {
 	}
 }
 
-
 // TestInterfaceMTUFromAnotherNamespacesSysfsIsNotTaken: where sysfs lists the interfaces of
 // another namespace (names that /proc/net/dev does not have), the MTU it shows even for a name
 // both have (lo) is another namespace's: the MTU comes from ip -o link (netlink, the probe's own
