@@ -158,6 +158,12 @@ func httpResult(f *HTTPFacts, r records, i int, q HTTPRequest) {
 		bodyOK = wgetResult(f, string(stderr), status, over)
 	case "busybox":
 		bodyOK = busyboxResult(f, string(stderr), status, over, q.FollowRedirects)
+		// busybox's wget verifies no certificate: a redirect it followed to https reached a
+		// server that nothing verified, which is refused as an https URL would be
+		if follow := q.FollowRedirects && !q.Insecure; follow && strings.Contains(string(stderr), "TLS certificate validation not implemented") {
+			*f = HTTPFacts{Tool: f.Tool, Err: "a redirect led to an https URL, and busybox's wget, the image's only HTTP client, " +
+				"verifies no TLS certificate: set insecure = true to accept that, or give the image curl or GNU Wget"}
+		}
 	}
 	switch {
 	case f.Err != "" || f.Failure != "" || !q.Body || f.BodyErr != "":

@@ -478,7 +478,14 @@ func TestProbeHTTPWithBusyboxOnly(t *testing.T) {
 	del := p.HTTP(HTTPRequest{URL: s.URL + "/method", Method: "DELETE", Timeout: sec})
 	untrusted := p.HTTP(HTTPRequest{URL: tlsServer.URL + "/ok", Timeout: sec})
 	insecure := p.HTTP(HTTPRequest{URL: tlsServer.URL + "/ok", Timeout: sec, Insecure: true})
+	// a redirect from http to an https server whose certificate nothing verifies
+	toTLS := httptest.NewServer(http.RedirectHandler(tlsServer.URL+"/ok", http.StatusFound))
+	defer toTLS.Close()
+	redirectedToTLS := p.HTTP(HTTPRequest{URL: toTLS.URL, Timeout: sec, FollowRedirects: true})
 	f := runBusyboxOnly(t, p)
+	if got := get(t, f, redirectedToTLS); !strings.Contains(got.Err, "verifies no TLS certificate") || got.Status != 0 {
+		t.Errorf("a redirect to an unverified https server was judged: %+v", got)
+	}
 	if got := get(t, f, ok); got.Tool != "busybox" || got.Status != 200 || string(got.Body) != "hello\n" || got.HeadersErr != "" {
 		t.Errorf("ok: %+v", got)
 	}
