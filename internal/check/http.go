@@ -64,7 +64,10 @@ func (c *HTTP) Kind() string { return "http" }
 func (c *HTTP) Subject() string {
 	s := c.URL
 	if u, err := url.Parse(c.URL); err == nil {
-		s = u.Redacted()
+		if u.User != nil {
+			u.User = url.User("xxxxx") // a token alone, without a password, is a secret too
+		}
+		s = u.String()
 	}
 	if m := c.method(); m != "GET" {
 		s = m + " " + s

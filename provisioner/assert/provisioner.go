@@ -280,18 +280,18 @@ func skipped(checks []check.Declared) string {
 	return fmt.Sprintf(" (%d of them skipped)", n)
 }
 
+// communicatorWorks says which communicators can run the probe.
+const communicatorWorks = "assert runs a POSIX sh script in the instance, which reads Linux's /proc, so it needs a " +
+	"communicator that runs commands in a shell on Linux: ssh to a Linux instance, or docker for a Linux container"
+
 // usableCommunicator refuses the communicators that cannot run the probe, a POSIX sh script.
 // With communicator = "none" the communicator runs nothing and reports success: every check
 // would pass without looking at the image.
 func usableCommunicator(conn string) error {
-	const works = "assert runs a POSIX sh script in the instance, which reads Linux's /proc, so it needs a " +
-		"communicator that runs commands in a shell on Linux: ssh to a Linux instance, or docker for a Linux container"
+	const works = communicatorWorks
 	switch conn {
-	case "", "none":
-		// packer names no communicator with communicator = "none", nor for builders that connect
-		// without its communicator step: either way nothing says that the probe would run
-		return fmt.Errorf("assert: the build has no communicator (communicator = \"none\"), or one that Packer does not name, "+
-			"so there is no instance that assert can be sure to check (with \"none\" nothing runs, and every check would pass unseen); %s", works)
+	case "none":
+		return fmt.Errorf("assert: the build has no communicator (communicator = \"none\"), so there is no instance to check; %s", works)
 	case "winrm", "dockerWindowsContainer":
 		return fmt.Errorf("assert: the %s communicator runs Windows commands, not a POSIX shell; %s", conn, works)
 	}
@@ -356,6 +356,12 @@ func pick[T any](list []T, idx []int) []T {
 func (p *Provisioner) notStarted(out remote.Output) string {
 	said := strings.TrimSpace(string(out.Preamble) + "\n" + string(out.Stderr))
 	switch {
+	case said == "" && out.ExitStatus == 0:
+		// Packer names no communicator for communicator = "none" (nor for builders that connect
+		// without its communicator step, like the chroot builders, which do run commands): "none"
+		// reports success without running anything, and the probe's ready line never comes
+		return "the build has no communicator (communicator = \"none\"): the remote command ran nothing and said nothing, " +
+			"so there is no instance to check; " + communicatorWorks
 	case p.config.UseSudo && strings.Contains(said, "password is required"):
 		return "use_sudo: sudo wants a password from this user; give it a password-less rule " +
 			"(NOPASSWD in sudoers) or connect as root (sudo said: " + firstLine(said) + ")"

@@ -88,29 +88,37 @@ func TestPrepareTwiceStartsOver(t *testing.T) {
 
 // TestProvisionRefusesCommunicatorsWithoutAShell: with no communicator nothing would run and
 // every check would pass; winrm runs Windows commands. Both are refused with what works instead.
+// Packer names no communicator for "none" (and for builders that run commands without its
+// communicator step, like the chroot builders): such a build gets as far as the remote command,
+// and "none", which runs nothing and reports success, is caught there.
 func TestProvisionRefusesCommunicatorsWithoutAShell(t *testing.T) {
 	var p Provisioner
 	if err := p.Prepare(map[string]interface{}{"file": []map[string]interface{}{{"path": "/a"}}}); err != nil {
 		t.Fatal(err)
 	}
-	const works = "assert runs a POSIX sh script in the instance, which reads Linux's /proc, so it needs a " +
-		"communicator that runs commands in a shell on Linux: ssh to a Linux instance, or docker for a Linux container"
-	none := `assert: the build has no communicator (communicator = "none"), or one that Packer does not name, ` +
-		`so there is no instance that assert can be sure to check (with "none" nothing runs, and every check would pass unseen); ` + works
 	for _, tt := range []struct {
 		data map[string]interface{}
 		want string
 	}{
-		{map[string]interface{}{}, none},
-		{map[string]interface{}{"ConnType": "none"}, none},
-		{map[string]interface{}{"ConnType": "winrm"}, "assert: the winrm communicator runs Windows commands, not a POSIX shell; " + works},
-		{map[string]interface{}{"ConnType": "dockerWindowsContainer"}, "assert: the dockerWindowsContainer communicator runs Windows commands, not a POSIX shell; " + works},
+		{map[string]interface{}{}, `assert: the build has no communicator (communicator = "none"): the remote command ran nothing and said nothing, so there is no instance to check; ` + communicatorWorks},
+		{map[string]interface{}{"ConnType": "none"}, `assert: the build has no communicator (communicator = "none"), so there is no instance to check; ` + communicatorWorks},
+		{map[string]interface{}{"ConnType": "winrm"}, "assert: the winrm communicator runs Windows commands, not a POSIX shell; " + communicatorWorks},
+		{map[string]interface{}{"ConnType": "dockerWindowsContainer"}, "assert: the dockerWindowsContainer communicator runs Windows commands, not a POSIX shell; " + communicatorWorks},
 	} {
-		err := p.Provision(context.Background(), packersdk.TestUi(t), nil, tt.data)
+		err := p.Provision(context.Background(), packersdk.TestUi(t), runsNothing{}, tt.data)
 		if err == nil || err.Error() != tt.want {
 			t.Errorf("generated data %v:\n got %v\nwant %s", tt.data, err, tt.want)
 		}
 	}
+}
+
+// runsNothing is what communicator = "none" gives a provisioner: every command "succeeds" at
+// once, without running.
+type runsNothing struct{ packersdk.Communicator }
+
+func (runsNothing) Start(_ context.Context, cmd *packersdk.RemoteCmd) error {
+	go cmd.SetExited(0)
+	return nil
 }
 
 // TestNotStartedSaysWhatSudoNeeds: when the probe never started, sudo's complaint becomes what to do.

@@ -50,7 +50,12 @@ build {
     process {
       name = "nginx"
       user = "nobody"
-      args { contains = ["--secret=hunter2"] }
+    }
+    process {
+      # a forbidden match is reported by line, the command line never shown
+      name = "nginx"
+      user = "root"
+      args { not_contains = ["master process"] }
     }
     process {
       name    = "sshd"
