@@ -70,7 +70,7 @@ func TestFileJudge(t *testing.T) {
 			probe.FileFacts{Exists: true, Type: "symlink", Resolved: "file", ContentRead: true, Content: []byte("worker")}, "pass"},
 		{"proc_file_over_the_limit_says_its_size_is_made_up", File{Path: "/proc/x", Content: Matchers{Contains: []string{"a"}}},
 			probe.FileFacts{Exists: true, Type: "file", Resolved: "file", ContentRead: true, Size: 0, ContentTruncated: true},
-			"error: content: the file holds more than the 1048576 bytes read for matching (its size says 0 bytes, as files that the kernel makes up, in /proc or /sys, do)"},
+			"error: content: the file holds more than the 1048576 bytes read for matching (stat said 0 bytes: it grew while it was read, or it is a file whose size the kernel does not tell, as in /proc and /sys)"},
 		{"content_not_read_is_an_error", File{Path: "/x", Content: Matchers{NotContains: []string{"x"}}},
 			probe.FileFacts{Exists: true, Type: "file", Resolved: "file"}, "error: content: the probe did not read the content"},
 	}

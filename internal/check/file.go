@@ -294,7 +294,7 @@ func (c *File) judge(f probe.FileFacts) Outcome {
 			return errorf("content: the file is %d bytes, more than the %d bytes read for matching", f.Size, probe.ContentLimit)
 		case f.ContentTruncated:
 			// /proc and /sys files say they are 0 or 4096 bytes long whatever they hold
-			return errorf("content: the file holds more than the %d bytes read for matching (its size says %d bytes, as files that the kernel makes up, in /proc or /sys, do)", probe.ContentLimit, f.Size)
+			return errorf("content: the file holds more than the %d bytes read for matching (stat said %d bytes: it grew while it was read, or it is a file whose size the kernel does not tell, as in /proc and /sys)", probe.ContentLimit, f.Size)
 		}
 		switch forbidden, near := c.Content.check("content", f.Content, &p); {
 		case forbidden > 0 || len(near) == 0:

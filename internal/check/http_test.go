@@ -118,7 +118,8 @@ func TestHTTPSubjectAndExpectation(t *testing.T) {
 		subject, expected string
 	}{
 		{HTTP{URL: "http://localhost/"}, "http://localhost/", "status 200"},
-		{HTTP{URL: "https://admin:hunter2@example.org/", Method: "POST", Status: 201}, "POST https://admin:xxxxx@example.org/", "status 201"},
+		{HTTP{URL: "https://admin:hunter2@example.org/", Method: "POST", Status: 201}, "POST https://xxxxx@example.org/", "status 201"},
+		{HTTP{URL: "https://ghp_abc123@github.com/x"}, "https://xxxxx@github.com/x", "status 200"},
 		{HTTP{URL: "http://x/", FollowRedirects: true, Headers: []string{"content-type:text/html "}, Body: Matchers{Contains: []string{"ok"}}},
 			"http://x/", `status 200 (redirects followed), header content-type: text/html, body contains "ok"`},
 	} {
