@@ -6,53 +6,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assertkit/packer-plugin-assert/internal/benchmix"
 	"github.com/assertkit/packer-plugin-assert/internal/probe"
 )
-
-// The mix's kinds and their shares of every 100 checks, in the proportions of a typical image
-// test: the seven first kinds in the proportions they had before the others came (30 files, 25
-// packages, 10 services, 5 ports, 10 users, 5 groups, 15 commands), scaled to 80, and 20 checks of
-// the kinds that came later. test/bench and docs/benchmarks/README.md have the same mix.
-var shares = []struct {
-	kind   string
-	per100 int
-}{
-	{"file", 24}, // 4 of them with a sha256 digest
-	{"package", 20},
-	{"service", 8},
-	{"port", 4},
-	{"user", 8},
-	{"group", 4},
-	{"command", 12},
-	{"process", 5},
-	{"kernel_param", 5},
-	{"kernel_module", 2},
-	{"mount", 2},
-	{"interface", 2},
-	{"http", 1},
-	{"dns", 1},
-	{"addr", 1},
-	{"os", 1},
-}
-
-// mixKind is the kind of the i-th check of the mix. The 100 slots of a round are the kinds in
-// blocks of their shares; check i takes slot i×37 mod 100 (37 is prime to 100, so a round of 100
-// checks takes each slot once), which spreads the kinds: even 10 checks hold seven of them.
-func mixKind(i int) string {
-	slot := i * 37 % 100
-	for _, s := range shares {
-		if slot < s.per100 {
-			return s.kind
-		}
-		slot -= s.per100
-	}
-	panic("the shares of the mix do not add up to 100")
-}
 
 // fakeSHA256 is the digest of the content of every file in the fake probe output.
 var fakeSHA256 = fmt.Sprintf("%x", sha256.Sum256([]byte("x = 1\ndebug = false\n")))
 
-// mix returns n checks in the proportions of shares, with made-up subjects and expectations that
+// mix returns n checks in the proportions of benchmix.Shares, with made-up subjects and expectations that
 // the fake probe output (probe.FakeOutput) meets, so that all of them pass: its processes run
 // /usr/sbin/NAME as uid 0, its mounts are tmpfs, and its interfaces have the addresses 10.0.x.y/24
 // and fd00::z in the order they are asked for.
@@ -60,7 +21,7 @@ func mix(n int) []Check {
 	var checks []Check
 	nth := map[string]int{} // how many checks of each kind so far
 	for i := 0; i < n; i++ {
-		kind := mixKind(i)
+		kind := benchmix.Kind(i)
 		j := nth[kind]
 		nth[kind]++
 		switch kind {
@@ -119,9 +80,9 @@ func TestMix(t *testing.T) {
 		}
 		count[c.Kind()]++
 	}
-	for _, s := range shares {
-		if count[s.kind] != s.per100 {
-			t.Errorf("100 checks hold %d of kind %s, want %d", count[s.kind], s.kind, s.per100)
+	for _, s := range benchmix.Shares {
+		if count[s.Kind] != s.Per100 {
+			t.Errorf("100 checks hold %d of kind %s, want %d", count[s.Kind], s.Kind, s.Per100)
 		}
 	}
 }

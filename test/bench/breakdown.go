@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assertkit/packer-plugin-assert/internal/benchmix"
 	"github.com/assertkit/packer-plugin-assert/internal/check"
 	"github.com/assertkit/packer-plugin-assert/internal/probe"
 )
@@ -43,8 +44,8 @@ func breakdown(t *target, inv inventory, n, runs int) []stage {
 		probeTimes, bareTimes   []time.Duration
 	}
 	parts := []*part{{stage: stage{name: "no checks: the probe's fixed cost"}, probeScript: rendered(nil)}}
-	for _, share := range shares {
-		k := share.kind
+	for _, share := range benchmix.Shares {
+		k := share.Kind
 		if len(byKind[k]) == 0 {
 			continue
 		}

@@ -5,51 +5,13 @@ import (
 	"log"
 	"strings"
 
+	"github.com/assertkit/packer-plugin-assert/internal/benchmix"
 	"github.com/assertkit/packer-plugin-assert/internal/check"
 )
 
 // The checks the benchmark measures: a mix in the proportions of a typical image test, all taken
-// from what exists in the image, so that every check passes.
-
-// shares are the mix's kinds and their shares of every 100 checks: the seven first kinds in the
-// proportions they had before the others came (30 files, 25 packages, 10 services, 5 ports, 10
-// users, 5 groups, 15 commands), scaled to 80, and 20 checks of the kinds that came later. The Go
-// benchmarks (mix in internal/check/bench_test.go) and docs/benchmarks/README.md have the same mix.
-var shares = []struct {
-	kind   string
-	per100 int
-}{
-	{"file", 24}, // 4 of them with a sha256 digest
-	{"package", 20},
-	{"service", 8},
-	{"port", 4},
-	{"user", 8},
-	{"group", 4},
-	{"command", 12},
-	{"process", 5},
-	{"kernel_param", 5},
-	{"kernel_module", 2},
-	{"mount", 2},
-	{"interface", 2},
-	{"http", 1},
-	{"dns", 1},
-	{"addr", 1},
-	{"os", 1},
-}
-
-// mixKind is the kind of the i-th check of the mix. The 100 slots of a round are the kinds in
-// blocks of their shares; check i takes slot i×37 mod 100 (37 is prime to 100, so a round of 100
-// checks takes each slot once), which spreads the kinds: even 10 checks hold seven of them.
-func mixKind(i int) string {
-	slot := i * 37 % 100
-	for _, s := range shares {
-		if slot < s.per100 {
-			return s.kind
-		}
-		slot -= s.per100
-	}
-	panic("the shares of the mix do not add up to 100")
-}
+// from what exists in the image, so that every check passes. The kinds and their shares are
+// those of package benchmix, as in the Go benchmarks of internal/check.
 
 // inventory is what exists in the image, to check for.
 type inventory struct {
@@ -135,12 +97,12 @@ func oneOf(s string, list []string) bool {
 // pick takes the i-th of a list, going round.
 func pick[T any](list []T, i int) T { return list[i%len(list)] }
 
-// mix returns n checks in the proportions of shares. All of them pass on the benchmark's target.
+// mix returns n checks in the proportions of benchmix.Shares. All of them pass on the benchmark's target.
 func (inv inventory) mix(n int) []check.Check {
 	var checks []check.Check
 	nth := map[string]int{} // how many checks of each kind so far
 	for i := 0; i < n; i++ {
-		kind := mixKind(i)
+		kind := benchmix.Kind(i)
 		checks = append(checks, inv.check(kind, nth[kind]))
 		nth[kind]++
 	}
