@@ -11,17 +11,21 @@
 // (see its documentation; a new check may also reuse facts that exist):
 //
 //  1. A struct with a doc comment on the type and on every field (packer-sdc turns them into the
-//     user docs), `mapstructure` tags that read like English, a `description` field, and the
+//     user docs), `mapstructure` tags that read like English, `Common `mapstructure:",squash"``
+//     as its last field (description, skip and severity, which every block takes), and the
 //     directives `//go:generate go tool packer-sdc mapstructure-to-hcl2 -type KIND` and
 //     `//go:generate go tool packer-sdc struct-markdown` at the top of the file.
-//  2. Its methods of Check: Kind, Subject, Describe; Validate, whose errors start with the
-//     attribute (`mode: "999" is not an octal file mode (like "0644")`); Gather, which asks the
-//     plan for facts and returns the judge, using judgeFact; the judge, which returns an error
-//     when the fact could not be gathered, and otherwise one problem per difference, worded
-//     "what is found, want what is expected".
+//  2. Its methods of Check (Common gives Describe): Kind, the block's name; Subject; Expectation,
+//     what a pass verified in words ("not installed", "mode 0644, owner root"); Validate, whose
+//     errors start with the attribute (`mode: "999" is not an octal file mode (like "0644")`);
+//     Gather, which asks the plan for facts and returns the judge, using judgeFact; the judge,
+//     which returns an error when the fact could not be gathered, and otherwise one problem per
+//     difference, worded "what is found, want what is expected".
 //  3. A table test of the judge and of Validate, named for the behaviour.
-//  4. A field `KIND []check.KIND` in the provisioner's Config (Kinds finds it there), `make
-//     generate`, and a section in docs/provisioners/assert.mdx.
+//  4. A field `KIND []check.KIND` in the provisioner's Checks (Kinds finds it there), `make
+//     generate`, a section in docs/provisioners/assert.mdx, a row in README.md, a place in the
+//     benchmarks' mix (package benchmix), and cases in the catalog fixtures of the acceptance
+//     tests (provisioner/assert/test-fixtures/catalog*).
 package check
 
 import (
