@@ -11,7 +11,7 @@
 // (see its documentation; a new check may also reuse facts that exist):
 //
 //  1. A struct with a doc comment on the type and on every field (packer-sdc turns them into the
-//     user docs), `mapstructure` tags that read like English, `Common `mapstructure:",squash"``
+//     user docs), `mapstructure` tags that read like English, a field Common (tagged mapstructure:",squash")
 //     as its last field (description, skip and severity, which every block takes), and the
 //     directives `//go:generate go tool packer-sdc mapstructure-to-hcl2 -type KIND` and
 //     `//go:generate go tool packer-sdc struct-markdown` at the top of the file.
