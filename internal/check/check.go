@@ -11,8 +11,9 @@
 // (see its documentation; a new check may also reuse facts that exist):
 //
 //  1. A struct with a doc comment on the type and on every field (packer-sdc turns them into the
-//     user docs), `mapstructure` tags that read like English, a field Common (tagged mapstructure:",squash")
-//     as its last field (description, skip and severity, which every block takes), and the
+//     user docs), `mapstructure` tags that read like English, Common (tagged
+//     mapstructure:",squash") as its last field (description, skip and severity, which every
+//     block takes), and the
 //     directives `//go:generate go tool packer-sdc mapstructure-to-hcl2 -type KIND` and
 //     `//go:generate go tool packer-sdc struct-markdown` at the top of the file.
 //  2. Its methods of Check (Common gives Describe): Kind, the block's name; Subject; Expectation,
