@@ -100,7 +100,7 @@ func (c *Addr) judge(f probe.AddrFacts) Outcome {
 	case !want && f.Connected:
 		p.addf("is reachable, want not reachable")
 	case !want && !f.Connected && f.Unsure != "":
-		return errorf("no connection was made (%s), but that does not show %s unreachable: %s (give an IP address)", f.Failure, c.Address, f.Unsure)
+		return errorf("no connection was made (%s), but that does not show %s unreachable: %s", f.Failure, c.Address, f.Unsure)
 	case !want && c.isName() && !f.EveryAddress:
 		return errorf("no connection was made (%s), but the image's nc tried only the first address of %s, "+
 			"which may have others: give an IP address, or install bash or OpenBSD's nc", f.Failure, c.Address)

@@ -111,7 +111,7 @@ func addrOutcome(f *AddrFacts, r records, i int, q addrRequest) {
 	case r.has("addr.late", i) && (status == killedByTERM || status == killedByKILL):
 		f.Failure = fmt.Sprintf("no connection within %s", time.Duration(seconds(q.timeout))*time.Second)
 		if name {
-			f.Unsure = "the time may have gone to resolving the name rather than to connecting"
+			f.Unsure = "the time may have gone to resolving the name rather than to connecting (give an IP address)"
 		}
 	case status == 0:
 		f.Connected = true
@@ -119,8 +119,13 @@ func addrOutcome(f *AddrFacts, r records, i int, q addrRequest) {
 		f.Failure = failureLine(said)
 		for _, s := range resolverFailures {
 			if strings.Contains(f.Failure, s) {
-				f.Unsure = "the name was not resolved, and not because it does not exist"
+				f.Unsure = "the name was not resolved, and not because it does not exist (give an IP address)"
 			}
+		}
+		if strings.Contains(f.Failure, "Cannot assign requested address") {
+			// EADDRNOTAVAIL: no local address or port to connect from (ports used up, an
+			// address not yet configured): no connection was tried
+			f.Unsure = "the image had no local address or port to connect from, so no connection was tried"
 		}
 	default:
 		f.Err = fmt.Sprintf("%s failed (exit status %d) without saying why no connection was made: %s", addrToolName(f.Tool), status, firstLine(said, "it said nothing"))

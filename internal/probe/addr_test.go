@@ -213,16 +213,16 @@ func TestAddrFromRealBashAndNc(t *testing.T) {
 		{"bash", "addr-bash-refused", "failure: bash: line 1: /dev/tcp/127.0.0.1/18193: Connection refused"},
 		{"bash", "addr-bash-refused-ipv6", "failure: bash: line 1: /dev/tcp/::1/18193: Connection refused"},
 		{"bash", "addr-bash-name", "connected"},
-		{"bash", "addr-bash-nosuch", "failure: bash: line 1: nosuch.invalid: Temporary failure in name resolution (unsure: the name was not resolved, and not because it does not exist)"},
+		{"bash", "addr-bash-nosuch", "failure: bash: line 1: nosuch.invalid: Temporary failure in name resolution (unsure: the name was not resolved, and not because it does not exist (give an IP address))"},
 		{"openbsd", "addr-openbsd-open", "connected"},
 		{"openbsd", "addr-openbsd-refused", "failure: nc: connect to 127.0.0.1 port 18193 (tcp) failed: Connection refused"},
 		{"openbsd", "addr-openbsd-timeout", "failure: nc: connect to 127.0.0.1 port 18192 (tcp) timed out: Operation now in progress"},
-		{"openbsd", "addr-openbsd-nosuch", `failure: nc: getaddrinfo for host "nosuch.invalid" port 18191: Temporary failure in name resolution (unsure: the name was not resolved, and not because it does not exist)`},
+		{"openbsd", "addr-openbsd-nosuch", `failure: nc: getaddrinfo for host "nosuch.invalid" port 18191: Temporary failure in name resolution (unsure: the name was not resolved, and not because it does not exist (give an IP address))`},
 		{"openbsd", "addr-openbsd-badport", "error: OpenBSD's nc failed (exit status 1) without saying why no connection was made: nc: port number too small: 0"},
 		{"busybox", "addr-busybox-open", "connected"},
 		{"busybox", "addr-busybox-refused", "failure: nc: can't connect to remote host (127.0.0.1): Connection refused"},
 		{"busybox", "addr-busybox-timeout", "failure: nc: timed out"},
-		{"busybox", "addr-busybox-nosuch", "failure: nc: bad address 'nosuch.invalid' (unsure: the name was not resolved, and not because it does not exist)"},
+		{"busybox", "addr-busybox-nosuch", "failure: nc: bad address 'nosuch.invalid' (unsure: the name was not resolved, and not because it does not exist (give an IP address))"},
 		// its usage message, as when it was built without -e: never a failure to connect
 		{"busybox", "addr-busybox-help", "error: busybox's nc failed (exit status 1) without saying why no connection was made: nc: invalid option -- 'h'"},
 	}
@@ -250,7 +250,9 @@ func TestAddrAnswersThatWereNotSeen(t *testing.T) {
 		want string
 	}{
 		{"stopped_by_the_watchdog", recs("addr.tool", "-", "bash", "addr.status", "0", "143", "addr.late", "0", "", "addr.said", "0", ""),
-			"failure: no connection within 3s (unsure: the time may have gone to resolving the name rather than to connecting)"},
+			"failure: no connection within 3s (unsure: the time may have gone to resolving the name rather than to connecting (give an IP address))"},
+		{"no_local_address_or_port", recs("addr.tool", "-", "bash", "addr.status", "0", "1", "addr.said", "0", "bash: connect: Cannot assign requested address\nbash: line 1: /dev/tcp/db.test/5432: Cannot assign requested address\n"),
+			"failure: bash: line 1: /dev/tcp/db.test/5432: Cannot assign requested address (unsure: the image had no local address or port to connect from, so no connection was tried)"},
 		{"watchdog_fired_as_it_connected", recs("addr.tool", "-", "bash", "addr.status", "0", "0", "addr.late", "0", "", "addr.said", "0", ""), "connected"},
 		{"killed_by_someone_else", recs("addr.tool", "-", "bash", "addr.status", "0", "137", "addr.said", "0", "Killed\n"),
 			"error: bash failed (exit status 137) without saying why no connection was made: Killed"},
