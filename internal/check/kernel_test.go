@@ -22,6 +22,12 @@ func TestKernelParamJudge(t *testing.T) {
 	}{
 		{"value", KernelParam{Name: "net.ipv4.ip_forward", Value: strp("1")}, forward, "pass"},
 		{"other_value", KernelParam{Name: "net.ipv4.ip_forward", Value: strp("0")}, forward, `value is "1", want "0"`},
+		{"a_value_only_root_may_read_is_not_shown", KernelParam{Name: "net.ipv4.tcp_fastopen_key", Value: strp("00000000-00000000-00000000-00000000")},
+			probe.KernelParamFacts{Path: "/proc/sys/net/ipv4/tcp_fastopen_key", Exists: true, ValueRead: true, Value: "a1b2c3d4-e5f6a7b8-c9d0e1f2-a3b4c5d6\n", Private: true},
+			`value is not "00000000-00000000-00000000-00000000" (the value is not shown: the parameter is readable by root only, or its mode could not be read)`},
+		{"a_private_value_that_should_not_exist", KernelParam{Name: "net.ipv4.tcp_fastopen_key", Exists: no},
+			probe.KernelParamFacts{Path: "/proc/sys/net/ipv4/tcp_fastopen_key", Exists: true, ValueRead: true, Value: "a1b2c3d4\n", Private: true},
+			"exists, want no such kernel parameter"},
 		{"value_compared_as_text", KernelParam{Name: "net.ipv4.ip_forward", Value: strp("01")}, forward, `value is "1", want "01"`},
 		{"tabs_are_spaces", KernelParam{Name: "net.ipv4.tcp_rmem", Value: strp("4096 131072 6291456")}, rmem, "pass"},
 		{"runs_of_spaces_are_one", KernelParam{Name: "net.ipv4.tcp_rmem", Value: strp(" 4096  131072\t6291456 ")}, rmem, "pass"},

@@ -26,7 +26,11 @@ type KernelParamFacts struct {
 	// Why the value of a parameter that exists could not be read: it is write-only (like
 	// vm.compact_memory), only root may read it, or the kernel refused (an I/O error).
 	ValueErr string
-	Err      string // why it could not be told whether the parameter exists
+	// The value may hold a secret: the parameter's mode lets only its owner read it (like
+	// net.ipv4.tcp_fastopen_key, 0600), or its mode could not be learned. The report does not
+	// show such a value.
+	Private bool
+	Err     string // why it could not be told whether the parameter exists
 }
 
 type kernelParams struct{ requests[string] }
@@ -47,6 +51,11 @@ func (g *kernelParams) render(s *script) {
 		}
 		s.call(&s.main, "kp", strconv.Itoa(i), "/proc/sys/"+path, strconv.Itoa(ContentLimit))
 	}
+	paths := make([]string, len(g.list))
+	for i, path := range g.list {
+		paths[i] = "/proc/sys/" + path
+	}
+	s.call(&s.main, "kpmodes", paths...)
 }
 
 // checkParamPath refuses a path that would lead out of /proc/sys; the check package never makes
@@ -63,6 +72,7 @@ func checkParamPath(path string) error {
 func (g *kernelParams) parse(r records) any {
 	facts := make([]KernelParamFacts, len(g.list))
 	noSys := r.has("kernel.nosys", "-")
+	modes := paramModes(r)
 	for i, path := range g.list {
 		facts[i].Path = "/proc/sys/" + path
 		if noSys {
@@ -70,8 +80,24 @@ func (g *kernelParams) parse(r records) any {
 			continue
 		}
 		readParam(r, i, &facts[i])
+		mode, known := modes[facts[i].Path]
+		facts[i].Private = !known || mode&0o004 == 0
 	}
 	return facts
+}
+
+// paramModes reads the permission bits of the parameters' files, from one `stat -c '%a %n'` of
+// all of them: "644 /proc/sys/net/ipv4/ip_forward" (paths under /proc/sys hold no newline).
+func paramModes(r records) map[string]uint64 {
+	modes := map[string]uint64{}
+	out, _ := r.get("kernel.modes", "-")
+	for _, line := range strings.Split(string(out), "\n") {
+		mode, path, ok := strings.Cut(line, " ")
+		if m, err := strconv.ParseUint(mode, 8, 32); ok && err == nil {
+			modes[path] = m
+		}
+	}
+	return modes
 }
 
 // readParam reads what kp found for the i-th parameter. Only cat's own "No such file or directory"
@@ -135,10 +161,13 @@ func deniedReason(r records, i int) string {
 }
 
 func (g *kernelParams) fake(w *recordWriter) {
-	for i := range g.list {
+	var modes strings.Builder
+	for i, path := range g.list {
 		w.line("kernel.pstatus", i, "0")
 		w.blob("kernel.value", i, "1\n")
+		modes.WriteString("644 /proc/sys/" + path + "\n")
 	}
+	w.blob("kernel.modes", "-", modes.String())
 }
 
 // KernelModuleFacts say whether a kernel module is loaded in the running kernel: listed in

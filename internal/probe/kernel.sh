@@ -19,6 +19,12 @@ kp() {
 	stat -L -c %a -- "$2" >"$T/kpm$1" 2>/dev/null </dev/null && read -r kmode <"$T/kpm$1" && line kernel.pmode "$1" "$kmode"
 	return 0
 }
+# kpmodes PATH...: the permission bits of the parameters' files, in one stat: a value that only
+# root may read (a key, a secret) is not shown in the report.
+kpmodes() {
+	stat -L -c '%a %n' -- "$@" >"$T/kpms" 2>/dev/null </dev/null
+	blob kernel.modes - "$T/kpms"
+}
 # km NAME...: the modules the kernel has loaded (/proc/modules) and those built into it (the
 # modules.builtin of the running kernel's release), and for each NAME, by its position, whether
 # /sys/module has it: the kernel makes a folder there for every module it loads and for built-in

@@ -518,3 +518,29 @@ func FuzzKernelParse(f *testing.F) {
 		}
 	})
 }
+
+// TestKernelParamOnlyRootMayReadIsPrivate: the real probe learns each parameter's mode in one
+// stat; a value only root may read (tcp_fastopen_key, 0600) is marked private, so that the report
+// never shows it, while a value everyone may read (kernel.ostype, 0444) is not.
+func TestKernelParamOnlyRootMayReadIsPrivate(t *testing.T) {
+	if _, err := os.Stat("/proc/sys/net/ipv4/tcp_fastopen_key"); err != nil {
+		t.Skip("no net.ipv4.tcp_fastopen_key here")
+	}
+	p := NewPlan()
+	key := p.KernelParam("net/ipv4/tcp_fastopen_key")
+	ostype := p.KernelParam("kernel/ostype")
+	f, _ := runLocal(t, "/bin/sh", p)
+	if k := get(t, f, key); !k.Private {
+		t.Errorf("tcp_fastopen_key (mode 0600) is not private: %+v", k)
+	}
+	if o := get(t, f, ostype); o.Private || o.Value != "Linux\n" {
+		t.Errorf("kernel.ostype: %+v", o)
+	}
+	// no mode learned (no stat in the image): private, to be safe
+	r := recs("kernel.pstatus", "0", "0", "kernel.value", "0", "1\n")
+	p2 := NewPlan()
+	h := p2.KernelParam("net/ipv4/ip_forward")
+	if got := get(t, parsed(p2, r), h); !got.Private || got.Value != "1\n" {
+		t.Errorf("without modes: %+v", got)
+	}
+}
