@@ -46,7 +46,8 @@ type Mount struct {
 // mountNegations are the options the kernel never shows, named by the option whose absence they
 // mean.
 var mountNegations = map[string]string{"suid": "nosuid", "dev": "nodev", "exec": "noexec", "atime": "noatime",
-	"diratime": "nodiratime", "symfollow": "nosymfollow", "async": "sync"}
+	"diratime": "nodiratime", "symfollow": "nosymfollow", "async": "sync",
+	"norelatime": "relatime", "nolazytime": "lazytime", "nomand": "mand"}
 
 // mountOnlyOptions are the options of fstab(5) that mount(8) reads itself: the kernel never
 // lists them. So are x-* and comment=*.
@@ -106,6 +107,9 @@ func (c *Mount) Validate() []error {
 			errs = append(errs, attrErrorf(attr, "%q holds white space, which no mount option does", o))
 		case oneOf(o, mountOnlyOptions) || strings.HasPrefix(o, "x-") || strings.HasPrefix(o, "comment="):
 			errs = append(errs, attrErrorf(attr, "%q is read by mount(8) alone and never shown by the kernel, so it cannot be checked", o))
+		case o == "strictatime":
+			// the kernel shows relatime or noatime, and nothing for strictatime
+			errs = append(errs, attrErrorf(attr, "%q is never shown by the kernel: write \"atime\" and \"norelatime\" (neither noatime nor relatime set)", o))
 		}
 	}
 	return errs

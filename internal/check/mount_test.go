@@ -29,6 +29,8 @@ func TestMountJudge(t *testing.T) {
 		{"source", Mount{Path: "/", Source: "/dev/vdb1"}, root, "source is /dev/vda1, want /dev/vdb1"},
 		{"source_with_a_space", Mount{Path: "/x", Source: "a"}, probe.MountFacts{Mounted: true, Path: "/x", Source: "rec src", Filesystem: "tmpfs"}, `source is "rec src", want a`},
 		{"options_all_there", Mount{Path: "/tmp", Options: []string{"nosuid", "nodev", "rw"}}, tmp, "pass"},
+		{"norelatime_is_the_absence_of_relatime", Mount{Path: "/tmp", Options: []string{"norelatime", "nolazytime"}}, tmp,
+			"options are rw,nosuid,nodev,relatime,size=1024k,mode=1777, want also norelatime (no relatime)"},
 		{"options_missing", Mount{Path: "/tmp", Options: []string{"nosuid", "noexec", "ro"}}, tmp,
 			"options are rw,nosuid,nodev,relatime,size=1024k,mode=1777, want also noexec, ro"},
 		{"option_with_value_exact", Mount{Path: "/tmp", Options: []string{"mode=1777"}}, tmp, "pass"},
@@ -78,6 +80,8 @@ func TestMountValidate(t *testing.T) {
 	}{
 		{"ok", Mount{Path: "/tmp", Filesystem: "tmpfs", Source: "tmpfs", Options: []string{"nosuid", "nodev", "size=1024k"}}, nil},
 		{"root", Mount{Path: "/"}, nil},
+		{"strictatime_is_never_shown", Mount{Path: "/data", Options: []string{"strictatime"}}, []string{`options[0]: "strictatime" is never shown by the kernel: write "atime" and "norelatime" (neither noatime nor relatime set)`}},
+		{"negations_are_absences", Mount{Path: "/data", Options: []string{"norelatime", "nolazytime", "nomand"}}, nil},
 		{"no_path", Mount{}, []string{"path: is required"}},
 		{"relative", Mount{Path: "tmp"}, []string{`path: "tmp" is not absolute (start it with /)`}},
 		{"dot_dot", Mount{Path: "/var/../tmp"}, []string{`path: "/var/../tmp" holds . or .. (write the path without them, like "/var/tmp")`}},
