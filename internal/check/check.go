@@ -100,8 +100,9 @@ type Result struct {
 	Status      Status
 	Problems    []string // for Fail, what differs; for Error, why nothing was decided
 	Details     []string
-	Probes      int  // how many probes the check was in: more than 1 when it was retried
-	Warning     bool // the check has severity "warning": if it does not pass, the build goes on
+	Found       []string // what the probe saw of the subject, in words, for the JSON report
+	Probes      int      // how many probes the check was in: more than 1 when it was retried
+	Warning     bool     // the check has severity "warning": if it does not pass, the build goes on
 }
 
 // Failing reports whether the result fails the build: a check that failed or could not be

@@ -1,0 +1,71 @@
+package report
+
+import (
+	"time"
+
+	"github.com/assertkit/packer-plugin-assert/internal/check"
+)
+
+// A Run is one run of the provisioner: where it ran and what it found. Report files are made
+// from it, each in its format; nothing in it is masked yet (see Mask).
+type Run struct {
+	Plugin   string    // the plugin's version, like "0.2.0-dev"
+	Build    Build     // the Packer build the run belongs to
+	Instance Instance  // the machine the checks ran in
+	Started  time.Time // when the first probe started
+	Duration time.Duration
+	Results  []check.Result
+}
+
+// Build names the Packer build a run belongs to. With HCL templates, Name is the build block's
+// name (empty when it has none) and Source the source it built, like "null.target"; RunUUID is
+// the PackerRunUUID that Packer gives every `packer build`, which tells one run from another.
+type Build struct {
+	Name    string
+	Source  string
+	Type    string // the builder's type, like "amazon-ebs"
+	RunUUID string
+}
+
+// Instance is what the probe learned of the machine itself.
+type Instance struct {
+	Hostname string
+	// What /etc/os-release says: its ID, VERSION_ID and PRETTY_NAME, and the family of
+	// distributions the os check places it in ("debian", "rhel", "alpine", …). Err says why the
+	// file could not be read.
+	OSID, OSVersion, OSName, OSFamily string
+	OSErr                              string
+}
+
+// OS names the instance's distribution for a person: its PRETTY_NAME, else its ID and version.
+func (i Instance) OS() string {
+	switch {
+	case i.OSName != "":
+		return i.OSName
+	case i.OSID != "":
+		return joinSpace(i.OSID, i.OSVersion)
+	case i.OSErr != "":
+		return "unknown OS (" + i.OSErr + ")"
+	}
+	return "unknown OS"
+}
+
+func joinSpace(a, b string) string {
+	if b == "" {
+		return a
+	}
+	return a + " " + b
+}
+
+// Verdict is a run's outcome in one word: "failed" when a check fails the build, else "warned"
+// when a check of severity "warning" did not pass, else "passed". Skipped checks do not count.
+func (r Run) Verdict() string {
+	c := Count(r.Results)
+	switch {
+	case c.Failed+c.Errored > 0:
+		return "failed"
+	case c.Warnings > 0:
+		return "warned"
+	}
+	return "passed"
+}
