@@ -68,6 +68,9 @@ type Outcome struct {
 	Problems []string // what differs from the expectation: "mode is 0600, want 0644"
 	Err      error    // the facts could not be gathered: the check is neither passed nor failed
 	Details  []string // what helps to understand a failure, such as a command's output
+	// What the probe saw of the subject, in words, whatever the verdict, for the JSON report:
+	// "installed, version 1.2-3 (dpkg)". Never a file's content or a command's output.
+	Found []string
 }
 
 // Options are the provisioner-wide settings that checks fall back on.
@@ -173,7 +176,7 @@ func (s *Suite) Judge(f *probe.Facts) []Result {
 			continue
 		}
 		o := s.judges[i](f)
-		r.Details = o.Details
+		r.Details, r.Found = o.Details, o.Found
 		switch {
 		case o.Err != nil:
 			r.Status, r.Problems = Error, []string{o.Err.Error()}
