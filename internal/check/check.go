@@ -140,9 +140,10 @@ func Declare(checks []Check) []Declared {
 
 // A Suite is a list of checks together with the plan of what to gather for them.
 type Suite struct {
-	checks []Declared
-	judges []Judge
-	plan   *probe.Plan
+	checks   []Declared
+	judges   []Judge
+	plan     *probe.Plan
+	instance func(*probe.Facts) Instance
 }
 
 // NewSuite plans the facts that checks need.
@@ -155,6 +156,8 @@ func NewSuite(checks []Declared, o Options) *Suite {
 		}
 		s.judges = append(s.judges, judge)
 	}
+	// after the checks, so that their requests come first in the script
+	s.instance = gatherInstance(s.plan)
 	return s
 }
 
@@ -163,6 +166,9 @@ func (s *Suite) Plan() *probe.Plan { return s.plan }
 
 // Len is the number of checks in the suite.
 func (s *Suite) Len() int { return len(s.checks) }
+
+// Instance is what the probe learned of the machine itself.
+func (s *Suite) Instance(f *probe.Facts) Instance { return s.instance(f) }
 
 // Judge decides every check of the suite from the facts, in the order the checks were declared.
 func (s *Suite) Judge(f *probe.Facts) []Result {

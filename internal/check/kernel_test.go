@@ -195,8 +195,9 @@ func TestKernelThroughThePlan(t *testing.T) {
 			t.Errorf("the script lacks %q", want)
 		}
 	}
-	if n := strings.Count(string(script), "\tkp "); n != 2 {
-		t.Errorf("%d parameters read, want 2", n)
+	// two for the checks, and the host name that every probe reads for the reports
+	if n := strings.Count(string(script), "\tkp "); n != 3 {
+		t.Errorf("%d parameters read, want 3", n)
 	}
 	facts, err := probe.Parse(s.Plan(), probe.FakeOutput(s.Plan()))
 	if err != nil {

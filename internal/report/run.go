@@ -27,35 +27,8 @@ type Build struct {
 	RunUUID string
 }
 
-// Instance is what the probe learned of the machine itself.
-type Instance struct {
-	Hostname string
-	// What /etc/os-release says: its ID, VERSION_ID and PRETTY_NAME, and the family of
-	// distributions the os check places it in ("debian", "rhel", "alpine", …). Err says why the
-	// file could not be read.
-	OSID, OSVersion, OSName, OSFamily string
-	OSErr                              string
-}
-
-// OS names the instance's distribution for a person: its PRETTY_NAME, else its ID and version.
-func (i Instance) OS() string {
-	switch {
-	case i.OSName != "":
-		return i.OSName
-	case i.OSID != "":
-		return joinSpace(i.OSID, i.OSVersion)
-	case i.OSErr != "":
-		return "unknown OS (" + i.OSErr + ")"
-	}
-	return "unknown OS"
-}
-
-func joinSpace(a, b string) string {
-	if b == "" {
-		return a
-	}
-	return a + " " + b
-}
+// Instance is what the probe learned of the machine itself: see check.Instance.
+type Instance = check.Instance
 
 // Verdict is a run's outcome in one word: "failed" when a check fails the build, else "warned"
 // when a check of severity "warning" did not pass, else "passed". Skipped checks do not count.
