@@ -86,7 +86,7 @@ func (c *Addr) Validate() []error {
 
 func (c *Addr) Gather(p *probe.Plan, _ Options) Judge {
 	fact := p.Addr(c.Address, c.Port, c.timeout())
-	return func(f *probe.Facts) Outcome { return judgeFact(fact, f, c.judge) }
+	return func(f *probe.Facts) Outcome { return judgeFound(fact, f, c.judge, c.found) }
 }
 
 func (c *Addr) judge(f probe.AddrFacts) Outcome {

@@ -75,7 +75,8 @@ func (c *Command) Gather(p *probe.Plan, o Options) Judge {
 	}
 	fact := p.Command(probe.Command{Run: c.Run, Timeout: limit})
 	return func(f *probe.Facts) Outcome {
-		return judgeFact(fact, f, func(r probe.CommandResult) Outcome { return c.judge(r, limit) })
+		return judgeFound(fact, f, func(r probe.CommandResult) Outcome { return c.judge(r, limit) },
+			func(r probe.CommandResult) []string { return c.found(r, limit) })
 	}
 }
 

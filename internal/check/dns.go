@@ -107,7 +107,7 @@ func (c *DNS) timeout() time.Duration {
 
 func (c *DNS) Gather(p *probe.Plan, _ Options) Judge {
 	fact := p.DNS(c.Name, c.timeout())
-	return func(f *probe.Facts) Outcome { return judgeFact(fact, f, c.judge) }
+	return func(f *probe.Facts) Outcome { return judgeFound(fact, f, c.judge, c.found) }
 }
 
 func (c *DNS) judge(f probe.DNSFacts) Outcome {

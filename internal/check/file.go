@@ -225,7 +225,7 @@ func (c *File) Gather(p *probe.Plan, _ Options) Judge {
 	for _, d := range c.digests() {
 		p.FileDigest(c.Path, d.algorithm)
 	}
-	return func(f *probe.Facts) Outcome { return judgeFact(fact, f, c.judge) }
+	return func(f *probe.Facts) Outcome { return judgeFound(fact, f, c.judge, c.found) }
 }
 
 func (c *File) judge(f probe.FileFacts) Outcome {

@@ -184,7 +184,7 @@ func parseHeaderLine(line string) (name, value, problem string) {
 func (c *HTTP) Gather(p *probe.Plan, _ Options) Judge {
 	fact := p.HTTP(probe.HTTPRequest{URL: c.URL, Method: c.method(), Timeout: c.timeout(), Insecure: c.Insecure,
 		FollowRedirects: c.FollowRedirects, Body: !c.Body.empty()})
-	return func(f *probe.Facts) Outcome { return judgeFact(fact, f, c.judge) }
+	return func(f *probe.Facts) Outcome { return judgeFound(fact, f, c.judge, c.found) }
 }
 
 func (c *HTTP) judge(f probe.HTTPFacts) Outcome {

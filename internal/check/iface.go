@@ -128,7 +128,7 @@ func (c *Interface) Gather(p *probe.Plan, _ Options) Judge {
 		}
 	}
 	fact := p.Interface(c.Name, four, six)
-	return func(f *probe.Facts) Outcome { return judgeFact(fact, f, c.judge) }
+	return func(f *probe.Facts) Outcome { return judgeFound(fact, f, c.judge, c.found) }
 }
 
 func (c *Interface) judge(f probe.InterfaceFacts) Outcome {

@@ -125,7 +125,7 @@ func sysctlValue(v string) string { return strings.Join(strings.Fields(v), " ") 
 func (c *KernelParam) Gather(p *probe.Plan, _ Options) Judge {
 	path, _ := sysctlPath(c.Name) // Validate refused names without a path
 	fact := p.KernelParam(path)
-	return func(f *probe.Facts) Outcome { return judgeFact(fact, f, c.judge) }
+	return func(f *probe.Facts) Outcome { return judgeFound(fact, f, c.judge, c.found) }
 }
 
 func (c *KernelParam) judge(f probe.KernelParamFacts) Outcome {
@@ -203,7 +203,7 @@ func (c *KernelModule) Validate() []error {
 
 func (c *KernelModule) Gather(p *probe.Plan, _ Options) Judge {
 	fact := p.KernelModule(c.Name)
-	return func(f *probe.Facts) Outcome { return judgeFact(fact, f, c.judge) }
+	return func(f *probe.Facts) Outcome { return judgeFound(fact, f, c.judge, c.found) }
 }
 
 func (c *KernelModule) judge(f probe.KernelModuleFacts) Outcome {

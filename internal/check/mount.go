@@ -117,7 +117,7 @@ func (c *Mount) Validate() []error {
 
 func (c *Mount) Gather(p *probe.Plan, _ Options) Judge {
 	fact := p.Mount(c.Path)
-	return func(f *probe.Facts) Outcome { return judgeFact(fact, f, c.judge) }
+	return func(f *probe.Facts) Outcome { return judgeFound(fact, f, c.judge, c.found) }
 }
 
 func (c *Mount) judge(f probe.MountFacts) Outcome {

@@ -172,7 +172,7 @@ func isOSReleaseID(s string) bool {
 
 func (c *OS) Gather(p *probe.Plan, _ Options) Judge {
 	fact := p.OS()
-	return func(f *probe.Facts) Outcome { return judgeFact(fact, f, c.judge) }
+	return func(f *probe.Facts) Outcome { return judgeFound(fact, f, c.judge, c.found) }
 }
 
 func (c *OS) judge(f probe.OSFacts) Outcome {

@@ -85,7 +85,7 @@ func (c *Package) Validate() []error {
 
 func (c *Package) Gather(p *probe.Plan, _ Options) Judge {
 	fact := p.Package(c.Name)
-	return func(f *probe.Facts) Outcome { return judgeFact(fact, f, c.judge) }
+	return func(f *probe.Facts) Outcome { return judgeFound(fact, f, c.judge, c.found) }
 }
 
 func (c *Package) judge(f probe.PackageFacts) Outcome {

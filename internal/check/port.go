@@ -76,7 +76,7 @@ func (c *Port) Validate() []error {
 
 func (c *Port) Gather(p *probe.Plan, _ Options) Judge {
 	fact := p.Ports()
-	return func(f *probe.Facts) Outcome { return judgeFact(fact, f, c.judge) }
+	return func(f *probe.Facts) Outcome { return judgeFound(fact, f, c.judge, c.found) }
 }
 
 func (c *Port) judge(f probe.PortFacts) Outcome {

@@ -120,7 +120,7 @@ func (c *Process) Gather(p *probe.Plan, _ Options) Judge {
 				u.uid = facts.UID
 			}
 		}
-		return judgeFact(procs, f, func(pf probe.ProcessFacts) Outcome { return c.judge(pf, u) })
+		return judgeFound(procs, f, func(pf probe.ProcessFacts) Outcome { return c.judge(pf, u) }, c.found)
 	}
 }
 

@@ -70,7 +70,7 @@ func isAlnum(b byte) bool {
 
 func (c *Service) Gather(p *probe.Plan, _ Options) Judge {
 	fact := p.Service(c.Name)
-	return func(f *probe.Facts) Outcome { return judgeFact(fact, f, c.judge) }
+	return func(f *probe.Facts) Outcome { return judgeFound(fact, f, c.judge, c.found) }
 }
 
 func (c *Service) judge(f probe.ServiceFacts) Outcome {

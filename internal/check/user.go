@@ -73,7 +73,7 @@ func (c *User) Validate() []error {
 
 func (c *User) Gather(p *probe.Plan, _ Options) Judge {
 	fact := p.User(c.Name, len(c.Groups) > 0)
-	return func(f *probe.Facts) Outcome { return judgeFact(fact, f, c.judge) }
+	return func(f *probe.Facts) Outcome { return judgeFound(fact, f, c.judge, c.found) }
 }
 
 func (c *User) judge(f probe.UserFacts) Outcome {
@@ -145,7 +145,7 @@ func (c *Group) Validate() []error {
 
 func (c *Group) Gather(p *probe.Plan, _ Options) Judge {
 	fact := p.Group(c.Name)
-	return func(f *probe.Facts) Outcome { return judgeFact(fact, f, c.judge) }
+	return func(f *probe.Facts) Outcome { return judgeFound(fact, f, c.judge, c.found) }
 }
 
 func (c *Group) judge(f probe.GroupFacts) Outcome {
