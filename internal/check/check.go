@@ -143,6 +143,7 @@ type Suite struct {
 	checks   []Declared
 	judges   []Judge
 	plan     *probe.Plan
+	asked    [][]probe.Request // by check, the requests it made of the plan
 	instance func(*probe.Facts) Instance
 }
 
@@ -151,10 +152,12 @@ func NewSuite(checks []Declared, o Options) *Suite {
 	s := &Suite{checks: checks, plan: probe.NewPlan()}
 	for _, c := range checks {
 		var judge Judge
+		mark := s.plan.Asked()
 		if !c.common().Skip {
 			judge = c.Gather(s.plan, o)
 		}
 		s.judges = append(s.judges, judge)
+		s.asked = append(s.asked, s.plan.AskedSince(mark))
 	}
 	// after the checks, so that their requests come first in the script
 	s.instance = gatherInstance(s.plan)
@@ -166,6 +169,25 @@ func (s *Suite) Plan() *probe.Plan { return s.plan }
 
 // Len is the number of checks in the suite.
 func (s *Suite) Len() int { return len(s.checks) }
+
+// Waiting lists the checks that wait for a fact the probe, as far as its output so far shows,
+// is still gathering (see probe.Progress).
+func (s *Suite) Waiting(g *probe.Progress) []Declared {
+	pending := map[probe.Request]bool{}
+	for _, r := range g.Pending(s.plan) {
+		pending[r] = true
+	}
+	var waiting []Declared
+	for i, c := range s.checks {
+		for _, r := range s.asked[i] {
+			if pending[r] {
+				waiting = append(waiting, c)
+				break
+			}
+		}
+	}
+	return waiting
+}
 
 // Instance is what the probe learned of the machine itself.
 func (s *Suite) Instance(f *probe.Facts) Instance { return s.instance(f) }

@@ -42,7 +42,7 @@ func (p *Plan) User(name string, groups bool) Fact[UserFacts] {
 	g := part[*users](p, userKind)
 	id, _ := g.add(name, userRequest{name: name})
 	g.list[id].groups = g.list[id].groups || groups
-	return Fact[UserFacts]{userKind, id}
+	return newFact[UserFacts](p, userKind, id)
 }
 
 func (g *users) render(s *script) {
@@ -119,7 +119,7 @@ type groups struct{ requests[string] }
 func (p *Plan) Group(name string) Fact[GroupFacts] {
 	g := part[*groups](p, groupKind)
 	id, _ := g.add(name, name)
-	return Fact[GroupFacts]{groupKind, id}
+	return newFact[GroupFacts](p, groupKind, id)
 }
 
 func (g *groups) render(s *script) { s.call(&s.main, "db", append([]string{"group"}, g.list...)...) }

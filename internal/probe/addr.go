@@ -42,7 +42,7 @@ type addrs struct{ requests[addrRequest] }
 func (p *Plan) Addr(host string, port int, timeout time.Duration) Fact[AddrFacts] {
 	g := part[*addrs](p, addrKind)
 	id, _ := g.add(fmt.Sprintf("%q %d %d", host, port, seconds(timeout)), addrRequest{host, port, timeout})
-	return Fact[AddrFacts]{addrKind, id}
+	return newFact[AddrFacts](p, addrKind, id)
 }
 
 // limit: one connection after another, each stopped at most 3 s after its limit (a second

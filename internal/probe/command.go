@@ -48,7 +48,7 @@ type commands struct{ list []Command }
 func (p *Plan) Command(c Command) Fact[CommandResult] {
 	g := part[*commands](p, commandKind)
 	g.list = append(g.list, c)
-	return Fact[CommandResult]{commandKind, len(g.list) - 1}
+	return newFact[CommandResult](p, commandKind, len(g.list)-1)
 }
 
 // lanes deals the commands out to CommandConcurrency lanes in turn: lane j runs commands j,

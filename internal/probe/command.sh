@@ -16,7 +16,10 @@
 # still running SECONDS after the watchdog first saw it (so never early, at most a second late)
 # gets TERM to its whole session, and KILL 2 s later. It notes the ids of the commands it
 # stopped in $T/late. Without setsid a command has no session, and only its own process is
-# signalled.
+# signalled. While the body waits for the lanes (the file $T/waiting), it prints every two
+# seconds the record command.running, the ids of the commands the lanes run now, for the plugin
+# to tell a long build which checks it waits for: the body prints nothing meanwhile, so the
+# records never mix.
 cs() {
 	if ! (ulimit -f "$OUTPUT_BLOCKS") 2>/dev/null; then
 		line command.err - "this shell cannot limit the size of a command's output (ulimit -f), so no command was run"
@@ -25,9 +28,10 @@ cs() {
 	$SETSID sh -c 'n=$1 T=$2 SETSID=$3 k=0
 		sig() { kill -"$1" -"$2" 2>/dev/null || { [ -z "$SETSID" ] && kill -"$1" "$2"; }; }
 		while sleep 1 && [ -d "$T" ]; do
-			k=$((k + 1)); l=0
+			k=$((k + 1)); l=0 r=
 			while [ $l -lt "$n" ]; do
 				if read -r p s i e <"$T/run.$l" && [ "$e" = . ]; then
+					r="$r $i"
 					eval "q=\${q$l:-} t=\${t$l:-}"
 					[ "$p" = "$q" ] || { t=$k; eval "q$l=\$p t$l=\$k"; }
 					if [ $((k - t)) -eq "$s" ]; then
@@ -38,7 +42,8 @@ cs() {
 				fi
 				l=$((l + 1))
 			done
-		done' sh "$1" "$T" "$SETSID" </dev/null >/dev/null 2>&1 &
+			[ $((k % 2)) -eq 0 ] && [ -f "$T/waiting" ] && printf "L command.running - %s\n" "${r# }"
+		done' sh "$1" "$T" "$SETSID" </dev/null 2>/dev/null &
 	echo "$! - - ." >"$T/run.dog"
 	lanes=
 }
@@ -64,7 +69,9 @@ cr() {
 # commands the watchdog stopped, and each command's stdout and stderr, cut at LIMIT bytes.
 cx() {
 	[ -f "$T/run.dog" ] || return 0
+	: >"$T/waiting"
 	for p in $lanes; do wait "$p"; done
+	rm -f "$T/waiting"
 	read -r p _ <"$T/run.dog" && stop "$p"
 	: >"$T/run.dog"
 	recs "$T/cmds"

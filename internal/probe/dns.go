@@ -39,7 +39,7 @@ type dnsNames struct{ requests[dnsRequest] }
 func (p *Plan) DNS(name string, timeout time.Duration) Fact[DNSFacts] {
 	g := part[*dnsNames](p, dnsKind)
 	id, _ := g.add(fmt.Sprintf("%q %d", name, seconds(timeout)), dnsRequest{name, timeout})
-	return Fact[DNSFacts]{dnsKind, id}
+	return newFact[DNSFacts](p, dnsKind, id)
 }
 
 // limit: one name after another, each asked at most three times (getent ahosts, getent hosts,

@@ -74,7 +74,7 @@ func (p *Plan) File(path string, content bool) Fact[FileFacts] {
 	g := part[*files](p, fileKind)
 	id, _ := g.add(path, fileRequest{path: path})
 	g.list[id].content = g.list[id].content || content
-	return Fact[FileFacts]{fileKind, id}
+	return newFact[FileFacts](p, fileKind, id)
 }
 
 // FileDigest asks, besides what File asks, for the digest of the whole content of path with

@@ -58,7 +58,7 @@ func (p *Plan) HTTP(q HTTPRequest) Fact[HTTPFacts] {
 	q.Body = false
 	id, _ := g.add(fmt.Sprintf("%q %q %d %t %t", q.URL, q.Method, seconds(q.Timeout), q.Insecure, q.FollowRedirects), q)
 	g.list[id].Body = g.list[id].Body || body
-	return Fact[HTTPFacts]{httpKind, id}
+	return newFact[HTTPFacts](p, httpKind, id)
 }
 
 // limit: the requests are made one after another, each stopped at most 3 s after its own limit

@@ -59,7 +59,7 @@ func (p *Plan) Interface(name string, four, six bool) Fact[InterfaceFacts] {
 	id, _ := g.add(name, ifaceRequest{name: name})
 	g.list[id].four = g.list[id].four || four
 	g.list[id].six = g.list[id].six || six
-	return Fact[InterfaceFacts]{ifaceKind, id}
+	return newFact[InterfaceFacts](p, ifaceKind, id)
 }
 
 // InterfaceNameOK reports whether name can be the name of a network interface, as the kernel's

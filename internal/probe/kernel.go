@@ -40,7 +40,7 @@ type kernelParams struct{ requests[string] }
 func (p *Plan) KernelParam(path string) Fact[KernelParamFacts] {
 	g := part[*kernelParams](p, kernelParamKind)
 	id, _ := g.add(path, path)
-	return Fact[KernelParamFacts]{kernelParamKind, id}
+	return newFact[KernelParamFacts](p, kernelParamKind, id)
 }
 
 func (g *kernelParams) render(s *script) {
@@ -190,7 +190,7 @@ func (p *Plan) KernelModule(name string) Fact[KernelModuleFacts] {
 	g := part[*kernelModules](p, kernelModuleKind)
 	n := ModuleName(name)
 	id, _ := g.add(n, n)
-	return Fact[KernelModuleFacts]{kernelModuleKind, id}
+	return newFact[KernelModuleFacts](p, kernelModuleKind, id)
 }
 
 // ModuleName is a module's name as the kernel spells it in /proc/modules and /sys/module, with

@@ -34,7 +34,7 @@ func (p *Plan) Mount(path string) Fact[MountFacts] {
 	path = mountPath(path)
 	g := part[*mounts](p, mountKind)
 	id, _ := g.add(path, path)
-	return Fact[MountFacts]{mountKind, id}
+	return newFact[MountFacts](p, mountKind, id)
 }
 
 // mountPath drops the trailing slashes and doubled slashes of an absolute path: the kernel lists

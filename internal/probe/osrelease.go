@@ -27,7 +27,7 @@ type osRelease struct{}
 // OS asks for what the image's os-release file says.
 func (p *Plan) OS() Fact[OSFacts] {
 	part[*osRelease](p, osKind)
-	return Fact[OSFacts]{osKind, 0}
+	return newFact[OSFacts](p, osKind, 0)
 }
 
 func (g *osRelease) render(s *script) { s.call(&s.main, "osrelease") }

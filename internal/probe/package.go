@@ -23,7 +23,7 @@ type packages struct{ requests[string] }
 func (p *Plan) Package(name string) Fact[PackageFacts] {
 	g := part[*packages](p, packageKind)
 	id, _ := g.add(name, name)
-	return Fact[PackageFacts]{packageKind, id}
+	return newFact[PackageFacts](p, packageKind, id)
 }
 
 func (g *packages) render(s *script) { s.call(&s.main, "pk", g.list...) }

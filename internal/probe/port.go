@@ -32,7 +32,7 @@ type ports struct{}
 // Ports asks for the kernel's tables of listening sockets.
 func (p *Plan) Ports() Fact[PortFacts] {
 	part[*ports](p, portKind)
-	return Fact[PortFacts]{portKind, 0}
+	return newFact[PortFacts](p, portKind, 0)
 }
 
 func (g *ports) render(s *script) { s.call(&s.main, "ports") }

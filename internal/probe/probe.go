@@ -99,6 +99,7 @@ const StoppedAtLimit = 124
 // A Plan lists the facts to gather. The same fact asked for twice is gathered once.
 type Plan struct {
 	parts map[string]gatherer
+	asked []Request // every request made, in order, repeats included
 }
 
 // NewPlan returns an empty plan.
@@ -207,7 +208,19 @@ const (
 func Render(p *Plan) ([]byte, error) {
 	s := &script{}
 	for _, name := range p.kinds() {
-		p.parts[name].render(s)
+		// Each kind's part of the body starts with the record probe.at, so that the plugin can
+		// tell, while the probe runs, which kind it is gathering (see Progress).
+		k := &script{}
+		p.parts[name].render(k)
+		s.first.WriteString(k.first.String())
+		for _, part := range []struct{ to, from *strings.Builder }{{&s.main, &k.main}, {&s.last, &k.last}} {
+			if part.from.Len() > 0 {
+				part.to.WriteString("\tline probe.at - " + name + "\n" + part.from.String())
+			}
+		}
+		if k.err != nil && s.err == nil {
+			s.err = k.err
+		}
 	}
 	if s.err != nil {
 		return nil, s.err

@@ -68,7 +68,7 @@ func (p *Plan) Processes(name string) Fact[ProcessFacts] {
 	if !slices.Contains(g.list[id], name) {
 		g.list[id] = append(g.list[id], name)
 	}
-	return Fact[ProcessFacts]{processKind, id}
+	return newFact[ProcessFacts](p, processKind, id)
 }
 
 func (g *processes) render(s *script) {

@@ -29,7 +29,7 @@ type services struct{ requests[string] }
 func (p *Plan) Service(name string) Fact[ServiceFacts] {
 	g := part[*services](p, serviceKind)
 	id, _ := g.add(name, name)
-	return Fact[ServiceFacts]{serviceKind, id}
+	return newFact[ServiceFacts](p, serviceKind, id)
 }
 
 // unitTypes are the suffixes of systemd unit names; a name without one is a service, even

@@ -39,9 +39,11 @@ const maxOutput = 256 << 20
 const grace = 5 * time.Second
 
 // Run runs command in the image, waits for it to print the line ready, then sends script on its
-// stdin, and waits at most limit for it to finish.
-func Run(ctx context.Context, comm packersdk.Communicator, command, ready string, script []byte, limit time.Duration) (Output, error) {
+// stdin, and waits at most limit for it to finish. If watch is not nil, it is given the output
+// after the ready line as it arrives, to follow the probe's progress.
+func Run(ctx context.Context, comm packersdk.Communicator, command, ready string, script []byte, limit time.Duration, watch io.Writer) (Output, error) {
 	stdout := newReadyWriter(ready, maxOutput)
+	stdout.watch = watch
 	stderr := &limitedBuffer{max: 1 << 20}
 	stdin := newHeldReader(script, stdout.ready)
 	started := time.Now()
@@ -144,6 +146,7 @@ type readyWriter struct {
 	seen     bool
 	seenAt   time.Time
 	preamble []byte
+	watch    io.Writer // also given what comes after the ready line, if not nil
 }
 
 func newReadyWriter(marker string, max int) *readyWriter {
@@ -154,7 +157,7 @@ func (w *readyWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	if w.seen {
 		w.mu.Unlock()
-		return w.limitedBuffer.Write(p)
+		return w.after(p)
 	}
 	w.preamble = append(w.preamble, p...)
 	i := bytes.Index(w.preamble, w.marker)
@@ -170,10 +173,18 @@ func (w *readyWriter) Write(p []byte) (int, error) {
 	w.seen, w.seenAt = true, time.Now()
 	close(w.ready)
 	w.mu.Unlock()
-	if _, err := w.limitedBuffer.Write(rest); err != nil {
+	if _, err := w.after(rest); err != nil {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// after keeps what comes after the ready line, and shows it to watch.
+func (w *readyWriter) after(p []byte) (int, error) {
+	if w.watch != nil {
+		w.watch.Write(p) // only informs: what it makes of the bytes never stops the probe
+	}
+	return w.limitedBuffer.Write(p)
 }
 
 func (w *readyWriter) output() Output {

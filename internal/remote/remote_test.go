@@ -36,12 +36,31 @@ func TestRunSendsTheScriptOnlyWhenReady(t *testing.T) {
 		io.WriteString(stdout, "facts\n")
 		return 0
 	}}
-	out, err := Run(context.Background(), c, "cmd", "READY", []byte("script"), 5*time.Second)
+	out, err := Run(context.Background(), c, "cmd", "READY", []byte("script"), 5*time.Second, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if string(got) != "script" || !out.Ready || string(out.Preamble) != "a banner\n" || string(out.Stdout) != "facts\n" {
 		t.Errorf("script %q, output %+v", got, out)
+	}
+}
+
+// TestRunShowsWatchOnlyWhatFollowsTheReadyLine: the watcher of a probe's progress sees the
+// probe's output as it comes, and never the preamble (a banner, a sudo lecture).
+func TestRunShowsWatchOnlyWhatFollowsTheReadyLine(t *testing.T) {
+	c := comm{remote: func(stdin io.Reader, stdout io.Writer) int {
+		io.WriteString(stdout, "a banner\nREADY\nfirst ")
+		io.ReadFull(stdin, make([]byte, 6))
+		io.WriteString(stdout, "second\n")
+		return 0
+	}}
+	var watched bytes.Buffer
+	out, err := Run(context.Background(), c, "cmd", "READY", []byte("script"), 5*time.Second, &watched)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if watched.String() != "first second\n" || string(out.Stdout) != "first second\n" {
+		t.Errorf("watched %q, stdout %q", watched.String(), out.Stdout)
 	}
 }
 
@@ -54,7 +73,7 @@ func TestRunReturnsAtOnceWhenTheCommandEndsBeforeReady(t *testing.T) {
 	}}
 	for i := 0; i < 50; i++ {
 		start := time.Now()
-		out, err := Run(context.Background(), c, "cmd", "READY", []byte("script"), time.Minute)
+		out, err := Run(context.Background(), c, "cmd", "READY", []byte("script"), time.Minute, nil)
 		if err != nil || out.Ready || out.ExitStatus != 1 || !strings.Contains(string(out.Preamble), "password") {
 			t.Fatalf("err %v, output %+v", err, out)
 		}
@@ -76,7 +95,7 @@ func TestRunTellsTheProbeToStopOnCancel(t *testing.T) {
 	}}
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
-	_, err := Run(ctx, c, "cmd", "READY", []byte("script"), time.Minute)
+	_, err := Run(ctx, c, "cmd", "READY", []byte("script"), time.Minute, nil)
 	if err == nil || !strings.Contains(err.Error(), "cancelled") {
 		t.Errorf("err = %v", err)
 	}
@@ -90,7 +109,7 @@ func TestRunReportsADroppedConnection(t *testing.T) {
 		io.WriteString(stdout, "READY\n")
 		return packersdk.CmdDisconnect
 	}}
-	if _, err := Run(context.Background(), c, "cmd", "READY", nil, time.Minute); err == nil || !strings.Contains(err.Error(), "dropped") {
+	if _, err := Run(context.Background(), c, "cmd", "READY", nil, time.Minute, nil); err == nil || !strings.Contains(err.Error(), "dropped") {
 		t.Errorf("err = %v", err)
 	}
 }
