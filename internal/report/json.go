@@ -88,6 +88,7 @@ type CheckOutcome struct {
 
 // NewDocument makes the JSON report of run.
 func NewDocument(run Run) Document {
+	run = mapRun(run, validUTF8) // an invalid byte, which JSON cannot hold, is written like \x80
 	c := Count(run.Results)
 	d := Document{
 		Schema:        SchemaID,
