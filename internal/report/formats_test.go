@@ -192,7 +192,7 @@ func makeRuns(t *testing.T) map[string]Run {
 			Instance: debian, Started: started, Duration: 250 * time.Millisecond, Results: results[10:]},
 		"passed": {Plugin: "0.2.0", Build: Build{Source: "docker.alpine", Type: "docker"},
 			Instance: Instance{Hostname: "3f9c2a1b7d4e", OSID: "alpine", OSVersion: "3.20.3", OSName: "Alpine Linux v3.20", OSFamily: "alpine"},
-			Started: started, Duration: 40 * time.Millisecond, Results: []check.Result{results[0], results[2], results[6]}},
+			Started:  started, Duration: 40 * time.Millisecond, Results: []check.Result{results[0], results[2], results[6]}},
 		"empty": {Plugin: "0.2.0", Build: Build{}, Instance: Instance{OSErr: "cat: /etc/os-release: No such file or directory"},
 			Started: started},
 		"special": specialRun(),
