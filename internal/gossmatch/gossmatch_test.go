@@ -1,0 +1,333 @@
+package gossmatch
+
+import (
+	"encoding/json"
+	"errors"
+	"math"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func verdictOf(ok bool, err error) string {
+	switch {
+	case err != nil:
+		return "error"
+	case ok:
+		return "pass"
+	}
+	return "fail"
+}
+
+func TestMatcherTable(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range matchCases {
+		t.Run(c.name, func(t *testing.T) {
+			if seen[c.name] {
+				t.Fatalf("two cases are named %s", c.name)
+			}
+			seen[c.name] = true
+			m, err := Parse(c.raw)
+			if err != nil {
+				t.Fatalf("Parse(%#v): %v", c.raw, err)
+			}
+			ok, err := m.Match(c.actual)
+			if got := verdictOf(ok, err); got != c.want {
+				t.Errorf("%s against %s: %s (%v), want %s", m, show(c.actual), got, err, c.want)
+			}
+			// Judge agrees with Match, and a result that is not a pass explains itself.
+			r := m.Judge(c.actual)
+			if r.OK != ok || (r.Err == nil) != (err == nil) {
+				t.Errorf("Judge = %+v, Match = %v, %v", r, ok, err)
+			}
+			if !r.OK && (r.Found == "" || r.Want == "") {
+				t.Errorf("Judge gives no explanation: %+v", r)
+			}
+		})
+	}
+}
+
+func TestTextTable(t *testing.T) {
+	for _, c := range textCases {
+		t.Run(c.name, func(t *testing.T) {
+			m, err := ParseText(c.raw)
+			if err != nil {
+				t.Fatalf("ParseText(%#v): %v", c.raw, err)
+			}
+			ok, err := m.Match([]byte(c.text))
+			if got := verdictOf(ok, err); got != c.want {
+				t.Errorf("%s: %s (%v), want %s", m, got, err, c.want)
+			}
+		})
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, c := range parseErrorCases {
+		t.Run(c.name, func(t *testing.T) {
+			var err error
+			if c.text {
+				_, err = ParseText(c.raw)
+			} else {
+				_, err = Parse(c.raw)
+			}
+			if err == nil {
+				t.Fatalf("no error for %#v", c.raw)
+			}
+			if !strings.Contains(err.Error(), c.wantErr) {
+				t.Errorf("error %q\ndoes not contain %q", err, c.wantErr)
+			}
+			var pe *ParseError
+			if !errors.As(err, &pe) {
+				t.Errorf("%v is not a *ParseError", err)
+			}
+		})
+	}
+}
+
+// Every problem of a matcher is reported at once, each at its own path.
+func TestParseReportsEveryProblem(t *testing.T) {
+	_, err := Parse(m{"and": l(m{"not": m{"have-suffix": 1}}, m{"gjson": m{"a.b": m{}}}, m{"or": l(m{"gt": "x"}, "ok")})})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	var paths []string
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		paths = append(paths, e.(*ParseError).Path)
+	}
+	want := []string{"and[0].not.have-suffix", `and[1].gjson."a.b"`, "and[2].or[0].gt"}
+	if strings.Join(paths, " ") != strings.Join(want, " ") {
+		t.Errorf("paths %q, want %q", paths, want)
+	}
+}
+
+// The words of a report: what a matcher wants, and what was found when it failed or could not
+// compare.
+func TestJudgeWords(t *testing.T) {
+	tests := []struct {
+		name   string
+		raw    any
+		actual any
+		want   string // Result.String()
+	}{
+		{"bare_string", "nginx", "apache", `found "apache", want "nginx"`},
+		{"transform_is_shown", 3, "4\n", `found 4 (read as a number from "4\n"), want 3`},
+		{"comparison", m{"gt": 3}, 2, "found 2, want greater than 3"},
+		{"not_a_number", m{"ge": 3}, "abc", `"abc" is not a number, so it cannot be compared: want at least 3`},
+		{"equal_shows_exactly", m{"equal": l("a", "b")}, l("b", "a"), `found ["b", "a"], want exactly ["a", "b"]`},
+		{"missing_elements", l("a", m{"have-prefix": "c"}), l("a", "b"), `found ["a", "b"], missing [starting with "c"], want containing elements ["a", starting with "c"]`},
+		{"consist_of_missing_and_extra", m{"consist-of": l("a", "c")}, l("a", "b"), `found ["a", "b"], missing ["c"], extra ["b"], want consisting of ["a", "c"] in any order`},
+		{"not_and", m{"not": m{"and": l(m{"have-prefix": "a"}, m{"have-suffix": "c"})}}, "abc", `found "abc", want not (starting with "a" and ending with "c")`},
+		{"or", m{"or": l("a", m{"match-regexp": "^b"})}, "c", `found "c", want "a" or matching /^b/`},
+		{"semver", m{"semver-constraint": ">=2.0.0"}, "1.2.3", `found "1.2.3", want satisfying semver ">=2.0.0"`},
+		{"semver_not_a_version", m{"semver-constraint": ">=2.0.0"}, "1:2.0-1", `"1:2.0-1" is not a semantic version (like 1.2.3), so it cannot be compared: want satisfying semver ">=2.0.0"`},
+		{"have_len", m{"have-len": 3}, l("a"), `found ["a"] of length 1, want of length 3`},
+		{"have_key", m{"have-key": "b"}, m{"a": 1}, `found {"a": 1}, want with a key "b"`},
+		{"contain_element", m{"contain-element": "c"}, "a\nb", `found ["a", "b"] (split into lines from "a\nb"), want with an element "c"`},
+		{"gjson", m{"gjson": m{"a": "x", "n": m{"le": 2}}}, `{"a":"x","n":3}`, `found 3 (at "n" of the JSON), want JSON with a: "x", n: at most 2`},
+		{"gjson_missing_path", m{"gjson": m{"b": "x"}}, `{"a":1}`, `the JSON has nothing at path "b", so it cannot be compared: want b: "x"`},
+		{"long_values_are_shortened", "x", strings.Repeat("y", 100), `found "` + strings.Repeat("y", 80) + `…" (100 bytes), want "x"`},
+		{"null_with_null", m{"equal": nil}, nil, "found nothing (null), and goss refuses to compare nothing with nothing: want a value"},
+		{"have_patterns", m{"have-patterns": l("a", "!b", "/^c/")}, "b\nx", `found "b\nx": no line containing "a"; line 1 contains "b"; no line matching /^c/, want a line containing "a", no line containing "b", a line matching /^c/`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mt, err := Parse(tt.raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := mt.Judge(tt.actual).String(); got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+}
+
+// JudgeHidden and a TextMatcher never show the value: a file's contents or a command's output may
+// hold a secret.
+func TestHiddenNeverShowsTheValue(t *testing.T) {
+	secret := "hunter2-hunter2"
+	for _, raw := range []any{"x", 3, m{"gt": 3}, m{"contain-element": m{"gt": 1}}, l("x"), m{"consist-of": l("x")},
+		m{"semver-constraint": ">1.0.0"}, m{"gjson": m{"a": 1}}, m{"have-key": "a"}, m{"have-len": 1},
+		m{"not": secret}, m{"have-patterns": l("x", "!2-h")}} {
+		mt, err := Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, actual := range []any{secret, secret + "\n" + secret, l(secret), m{secret: secret}, []string{secret}} {
+			r := mt.JudgeHidden(actual)
+			if strings.Contains(r.String(), "hunter") && !strings.Contains(mt.String(), "hunter") {
+				t.Errorf("%s on a secret: %s", mt, r)
+			}
+			if strings.Contains(r.Found, "hunter") {
+				t.Errorf("%s on a secret shows it: %s", mt, r.Found)
+			}
+		}
+	}
+	for _, raw := range []any{"x", 3, m{"contain-element": m{"gt": 1}}, l("x", "!2-h"), m{"have-patterns": l("x")}} {
+		tm, err := ParseText(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := tm.Judge([]byte(secret + "\n" + secret + "\n"))
+		if r.OK || strings.Contains(r.Found, "hunter") || (r.Err != nil && strings.Contains(r.Err.Error(), "hunter")) {
+			t.Errorf("%s on a secret text: %+v", tm, r)
+		}
+		if !strings.Contains(r.Found, "a text of 32 bytes in 2 lines") {
+			t.Errorf("%s: found %q does not give the size", tm, r.Found)
+		}
+	}
+}
+
+func TestPatternMisses(t *testing.T) {
+	p, err := Patterns(l("foo", "!/^#/", "!bar", "/x$/", "\\", "!"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	misses, err := p.Match([]byte("foo\nok\n# comment\nbar\nbar\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, ms := range misses {
+		got = append(got, ms.Pattern+" → "+ms.String())
+	}
+	// In the order written; a negated pattern at the first line it matched.
+	want := []string{`!/^#/ → line 3 matches /^#/`, `!bar → line 4 contains "bar"`, `/x$/ → no line matching /x$/`, `! → a line 1`}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if misses, _ := p.Match(nil); len(misses) != 3 || misses[0].String() != `no line containing "foo"` || misses[2].String() != "no lines" {
+		t.Errorf("on an empty text: %v", misses)
+	}
+	if _, err := Patterns("foo"); err == nil || !strings.Contains(err.Error(), "line patterns are a list of strings") {
+		t.Errorf("a string for patterns: %v", err)
+	}
+}
+
+// goss tests a text attribute only when it is set: not null, not an empty list (resource.go,
+// isSet); Parse and ParseText then never see those.
+func TestIsSet(t *testing.T) {
+	for _, c := range []struct {
+		raw  any
+		want bool
+	}{{nil, false}, {l(), false}, {l("a"), true}, {"", true}, {false, true}, {m{}, true}, {0, true}} {
+		if got := IsSet(c.raw); got != c.want {
+			t.Errorf("IsSet(%#v) = %v, want %v", c.raw, got, c.want)
+		}
+	}
+}
+
+func TestDescriptions(t *testing.T) {
+	tests := []struct {
+		raw  any
+		want string
+	}{
+		{"nginx", `"nginx"`},
+		{3, "3"},
+		{2.5, "2.5"},
+		{true, "true"},
+		{l("a", 1), `containing elements ["a", 1]`},
+		{l(), "a list (an empty list of elements)"},
+		{m{"equal": "x"}, `exactly "x"`},
+		{m{"have-prefix": "a"}, `starting with "a"`},
+		{m{"have-suffix": "a"}, `ending with "a"`},
+		{m{"contain-substring": "a"}, `containing "a"`},
+		{m{"match-regexp": "^a"}, `matching /^a/`},
+		{m{"have-len": 2}, "of length 2"},
+		{m{"have-key": "k"}, `with a key "k"`},
+		{m{"contain-element": m{"gt": 1}}, "with an element greater than 1"},
+		{m{"contain-elements": l("a")}, `containing elements ["a"]`},
+		{m{"consist-of": l("a")}, `consisting of ["a"] in any order`},
+		{m{"ge": 1}, "at least 1"},
+		{m{"lt": 1}, "less than 1"},
+		{m{"le": 1.5}, "at most 1.5"},
+		{m{"not": m{"or": l("a", "b")}}, `not ("a" or "b")`},
+		{m{"and": l()}, "anything (an empty and)"},
+		{m{"or": l()}, "nothing (an empty or)"},
+		{m{"and": l("a", m{"or": l("b", "c")})}, `"a" and ("b" or "c")`},
+		{m{"semver-constraint": ">1.0.0"}, `satisfying semver ">1.0.0"`},
+		{m{"gjson": m{"b": 1, "a": "x"}}, `JSON with a: "x", b: 1`},
+		{m{"have-patterns": l("a", "!b", "/c/")}, `a line containing "a", no line containing "b", a line matching /c/`},
+		{m{"have-patterns": l("a", "b", "c", "d")}, "lines meeting all 4 patterns"},
+		{m{"have-patterns": l("", "!", `\`, "/etc/x", "!/^#/")}, "lines meeting all 5 patterns"},
+	}
+	for _, tt := range tests {
+		mt, err := Parse(tt.raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := mt.String(); got != tt.want {
+			t.Errorf("%#v: %s, want %s", tt.raw, got, tt.want)
+		}
+	}
+	for raw, want := range map[string]string{"": "anything (the empty pattern)", "!": "no line at all", `\`: "at least one line",
+		"/etc/x": `a line containing "etc/x"`, "!/^#/": "no line matching /^#/", `\!x`: `a line containing "x"`} {
+		p, err := newPattern(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.String() != want {
+			t.Errorf("pattern %q: %s, want %s", raw, p, want)
+		}
+	}
+}
+
+// JSON gossfiles give float64 for every number: a bare number still compares with an int fact,
+// equal does not, as in goss.
+func TestJSONNumbers(t *testing.T) {
+	var raw any
+	if err := json.Unmarshal([]byte(`{"and": [0, {"gt": -1}]}`), &raw); err != nil {
+		t.Fatal(err)
+	}
+	mt, _ := Parse(raw)
+	if ok, err := mt.Match(0); !ok || err != nil {
+		t.Errorf("JSON 0 against the int 0: %v %v", ok, err)
+	}
+	_ = json.Unmarshal([]byte(`{"equal": 0}`), &raw)
+	mt, _ = Parse(raw)
+	if ok, err := mt.Match(0); ok || err != nil {
+		t.Errorf("JSON equal: 0 against the int 0: %v %v, want a failure as in goss", ok, err)
+	}
+}
+
+// Numbers of other Go kinds, which no decoder gives but a fact could: compared as gomega does.
+func TestNumberKinds(t *testing.T) {
+	n := &numberNode{op: "gt", want: 1}
+	for _, c := range []struct {
+		actual any
+		want   string
+	}{{int64(2), "pass"}, {uint8(2), "pass"}, {float32(0.5), "fail"}, {uint(0), "fail"}, {"2", "error"}} {
+		o := n.eval(c.actual, &cx{})
+		if got := verdictOf(o.ok, o.err); got != c.want {
+			t.Errorf("%T %v gt 1: %s, want %s", c.actual, c.actual, got, c.want)
+		}
+	}
+	big := &numberNode{op: "lt", want: math.Inf(1)}
+	if o := big.eval(math.MaxInt64, &cx{}); !o.ok {
+		t.Errorf("MaxInt64 < +Inf: %+v", o)
+	}
+}
+
+// A Matcher is shared by every check that uses it; the race detector watches this.
+func TestConcurrentUse(t *testing.T) {
+	mt, err := Parse(m{"or": l(m{"consist-of": l("a", m{"have-prefix": "b"})}, m{"gjson": m{"x": m{"gt": 1}}})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < 200; j++ {
+				if ok, err := mt.Match(l("bc", "a")); !ok || err != nil {
+					t.Errorf("%v %v", ok, err)
+					return
+				}
+				_ = mt.Judge(`{"x":0}`).String()
+			}
+		}()
+	}
+	wg.Wait()
+}
