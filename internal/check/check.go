@@ -196,8 +196,7 @@ func (s *Suite) Instance(f *probe.Facts) Instance { return s.instance(f) }
 func (s *Suite) Judge(f *probe.Facts) []Result {
 	results := make([]Result, len(s.checks))
 	for i, c := range s.checks {
-		r := Result{Block: c.Block, Kind: c.Kind(), Subject: c.Subject(), Description: c.Describe(),
-			Expectation: c.Expectation(), Probes: 1, Warning: c.common().warning()}
+		r := newResult(c)
 		if s.judges[i] == nil {
 			r.Status, r.Probes = Skipped, 0
 			results[i] = r
@@ -214,6 +213,23 @@ func (s *Suite) Judge(f *probe.Facts) []Result {
 		results[i] = r
 	}
 	return results
+}
+
+// newResult is a result on c, a pass until judged otherwise.
+func newResult(c Declared) Result {
+	return Result{Block: c.Block, Kind: c.Kind(), Subject: c.Subject(), Description: c.Describe(),
+		Expectation: c.Expectation(), Probes: 1, Warning: c.common().warning()}
+}
+
+// Undecided is the result of a check that no probe could decide, because the probe itself
+// failed: an error with the reason (a skipped check stays skipped).
+func Undecided(c Declared, err error) Result {
+	r := newResult(c)
+	r.Status, r.Problems = Error, []string{err.Error()}
+	if c.common().Skip {
+		r.Status, r.Problems, r.Probes = Skipped, nil, 0
+	}
+	return r
 }
 
 // judgeFact finds a check's fact in the facts the probe found and judges it.

@@ -221,3 +221,6 @@ func cut(b []byte, n int) []byte {
 	}
 	return append(b[:n:n], "…"...)
 }
+
+// Visible is s as the report writes text from the image: see visible.
+func Visible(s string) string { return visible([]byte(s)) }

@@ -22,6 +22,38 @@ type UI interface {
 // followed by a summary line. Neighbouring lines of the same kind go in one call: every call
 // crosses from the plugin to Packer, and a thousand of them would cost more than the checks.
 func Lines(ui UI, results []check.Result, elapsed time.Duration) {
+	lines(ui, results, func(check.Result) bool { return true })
+	ui.Say(Summary(results, elapsed))
+}
+
+// Log writes the report of run to the build log: a line per check, then the summary, which
+// names the instance the checks ran in. With quiet, only the checks that did not pass (failures,
+// errors and warnings) have lines, and the summary says how many were left out.
+func Log(ui UI, run Run, quiet bool) {
+	shown := func(r check.Result) bool { return !quiet || r.Failing() || r.Warned() }
+	lines(ui, run.Results, shown)
+	summary := Summary(run.Results, run.Duration) + ", on " + run.Instance.OS()
+	if run.Instance.Hostname != "" {
+		summary += ", host " + run.Instance.Hostname
+	}
+	if hidden := len(run.Results) - count(run.Results, shown); hidden > 0 {
+		summary += fmt.Sprintf(" (quiet = true: %d passed or skipped %s not listed)", hidden, plural(hidden, "check", "checks"))
+	}
+	ui.Say(summary)
+}
+
+func count(results []check.Result, keep func(check.Result) bool) int {
+	n := 0
+	for _, r := range results {
+		if keep(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// lines writes the line of each result that keep keeps.
+func lines(ui UI, results []check.Result, keep func(check.Result) bool) {
 	var run []string
 	passing := true
 	flush := func() {
@@ -35,6 +67,9 @@ func Lines(ui UI, results []check.Result, elapsed time.Duration) {
 		run = run[:0]
 	}
 	for _, r := range results {
+		if !keep(r) {
+			continue
+		}
 		if pass := !r.Failing() && !r.Warned(); pass != passing {
 			flush()
 			passing = pass
@@ -42,7 +77,6 @@ func Lines(ui UI, results []check.Result, elapsed time.Duration) {
 		run = append(run, Line(r))
 	}
 	flush()
-	ui.Say(Summary(results, elapsed))
 }
 
 // statusWord pads the verdict so that check names line up.

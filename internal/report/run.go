@@ -17,9 +17,11 @@ type Run struct {
 	Results  []check.Result
 }
 
-// Build names the Packer build a run belongs to. With HCL templates, Name is the build block's
-// name (empty when it has none) and Source the source it built, like "null.target"; RunUUID is
-// the PackerRunUUID that Packer gives every `packer build`, which tells one run from another.
+// Build names the Packer build a run belongs to. Name is what Packer gives plugins as the build's
+// name (packer_build_name): with HCL2 templates, the name of the source ("target"), as Packer
+// does not tell plugins the name of the build block. Source is the source as TYPE.NAME
+// ("null.target"). RunUUID is the PackerRunUUID that Packer gives every `packer build`, which
+// tells one run from another.
 type Build struct {
 	Name    string
 	Source  string

@@ -4,7 +4,7 @@
 // command through the communicator) and report (what the user reads).
 package assert
 
-//go:generate go tool packer-sdc mapstructure-to-hcl2 -type Config,Settings,Checks
+//go:generate go tool packer-sdc mapstructure-to-hcl2 -type Config,Settings,Checks,ReportFile
 //go:generate go tool packer-sdc struct-markdown
 
 import (
@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"path/filepath"
 	"reflect"
 	"sort"
 	"strconv"
@@ -24,9 +25,11 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/template/config"
 
 	"github.com/assertkit/packer-plugin-assert/internal/check"
+	"github.com/assertkit/packer-plugin-assert/internal/handoff"
 	"github.com/assertkit/packer-plugin-assert/internal/probe"
 	"github.com/assertkit/packer-plugin-assert/internal/remote"
 	"github.com/assertkit/packer-plugin-assert/internal/report"
+	"github.com/assertkit/packer-plugin-assert/version"
 )
 
 // Config is the `assert` provisioner's configuration: settings, then one repeatable block per
@@ -55,6 +58,30 @@ type Settings struct {
 	Retries int `mapstructure:"retries"`
 	// How long to wait before each retry, like `"5s"` (the default).
 	RetryDelay time.Duration `mapstructure:"retry_delay"`
+	// Print only the checks that did not pass (failures, errors and warnings) and the summary,
+	// which says how many passed. Off by default: the log of a build is the record of what
+	// the image was checked for. Report files always hold every check.
+	Quiet bool `mapstructure:"quiet"`
+	// A report file of the results, written on the machine that runs Packer for every run,
+	// passing or failing, before the build fails. Repeatable: one block per file.
+	Reports []ReportFile `mapstructure:"report"`
+	// Values to mask in report files, like `[var.api_token]`, beside those of the sensitive
+	// variables that the plugin finds itself (see "Sensitive values" below). Each is replaced
+	// by `<sensitive>`.
+	SensitiveValues []string `mapstructure:"sensitive_values"`
+}
+
+// ReportFile is a `report` block: a file the results are written to.
+type ReportFile struct {
+	// The file's format: `junit` (JUnit XML, which CI systems show as test results), `json` (the
+	// whole run, in the documented layout of docs/report/report.schema.json) or `text` (what the
+	// build log shows). Required.
+	Format string `mapstructure:"format"`
+	// Where to write it, on the machine that runs Packer; a relative path is relative to the
+	// folder Packer runs in. Missing folders are made; a file that is there is replaced. Builds
+	// that run in parallel must write to paths of their own, like
+	// `"reports/${source.name}.xml"`. Required.
+	Path string `mapstructure:"path"`
 }
 
 // Checks are the check blocks, one field per kind of check: check.Kinds finds the kinds here, so
@@ -103,6 +130,8 @@ const (
 // Provisioner is the `assert` provisioner.
 type Provisioner struct {
 	config Config
+	// where its results go for the build's assert-attestation post-processors
+	handoff handoff.Slot
 }
 
 // ConfigSpec is the HCL2 schema of Config.
@@ -138,7 +167,8 @@ func (p *Provisioner) Prepare(raws ...interface{}) error {
 	if len(errs) > 0 {
 		return &packersdk.MultiError{Errors: p.config.inOrder(errs)}
 	}
-	return nil
+	// the post-processor learns from the registrations which provisioners the build has
+	return p.handoff.Register(handoff.Provisioner, handoff.Current(p.config.PackerConfig))
 }
 
 // inOrder sorts problems the way the template reads: settings first, then the blocks, kind by
@@ -187,6 +217,17 @@ func (s *Settings) validate() []error {
 	if s.RetryDelay < 0 {
 		errs = append(errs, fmt.Errorf("retry_delay: %s is negative", s.RetryDelay))
 	}
+	paths := map[string]int{}
+	for i, r := range s.Reports {
+		for _, err := range r.validate() {
+			errs = append(errs, fmt.Errorf("report[%d].%w", i, err))
+		}
+		if first, seen := paths[filepath.Clean(r.Path)]; seen && r.Path != "" {
+			errs = append(errs, fmt.Errorf("report[%d].path: %q is also the path of report[%d]: each report needs a file of its own", i, r.Path, first))
+		} else {
+			paths[filepath.Clean(r.Path)] = i
+		}
+	}
 	return errs
 }
 
@@ -220,8 +261,9 @@ func (c *Config) validate() []error {
 	return errs
 }
 
-// Provision runs every check in one probe and reports the verdicts. With retries, the checks
-// that did not pass are probed again, alone, after retry_delay.
+// Provision runs every check in one probe and reports the verdicts: in the build log, then in
+// the report files. With retries, the checks that did not pass are probed again, alone, after
+// retry_delay.
 func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packersdk.Communicator, generatedData map[string]interface{}) error {
 	conn, _ := generatedData["ConnType"].(string)
 	if err := usableCommunicator(conn); err != nil {
@@ -229,34 +271,58 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 	}
 	checks := p.config.checks()
 	ui.Say(fmt.Sprintf("Checking %d assertions in one probe%s...", len(checks), skipped(checks)))
-	start := time.Now()
-	results, err := p.probe(ctx, comm, checks)
+	run := report.Run{Plugin: version.PluginVersion.FormattedVersion(), Build: p.build(generatedData), Started: time.Now()}
+	var err error
+	run.Results, run.Instance, err = p.probe(ctx, ui, comm, checks)
+	if err != nil {
+		run.Results = undecided(checks, err)
+	}
 	for attempt := 1; err == nil && attempt <= p.config.Retries; attempt++ {
-		again := notPassed(results)
+		again := notPassed(run.Results)
 		if len(again) == 0 {
 			break
 		}
 		ui.Say(fmt.Sprintf("%d of %d checks did not pass; probing them again in %s (retry %d of %d): %s",
-			len(again), len(results), p.config.RetryDelay, attempt, p.config.Retries, report.Names(pick(results, again))))
+			len(again), len(run.Results), p.config.RetryDelay, attempt, p.config.Retries, report.Names(pick(run.Results, again))))
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("assert: cancelled: %w", ctx.Err())
+			err = fmt.Errorf("cancelled: %w", ctx.Err())
 		case <-time.After(p.config.RetryDelay):
-		}
-		var retried []check.Result
-		retried, err = p.probe(ctx, comm, pick(checks, again))
-		for k, i := range again {
-			if err == nil {
-				retried[k].Probes = results[i].Probes + 1
-				results[i] = retried[k]
+			var retried []check.Result
+			retried, _, err = p.probe(ctx, ui, comm, pick(checks, again))
+			if err != nil {
+				retried = undecided(pick(checks, again), fmt.Errorf("retry %d: %w", attempt, err))
 			}
+			for k, i := range again {
+				retried[k].Probes = run.Results[i].Probes + 1
+				run.Results[i] = retried[k]
+			}
+		}
+	}
+	run.Duration = time.Since(run.Started)
+	masked := report.Mask(run, p.secrets())
+	if err == nil {
+		report.Log(ui, masked, p.config.Quiet)
+	}
+	// for an assert-attestation post-processor, which refuses to certify a build whose
+	// provisioner left no results: a failure here needs no more than saying
+	if doc, jerr := report.JSON(masked); jerr != nil {
+		ui.Error("assert: the results cannot be handed to an assert-attestation post-processor: " + jerr.Error())
+	} else if herr := p.handoff.Save(doc, handoff.Current(p.config.PackerConfig)); herr != nil {
+		ui.Error("assert: the results cannot be handed to an assert-attestation post-processor: " + herr.Error())
+	}
+	if werr := p.writeReports(masked); werr != nil {
+		ui.Error("assert: " + werr.Error())
+		if err == nil {
+			err = werr
+		} else {
+			err = fmt.Errorf("%w; and %w", err, werr)
 		}
 	}
 	if err != nil {
 		return fmt.Errorf("assert: %w", err)
 	}
-	report.Lines(ui, results, time.Since(start))
-	if err := report.Err(results); err != nil {
+	if err := report.Err(masked.Results); err != nil {
 		if p.config.ContinueOnFailure {
 			ui.Error("continue_on_failure is set, so the build goes on: " + err.Error())
 			return nil
@@ -264,6 +330,33 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 		return fmt.Errorf("assert: %w", err)
 	}
 	return nil
+}
+
+// undecided is the verdict on checks that the probe could not decide at all: each is an error
+// with the reason, so that report files show every check that was not seen to pass.
+func undecided(checks []check.Declared, err error) []check.Result {
+	results := make([]check.Result, len(checks))
+	for i, c := range checks {
+		results[i] = check.Undecided(c, err)
+	}
+	return results
+}
+
+// build names the Packer build the provisioner runs in, for the report files.
+func (p *Provisioner) build(generatedData map[string]interface{}) report.Build {
+	uuid, _ := generatedData["PackerRunUUID"].(string)
+	b := report.Build{Name: p.config.PackerBuildName, Type: p.config.PackerBuilderType, RunUUID: uuid}
+	// With HCL2, Packer gives plugins the source's name as the build's name, and not the name
+	// of the build block; the source is known as TYPE.NAME, as in source.null.target.
+	if b.Name != "" && b.Type != "" {
+		b.Source = b.Type + "." + b.Name
+	}
+	return b
+}
+
+// secrets are the values to mask in what the plugin writes itself.
+func (p *Provisioner) secrets() []string {
+	return p.config.SensitiveValues
 }
 
 // skipped says how many checks are skipped, if any: ", 2 of them skipped".
@@ -298,29 +391,33 @@ func usableCommunicator(conn string) error {
 	return nil
 }
 
-// probe gathers the facts for checks in one remote command and judges them.
-func (p *Provisioner) probe(ctx context.Context, comm packersdk.Communicator, checks []check.Declared) ([]check.Result, error) {
+// probe gathers the facts for checks in one remote command and judges them. While it runs longer
+// than a few seconds, it says now and then which checks it still waits for.
+func (p *Provisioner) probe(ctx context.Context, ui packersdk.Ui, comm packersdk.Communicator, checks []check.Declared) ([]check.Result, check.Instance, error) {
 	start := time.Now()
 	suite := check.NewSuite(checks, check.Options{CheckTimeout: p.config.CheckTimeout})
 	script, err := probe.Render(suite.Plan())
 	if err != nil {
-		return nil, err
+		return nil, check.Instance{}, err
 	}
-	out, err := remote.Run(ctx, comm, probe.RemoteCommand(script, p.config.UseSudo), probe.Ready, script, suite.Plan().Limit()+30*time.Second)
+	progress := probe.NewProgress()
+	stop := tellProgress(ui, suite, progress, start)
+	out, err := remote.Run(ctx, comm, probe.RemoteCommand(script, p.config.UseSudo), probe.Ready, script, suite.Plan().Limit()+30*time.Second, progress)
+	stop()
 	if err != nil {
-		return nil, err
+		return nil, check.Instance{}, err
 	}
 	if !out.Ready {
-		return nil, errors.New(p.notStarted(out))
+		return nil, check.Instance{}, errors.New(p.notStarted(out))
 	}
 	facts, err := probe.Parse(suite.Plan(), out.Stdout)
 	if err != nil && out.ExitStatus == probe.StoppedAtLimit {
-		return nil, fmt.Errorf("the probe reached its time limit of %s in the image and stopped itself; "+
+		return nil, check.Instance{}, fmt.Errorf("the probe reached its time limit of %s in the image and stopped itself; "+
 			"something it asked the image (a stat on a hung mount, a service status that never answers) did not return%s",
 			suite.Plan().Limit(), remoteContext(out))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w%s", err, remoteContext(out))
+		return nil, check.Instance{}, fmt.Errorf("%w%s", err, remoteContext(out))
 	}
 	if facts.Complaints != "" {
 		log.Printf("[DEBUG] assert: the probe's shell said on stderr: %s", facts.Complaints)
@@ -329,7 +426,49 @@ func (p *Provisioner) probe(ctx context.Context, comm packersdk.Communicator, ch
 	// for PACKER_LOG=1 and the benchmark (test/bench): what the run cost
 	log.Printf("[INFO] assert: %d checks in %s; probe %d bytes, its output %d bytes; plugin peak RSS %d KiB",
 		len(checks), time.Since(start), len(script), len(out.Stdout), peakRSS())
-	return results, nil
+	return results, suite.Instance(facts), nil
+}
+
+// The probe's progress is told first after progressAfter, then every progressEvery.
+var progressAfter, progressEvery = 5 * time.Second, 10 * time.Second
+
+// tellProgress says, while the probe runs, which checks it still waits for, so that a long
+// build does not look hung. It returns the function that stops it.
+func tellProgress(ui packersdk.Ui, suite *check.Suite, progress *probe.Progress, start time.Time) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		wait := progressAfter
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(wait):
+			}
+			wait = progressEvery
+			ui.Say(progressLine(suite.Waiting(progress), time.Since(start)))
+		}
+	}()
+	return func() { close(done); <-finished }
+}
+
+// progressLine says how long the probe has run and which checks it waits for.
+func progressLine(waiting []check.Declared, elapsed time.Duration) string {
+	line := fmt.Sprintf("Still probing after %s", elapsed.Round(time.Second))
+	if len(waiting) == 0 {
+		return line + "..."
+	}
+	const shown = 10
+	names := make([]string, 0, shown)
+	for _, c := range waiting[:min(len(waiting), shown)] {
+		names = append(names, c.Block+" "+c.Subject())
+	}
+	list := strings.Join(names, ", ")
+	if len(waiting) > shown {
+		list += fmt.Sprintf(" and %d more", len(waiting)-shown)
+	}
+	return fmt.Sprintf("%s; waiting for %s", line, list)
 }
 
 // notPassed lists the positions of the results that failed or errored, warnings included.

@@ -77,6 +77,9 @@ type FlatConfig struct {
 	ContinueOnFailure   *bool                    `mapstructure:"continue_on_failure" cty:"continue_on_failure" hcl:"continue_on_failure"`
 	Retries             *int                     `mapstructure:"retries" cty:"retries" hcl:"retries"`
 	RetryDelay          *string                  `mapstructure:"retry_delay" cty:"retry_delay" hcl:"retry_delay"`
+	Quiet               *bool                    `mapstructure:"quiet" cty:"quiet" hcl:"quiet"`
+	Reports             []FlatReportFile         `mapstructure:"report" cty:"report" hcl:"report"`
+	SensitiveValues     []string                 `mapstructure:"sensitive_values" cty:"sensitive_values" hcl:"sensitive_values"`
 	File                []check.FlatFile         `mapstructure:"file" cty:"file" hcl:"file"`
 	Package             []check.FlatPackage      `mapstructure:"package" cty:"package" hcl:"package"`
 	Service             []check.FlatService      `mapstructure:"service" cty:"service" hcl:"service"`
@@ -120,6 +123,9 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"continue_on_failure":        &hcldec.AttrSpec{Name: "continue_on_failure", Type: cty.Bool, Required: false},
 		"retries":                    &hcldec.AttrSpec{Name: "retries", Type: cty.Number, Required: false},
 		"retry_delay":                &hcldec.AttrSpec{Name: "retry_delay", Type: cty.String, Required: false},
+		"quiet":                      &hcldec.AttrSpec{Name: "quiet", Type: cty.Bool, Required: false},
+		"report":                     &hcldec.BlockListSpec{TypeName: "report", Nested: hcldec.ObjectSpec((*FlatReportFile)(nil).HCL2Spec())},
+		"sensitive_values":           &hcldec.AttrSpec{Name: "sensitive_values", Type: cty.List(cty.String), Required: false},
 		"file":                       &hcldec.BlockListSpec{TypeName: "file", Nested: hcldec.ObjectSpec((*check.FlatFile)(nil).HCL2Spec())},
 		"package":                    &hcldec.BlockListSpec{TypeName: "package", Nested: hcldec.ObjectSpec((*check.FlatPackage)(nil).HCL2Spec())},
 		"service":                    &hcldec.BlockListSpec{TypeName: "service", Nested: hcldec.ObjectSpec((*check.FlatService)(nil).HCL2Spec())},
@@ -140,14 +146,42 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 	return s
 }
 
+// FlatReportFile is an auto-generated flat version of ReportFile.
+// Where the contents of a field with a `mapstructure:,squash` tag are bubbled up.
+type FlatReportFile struct {
+	Format *string `mapstructure:"format" cty:"format" hcl:"format"`
+	Path   *string `mapstructure:"path" cty:"path" hcl:"path"`
+}
+
+// FlatMapstructure returns a new FlatReportFile.
+// FlatReportFile is an auto-generated flat version of ReportFile.
+// Where the contents a fields with a `mapstructure:,squash` tag are bubbled up.
+func (*ReportFile) FlatMapstructure() interface{ HCL2Spec() map[string]hcldec.Spec } {
+	return new(FlatReportFile)
+}
+
+// HCL2Spec returns the hcl spec of a ReportFile.
+// This spec is used by HCL to read the fields of ReportFile.
+// The decoded values from this spec will then be applied to a FlatReportFile.
+func (*FlatReportFile) HCL2Spec() map[string]hcldec.Spec {
+	s := map[string]hcldec.Spec{
+		"format": &hcldec.AttrSpec{Name: "format", Type: cty.String, Required: false},
+		"path":   &hcldec.AttrSpec{Name: "path", Type: cty.String, Required: false},
+	}
+	return s
+}
+
 // FlatSettings is an auto-generated flat version of Settings.
 // Where the contents of a field with a `mapstructure:,squash` tag are bubbled up.
 type FlatSettings struct {
-	UseSudo           *bool   `mapstructure:"use_sudo" cty:"use_sudo" hcl:"use_sudo"`
-	CheckTimeout      *string `mapstructure:"check_timeout" cty:"check_timeout" hcl:"check_timeout"`
-	ContinueOnFailure *bool   `mapstructure:"continue_on_failure" cty:"continue_on_failure" hcl:"continue_on_failure"`
-	Retries           *int    `mapstructure:"retries" cty:"retries" hcl:"retries"`
-	RetryDelay        *string `mapstructure:"retry_delay" cty:"retry_delay" hcl:"retry_delay"`
+	UseSudo           *bool            `mapstructure:"use_sudo" cty:"use_sudo" hcl:"use_sudo"`
+	CheckTimeout      *string          `mapstructure:"check_timeout" cty:"check_timeout" hcl:"check_timeout"`
+	ContinueOnFailure *bool            `mapstructure:"continue_on_failure" cty:"continue_on_failure" hcl:"continue_on_failure"`
+	Retries           *int             `mapstructure:"retries" cty:"retries" hcl:"retries"`
+	RetryDelay        *string          `mapstructure:"retry_delay" cty:"retry_delay" hcl:"retry_delay"`
+	Quiet             *bool            `mapstructure:"quiet" cty:"quiet" hcl:"quiet"`
+	Reports           []FlatReportFile `mapstructure:"report" cty:"report" hcl:"report"`
+	SensitiveValues   []string         `mapstructure:"sensitive_values" cty:"sensitive_values" hcl:"sensitive_values"`
 }
 
 // FlatMapstructure returns a new FlatSettings.
@@ -167,6 +201,9 @@ func (*FlatSettings) HCL2Spec() map[string]hcldec.Spec {
 		"continue_on_failure": &hcldec.AttrSpec{Name: "continue_on_failure", Type: cty.Bool, Required: false},
 		"retries":             &hcldec.AttrSpec{Name: "retries", Type: cty.Number, Required: false},
 		"retry_delay":         &hcldec.AttrSpec{Name: "retry_delay", Type: cty.String, Required: false},
+		"quiet":               &hcldec.AttrSpec{Name: "quiet", Type: cty.Bool, Required: false},
+		"report":              &hcldec.BlockListSpec{TypeName: "report", Nested: hcldec.ObjectSpec((*FlatReportFile)(nil).HCL2Spec())},
+		"sensitive_values":    &hcldec.AttrSpec{Name: "sensitive_values", Type: cty.List(cty.String), Required: false},
 	}
 	return s
 }

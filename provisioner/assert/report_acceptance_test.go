@@ -1,0 +1,129 @@
+package assert
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/assertkit/packer-plugin-assert/internal/report"
+)
+
+// The value of the sensitive variable of test-fixtures/report-files.
+const reportToken = "tok-5f0c1e-do-not-leak"
+
+// TestAccReportFiles: a failing build of two sources leaves a JUnit, a JSON and a text report
+// for each, at paths made of ${source.name}; none holds the sensitive value, which the build
+// used in a command, in a content matcher and in a command's output; the quiet log lists only
+// what did not pass, and the slow command is named while the probe waits for it.
+func TestAccReportFiles(t *testing.T) {
+	out := t.TempDir()
+	code, log := build(t, "report-files", "out="+out)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	for _, source := range []string{"target", "second"} {
+		dir := filepath.Join(out, source)
+		doc := readJSONReport(t, filepath.Join(dir, "assert.json"))
+		if doc.Verdict != "failed" || doc.Build.Name != source || doc.Build.Type != "null" || doc.Build.RunUUID == "" || doc.Instance.OS.ID != "debian" || doc.Instance.Hostname == "" {
+			t.Errorf("%s: the JSON report says verdict %q, build %+v, instance %+v", source, doc.Verdict, doc.Build, doc.Instance)
+		}
+		if doc.Build.Source != "null."+source {
+			t.Errorf("%s: the JSON report names the source %q", source, doc.Build.Source)
+		}
+		if s := doc.Summary; s.Total != 6 || s.Passed != 2 || s.Failed != 2 || s.Warnings != 1 || s.Skipped != 1 {
+			t.Errorf("%s: summary %+v, want 6 checks: 2 passed, 2 failed, 1 warning, 1 skipped", source, s)
+		}
+		junit := readFile(t, filepath.Join(dir, "assert.xml"))
+		var suites struct {
+			Suites []struct {
+				Tests    int `xml:"tests,attr"`
+				Failures int `xml:"failures,attr"`
+			} `xml:"testsuite"`
+		}
+		if err := xml.Unmarshal(junit, &suites); err != nil || len(suites.Suites) != 1 || suites.Suites[0].Tests != 6 || suites.Suites[0].Failures != 2 {
+			t.Errorf("%s: the JUnit report reads as %+v (%v)", source, suites, err)
+		}
+		text := readFile(t, filepath.Join(dir, "assert.txt"))
+		mustContain(t, string(text), "PASS  package[0] nginx", "FAIL  command[0]", "WARN  service[0] no-such-daemon")
+		for _, f := range []string{"assert.json", "assert.xml", "assert.txt"} {
+			data := readFile(t, filepath.Join(dir, f))
+			for _, form := range secretForms(reportToken) {
+				if bytes.Contains(data, []byte(form)) {
+					t.Errorf("%s/%s holds the sensitive value (as %q)", source, f, form)
+				}
+			}
+			if !bytes.Contains(data, []byte(report.Masked)) {
+				t.Errorf("%s/%s shows no %s where the value was", source, f, report.Masked)
+			}
+		}
+	}
+	if strings.Contains(log, reportToken) {
+		t.Error("the build log shows the sensitive value")
+	}
+	// quiet: failures and warnings, no passes; progress names the slow command
+	mustContain(t, log, "FAIL  file[0] /etc/hostname", "WARN  service[0] no-such-daemon", "(quiet = true: 3 passed or skipped checks not listed)",
+		"on Debian GNU/Linux 12 (bookworm)", `waiting for command[1] "sleep 7"`)
+	mustNotContain(t, log, "PASS  package[0] nginx", "SKIP  file[1]")
+}
+
+// TestAccUnwritableReport: a report file that cannot be written fails the build with a message
+// that names it, after the check results; the other report is written all the same.
+func TestAccUnwritableReport(t *testing.T) {
+	out := t.TempDir()
+	if err := os.WriteFile(filepath.Join(out, "a-file"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, log := build(t, "report-unwritable", "out="+out)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	mustContain(t, log, "PASS  package[0] nginx", "could not write a report file: report[0] (json) "+out+"/a-file/assert.json")
+	if i, j := strings.Index(log, "PASS  package[0] nginx"), strings.Index(log, "could not write"); i < 0 || j < i {
+		t.Error("the report error does not come after the check results")
+	}
+	if _, err := os.Stat(filepath.Join(out, "assert.txt")); err != nil {
+		t.Errorf("the other report was not written: %v", err)
+	}
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// readJSONReport reads a JSON report, refusing fields the Document does not know, and validates
+// it against the shipped schema when a validator is installed.
+func readJSONReport(t *testing.T, path string) report.Document {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(readFile(t, path)))
+	dec.DisallowUnknownFields()
+	var doc report.Document
+	if err := dec.Decode(&doc); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	if _, err := exec.LookPath("python3"); err == nil {
+		schema, _ := filepath.Abs("../../docs/report/report.schema.json")
+		cmd := exec.Command("python3", "-c", "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))", path, schema)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("%s does not validate against %s: %v\n%s", path, schema, err, out)
+		}
+	}
+	return doc
+}
+
+// secretForms are the ways a value could be written into a report: as it is, quoted as Go
+// quotes it, and escaped for XML or JSON.
+func secretForms(s string) []string {
+	quoted := strconv.Quote(s)
+	return []string{s, quoted[1 : len(quoted)-1]}
+}
