@@ -804,3 +804,64 @@ func tarMember(tgz, name string) ([]byte, error) {
 		}
 	}
 }
+
+// TestJUnitUnknownVerdictIsAnError: a verdict that JUnit does not know (a new one, added to check
+// and not here) is an error in the JUnit report, never a pass.
+func TestJUnitUnknownVerdictIsAnError(t *testing.T) {
+	run := Run{Started: started, Results: []check.Result{{Block: "file[0]", Kind: "file", Subject: "/x", Status: check.Skipped + 1, Probes: 1}}}
+	s := parseJUnit(t, run)
+	if tc := s.Suites[0].Cases[0]; tc.element() != "error" || !strings.Contains(tc.Error.Message, "unknown") || s.Errors != 1 {
+		t.Errorf("an unknown verdict is not an error: %+v, errors=%d", tc, s.Errors)
+	}
+}
+
+// sampleRun is the run whose reports docs/report/README.md shows: a pass, a pass on retry, a
+// failure, a failed command with its output, a warning, an error and a skipped check.
+func sampleRun(t *testing.T) Run {
+	checks := []check.Check{
+		&check.Package{Name: "nginx", Version: ">= 1.22"},
+		&check.Service{Name: "nginx", Enabled: yes, Running: yes},
+		&check.File{Path: "/etc/ssh/sshd_config", Mode: "0600", Owner: "root", Common: check.Common{Description: "only root reads it"}},
+		&check.Command{Run: "nginx -t", Stderr: check.Matchers{Contains: []string{"syntax is ok"}}},
+		&check.Port{Port: 22, Listening: no, Common: warning("no SSH in the image")},
+		&check.File{Path: "/dev/null", Content: check.Matchers{NotContains: []string{"password"}}},
+		&check.KernelModule{Name: "br_netfilter", Common: check.Common{Skip: true}},
+	}
+	return Run{Plugin: "0.2.0", Build: Build{Name: "web", Source: "amazon-ebs.ubuntu", Type: "amazon-ebs", RunUUID: "5b1d5a3e-8a4f-4c2e-9d3b-2f6a7c1e0b94"},
+		Instance: Instance{Hostname: "ip-10-0-1-23", OSID: "ubuntu", OSVersion: "24.04", OSName: "Ubuntu 24.04.1 LTS", OSFamily: "debian"},
+		Started:  started, Duration: 2345 * time.Millisecond,
+		Results: judged(t, checks, map[int]bool{5: true}, map[int]int{1: 2})}
+}
+
+// TestREADMESamples: the samples in docs/report/README.md are what the formats write for
+// sampleRun; -update rewrites them.
+func TestREADMESamples(t *testing.T) {
+	path := filepath.Join("..", "..", "docs", "report", "README.md")
+	doc, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := sampleRun(t)
+	j, _ := JSON(run)
+	x, _ := JUnit(run)
+	text := string(doc)
+	for _, s := range []struct{ name, lang, body string }{{"json", "json", string(j)}, {"junit", "xml", string(x)}, {"text", "text", string(Text(run))}} {
+		begin, end := "<!-- sample "+s.name+": begin -->\n", "<!-- sample "+s.name+": end -->"
+		i, k := strings.Index(text, begin), strings.Index(text, end)
+		if i < 0 || k < i {
+			t.Fatalf("%s has no %q … %q", path, begin, end)
+		}
+		want := "```" + s.lang + "\n" + s.body + "```\n"
+		if got := text[i+len(begin) : k]; got != want {
+			if !*update {
+				t.Errorf("the %s sample in %s is not what the format writes; go test -update rewrites it:\n%s", s.name, path, want)
+			}
+			text = text[:i+len(begin)] + want + text[k:]
+		}
+	}
+	if *update && text != string(doc) {
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

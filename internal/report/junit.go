@@ -35,22 +35,25 @@ import (
 // writes it (\x1b), as the Text report does.
 func JUnit(run Run) ([]byte, error) {
 	run = printable(run)
-	c := Count(run.Results)
 	key := suiteKey(run.Build)
 	seconds := strconv.FormatFloat(run.Duration.Round(time.Millisecond).Seconds(), 'f', 3, 64)
-	tests, failures, errors := strconv.Itoa(len(run.Results)), strconv.Itoa(c.Failed), strconv.Itoa(c.Errored)
+	held := map[string]int{}
+	for _, r := range run.Results {
+		held[element(r)]++
+	}
+	tests, failures, errors := strconv.Itoa(len(run.Results)), strconv.Itoa(held["failure"]), strconv.Itoa(held["error"])
 
 	var x xmlWriter
 	x.raw(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	x.open(0, "testsuites", "name", "packer-plugin-assert", "tests", tests, "failures", failures, "errors", errors, "time", seconds)
 	suite := []string{"name", "assert: " + key, "tests", tests, "failures", failures, "errors", errors,
-		"skipped", strconv.Itoa(c.Skipped + c.Warnings), "time", seconds, "timestamp", timestamp(run.Started)}
+		"skipped", strconv.Itoa(held["skipped"]), "time", seconds, "timestamp", timestamp(run.Started)}
 	if run.Instance.Hostname != "" {
 		suite = append(suite, "hostname", run.Instance.Hostname)
 	}
 	x.open(1, "testsuite", suite...)
 	x.open(2, "properties")
-	for _, p := range properties(run, c) {
+	for _, p := range properties(run, Count(run.Results)) {
 		x.empty(3, "property", "name", p[0], "value", p[1])
 	}
 	x.close(2, "properties")
@@ -61,6 +64,21 @@ func JUnit(run Run) ([]byte, error) {
 	x.close(1, "testsuite")
 	x.close(0, "testsuites")
 	return []byte(x.String()), nil
+}
+
+// element is the element that a check's testcase holds: "failure", "error", "skipped" (a skipped
+// check, or a warning) or "system-out" (a pass). A verdict this package does not know is an
+// error, never a pass.
+func element(r check.Result) string {
+	switch {
+	case r.Warned(), r.Status == check.Skipped:
+		return "skipped"
+	case r.Status == check.Fail:
+		return "failure"
+	case r.Status == check.Pass:
+		return "system-out"
+	}
+	return "error"
 }
 
 // properties are the run's facts for the testsuite, named as the JSON report names them.
@@ -102,17 +120,22 @@ func testcase(x *xmlWriter, key string, r check.Result) {
 	}
 	x.open(2, "testcase", "name", name, "classname", key+"."+r.Kind, "time", "0.000")
 	line := Line(r)
-	switch {
-	case r.Warned():
-		x.element(3, "skipped", line+"\n(severity \"warning\": this check did not pass, and does not fail the build)")
-	case r.Status == check.Fail:
-		x.element(3, "failure", line, "message", strings.Join(r.Problems, "; "))
-	case r.Status == check.Error:
-		x.element(3, "error", line, "message", "could not be checked: "+strings.Join(r.Problems, "; "))
-	case r.Status == check.Skipped:
+	switch element(r) {
+	case "skipped":
+		if r.Warned() {
+			line += "\n(severity \"warning\": this check did not pass, and does not fail the build)"
+		}
 		x.element(3, "skipped", line)
-	default:
+	case "failure":
+		x.element(3, "failure", line, "message", strings.Join(r.Problems, "; "))
+	case "system-out":
 		x.element(3, "system-out", line)
+	default:
+		message := "could not be checked: " + strings.Join(r.Problems, "; ")
+		if r.Status != check.Error {
+			message = fmt.Sprintf("the verdict %d is unknown (a bug in packer-plugin-assert)", r.Status)
+		}
+		x.element(3, "error", line, "message", message)
 	}
 	x.close(2, "testcase")
 }
