@@ -865,3 +865,23 @@ func TestREADMESamples(t *testing.T) {
 		}
 	}
 }
+
+// TestSuiteKey: the build is named as Packer's log names it, whichever of its names Packer gave.
+func TestSuiteKey(t *testing.T) {
+	for _, tt := range []struct {
+		build Build
+		want  string
+	}{
+		{Build{Name: "ami", Source: "null.target"}, "ami.null.target"},
+		{Build{Source: "null.target"}, "null.target"},
+		{Build{Name: "target", Source: "null.target"}, "null.target"},
+		{Build{Name: "ami.null.target", Source: "null.target"}, "ami.null.target"},
+		{Build{Name: "null.target", Source: "null.target"}, "null.target"},
+		{Build{Name: "legacy-json-build"}, "legacy-json-build"},
+		{Build{}, "unnamed build"},
+	} {
+		if got := suiteKey(tt.build); got != tt.want {
+			t.Errorf("suiteKey(%+v) = %q, want %q", tt.build, got, tt.want)
+		}
+	}
+}

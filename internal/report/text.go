@@ -51,17 +51,21 @@ func buildLine(b Build) string {
 }
 
 // suiteKey names the build as Packer's own log does before each of its lines: the build block's
-// name and the source, joined by a dot ("ami.null.target"), or the one of them there is.
+// name and the source, joined by a dot ("ami.null.target"), or the one of them there is. A Name
+// that is the source's own name ("target", which is what Packer gives plugins as the build's
+// name with HCL templates), or that holds the source already, is not repeated.
 func suiteKey(b Build) string {
 	switch {
-	case b.Name != "" && b.Source != "":
-		return b.Name + "." + b.Source
-	case b.Source != "":
+	case b.Source == "" && b.Name == "":
+		return "unnamed build"
+	case b.Source == "":
+		return b.Name
+	case b.Name == "", b.Name == b.Source, strings.HasSuffix(b.Source, "."+b.Name):
 		return b.Source
-	case b.Name != "":
+	case strings.HasSuffix(b.Name, "."+b.Source):
 		return b.Name
 	}
-	return "unnamed build"
+	return b.Name + "." + b.Source
 }
 
 func orUnknown(s, unknown string) string {
