@@ -40,33 +40,49 @@
 // Because equal is reflect.DeepEqual and the transforms switch on Go types, a Matcher must be given
 // the actual value with the Go type goss's system package gives for the attribute: bool (exists,
 // installed, running …), string (mode, owner, a kernel parameter's value …), int (uid, size,
-// exit-status, mtu …), []string (a user's groups, package versions, addresses, mount options …),
-// map[string][]string (HTTP headers), and for the matching resource the decoded YAML or JSON value
-// itself. Likewise raw matchers must come straight from goss's decoders: yaml.v3 gives int for a
-// YAML integer, encoding/json gives float64 for every JSON number, and the difference shows (in a
-// JSON gossfile `uid: {equal: 0}` is never equal to the int 0).
+// exit-status, mtu, an HTTP status …), []string (a user's groups, package versions, addresses,
+// mount options …), and for the matching resource the decoded YAML or JSON value itself. goss
+// reads the rest as text (contents, stdout, stderr, an HTTP body and its headers, one
+// "Name: value" a line): see TextMatcher, which must be given the whole text (a text cut short
+// could pass "!secret" wrongly). A value of any other Go type is refused with an error.
+//
+// Likewise raw matchers must come straight from goss's decoders: yaml.v3 gives int for a YAML
+// integer (uint64 beyond int64), encoding/json gives float64 for every JSON number, and the
+// difference shows: in a JSON gossfile, `uid: {equal: 0}` is never equal to the int 0.
 //
 // # Errors, never a wrong pass
 //
 // Match returns an error when the value could not be compared: a transform goss refuses (the
 // string "abc" read as a number, a version that is not semver), a value of the wrong shape for the
 // matcher (a string for consist-of). goss reports these as failures with an error; our report
-// shows them as errors. No path passes without the comparison having been made.
+// shows them as errors, and not keeps them errors. No path passes without the comparison having
+// been made. Where goss itself passes without looking (and: [], an empty list of elements,
+// have-patterns: [], gjson: {}), so do we, as the verdicts must be goss's, but Warnings says so.
 //
 // # Where we differ from goss on purpose
 //
 // Parse refuses at once what goss would only find out, or crash on, while validating: a matcher
 // that is an empty map (goss panics), the line pattern "/" or "!/" (goss panics), a regular
-// expression or semver range that does not compile, a gt/ge/lt/le operand that is not a number, a
-// have-patterns entry that is not a string, and a have-len that is not a whole number (goss
-// truncates 2.5 to 2). goss fails such a matcher whenever it reaches it; it passes one only where
-// it never reaches it (the second matcher of an `or` whose first one matched). We refuse it at
-// `packer validate` instead, naming the matcher and what to write.
+// expression or semver range that does not compile, a gt/ge/lt/le operand that is not an int or
+// float64 (goss compares a YAML integer beyond int64 as a negative number, so that 1 is greater
+// than 18446744073709551615), a have-patterns entry that is not a string, and a have-len that is
+// not a whole number (goss truncates 2.5 to 2). goss fails such a matcher whenever it reaches it;
+// it passes one only where it never reaches it (the second matcher of an `or` whose first one
+// matched) or where the quirk makes it pass. We refuse it at `packer validate` instead, naming the
+// matcher and what to write.
 //
 // goss walks a map in Go's random order in have-key (over the map's keys) and gjson (over its
 // paths): where one key cannot be compared and another matches, goss passes or errs at random. We
 // decide the same way every time: have-key is an error when any key cannot be compared, and gjson
-// tries its paths in sorted order.
+// tries its paths in sorted order (so its verdict is goss's; only error or plain failure may
+// differ).
+//
+// # How this is tested
+//
+// Every case of the tables in cases_test.go names the goss behaviour it pins, and
+// TestGossAgrees puts all of them to the goss v0.4.9 binary (matching resources, the loopback
+// interface's addresses for a []string, file contents for texts) and wants goss's verdict, or
+// judges against goss's output recorded in testdata/goss when the binary is not there.
 package gossmatch
 
 import (
@@ -78,7 +94,8 @@ import (
 // A Matcher is one resource attribute's matcher, parsed: it judges an actual value the way goss
 // v0.4.9 would. A Matcher never changes once parsed and may be used by many goroutines.
 type Matcher struct {
-	n node
+	n        node
+	warnings []string
 }
 
 // Result is a matcher's verdict on one value.
@@ -109,7 +126,7 @@ func (r Result) String() string {
 // Match reports whether actual satisfies the matcher; err is not nil when actual could not be
 // compared with it.
 func (m *Matcher) Match(actual any) (bool, error) {
-	o := m.n.eval(actual, &cx{})
+	o := evaluate(m.n, actual, &cx{})
 	return o.ok && o.err == nil, o.err
 }
 
@@ -125,8 +142,51 @@ func (m *Matcher) JudgeHidden(actual any) Result {
 }
 
 func (m *Matcher) judge(actual any, c *cx) Result {
-	o := m.n.eval(actual, c)
+	o := evaluate(m.n, actual, c)
 	return Result{OK: o.ok && o.err == nil, Err: o.err, Found: o.found, Want: m.n.String()}
+}
+
+// Warnings are what Parse noticed that is not wrong but is likely not meant: a matcher that every
+// value satisfies, such as and: [] or have-patterns: []. Each starts with its path.
+func (m *Matcher) Warnings() []string { return m.warnings }
+
+// evaluate judges a value at the top of a tree: it refuses a value of a Go type that goss never
+// gives (a list of int64, say: equal would then fail where goss passes, and not would turn that
+// into a pass), and turns a panic into an error rather than a crash of the build.
+func evaluate(n node, actual any, c *cx) (o outcome) {
+	defer func() {
+		if p := recover(); p != nil {
+			o = outcome{err: fmt.Errorf("the matcher failed on this value, a bug in packer-plugin-assert: %v", p), found: c.show(actual)}
+		}
+	}()
+	if err := gossType(actual); err != nil {
+		return outcome{err: err, found: c.show(actual)}
+	}
+	return n.eval(actual, c)
+}
+
+// gossType accepts the Go types goss's system package gives for a fact, and what its YAML and
+// JSON decoders give for a matching resource's content.
+func gossType(v any) error {
+	switch x := v.(type) {
+	case nil, bool, string, int, float64, uint64, []string:
+		return nil
+	case []any:
+		for _, e := range x {
+			if err := gossType(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	case map[string]any:
+		for _, e := range x {
+			if err := gossType(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("a value of the Go type %T, which goss never gives, cannot be judged as goss would: a bug in packer-plugin-assert", v)
 }
 
 // String describes what the matcher wants, in words that follow "want": `"nginx"`,
@@ -176,7 +236,7 @@ func Parse(raw any) (*Matcher, error) {
 	if len(p.errs) > 0 {
 		return nil, errors.Join(p.errs...)
 	}
-	return &Matcher{n: n}, nil
+	return &Matcher{n: n, warnings: p.warnings}, nil
 }
 
 // IsSet reports whether goss tests an attribute it reads as text (file contents, command stdout

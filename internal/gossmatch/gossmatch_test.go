@@ -331,3 +331,73 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// A value of a Go type goss never gives is refused: with it, equal would fail where goss passes,
+// and not would make that a pass.
+func TestRefusesTypesGossNeverGives(t *testing.T) {
+	mt, err := Parse(m{"not": m{"equal": l(1)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, actual := range []any{[]int{1}, int64(1), l(int64(1)), m{"a": []int{1}}, []byte("x"), struct{}{}} {
+		ok, err := mt.Match(actual)
+		if ok || err == nil || !strings.Contains(err.Error(), "which goss never gives") {
+			t.Errorf("%#v: %v %v", actual, ok, err)
+		}
+	}
+	for _, actual := range []any{nil, true, "x", 1, 1.5, uint64(1), []string{"x"}, l(l(1), m{"a": nil})} {
+		if _, err := mt.Match(actual); err != nil {
+			t.Errorf("%#v: %v", actual, err)
+		}
+	}
+}
+
+type panicNode struct{}
+
+func (panicNode) eval(any, *cx) outcome { panic("boom") }
+func (panicNode) String() string        { return "anything" }
+
+// A bug that panics while judging is an error of that check, never a crash of the build.
+func TestPanicIsAnError(t *testing.T) {
+	mt := &Matcher{n: &notNode{n: panicNode{}}}
+	ok, err := mt.Match("x")
+	if ok || err == nil || !strings.Contains(err.Error(), "a bug in packer-plugin-assert: boom") {
+		t.Errorf("%v %v", ok, err)
+	}
+}
+
+func TestWarnings(t *testing.T) {
+	tests := []struct {
+		raw  any
+		want string
+	}{
+		{l(), "an empty list wants no element: every list passes it"},
+		{m{"and": l()}, "and: an empty list: every value passes it"},
+		{m{"not": m{"or": l()}}, "not.or: an empty list: no value passes it"},
+		{m{"contain-elements": l()}, "contain-elements: an empty list: every value passes it"},
+		{m{"have-patterns": l()}, "have-patterns: no line patterns: every text passes"},
+		{m{"gjson": m{}}, "gjson: no JSON paths: every value passes, even one that is not JSON"},
+		{m{"have-patterns": l("a", `\`)}, `have-patterns[1]: goss strips every leading \, / and ! from "\\", which leaves nothing: every line matches it`},
+		{m{"and": l("a", m{"consist-of": l()})}, ""},
+	}
+	for _, tt := range tests {
+		mt, err := Parse(tt.raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(mt.Warnings(), "; "); got != tt.want {
+			t.Errorf("%#v: %q, want %q", tt.raw, got, tt.want)
+		}
+	}
+	tm, err := ParseText(l("ok", "/"+"/", `!\`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := tm.Warnings(); len(w) != 0 {
+		t.Errorf("warnings %q: // is a regexp and !\\ is negated", w)
+	}
+	tm, _ = ParseText(l(`/\`))
+	if w := tm.Warnings(); len(w) != 1 || !strings.HasPrefix(w[0], "[0]: goss strips") {
+		t.Errorf("warnings %q", w)
+	}
+}

@@ -13,7 +13,8 @@ import (
 // parser turns a raw matcher into a node tree, collecting every problem on the way. It follows
 // goss's resource/gomega.go, matcherToGomegaMatcher and sliceToGomega.
 type parser struct {
-	errs []error
+	errs     []error
+	warnings []string
 }
 
 // names are the matchers goss v0.4.9 knows, for the message about an unknown one.
@@ -24,6 +25,14 @@ var names = []string{"equal", "not", "and", "or", "consist-of", "contain-element
 func (p *parser) errorf(path, format string, args ...any) node {
 	p.errs = append(p.errs, &ParseError{Path: path, Msg: fmt.Sprintf(format, args...)})
 	return nil
+}
+
+func (p *parser) warnf(path, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if path != "" {
+		msg = path + ": " + msg
+	}
+	p.warnings = append(p.warnings, msg)
 }
 
 func member(path, key string) string {
@@ -42,6 +51,9 @@ func (p *parser) parse(raw any, path string) node {
 	case bool:
 		return &equalNode{want: v, bare: true}
 	case []any:
+		if len(v) == 0 {
+			p.warnf(path, "an empty list wants no element: every list passes it")
+		}
 		return &elementsNode{elems: p.list(v, path)}
 	case nil:
 		return p.errorf(path, `a matcher is missing: write a value (like "nginx", 3 or true) or a matcher (like contain-substring: "nginx")`)
@@ -119,6 +131,9 @@ func (p *parser) matcher(m map[string]any, path string) node {
 			return p.errorf(at, `have-patterns wants a list of line patterns, like have-patterns: ["foo", "!bar", "/^baz/"]; found %s`, kindOf(value))
 		}
 		pats := p.patterns(l, at)
+		if len(l) == 0 {
+			p.warnf(at, "no line patterns: every text passes")
+		}
 		return &transformNode{t: toString{}, next: &patternsNode{pats: pats}}
 	case "have-key":
 		return &keyNode{key: p.parse(value, at)}
@@ -135,6 +150,13 @@ func (p *parser) matcher(m map[string]any, path string) node {
 			return p.errorf(at, "%s wants a list of matchers, like %s: [\"a\", {have-prefix: \"b\"}]; found %s", name, name, kindOf(value))
 		}
 		nodes := p.list(l, at)
+		switch {
+		case len(l) > 0:
+		case name == "and", name == "contain-elements":
+			p.warnf(at, "an empty list: every value passes it")
+		case name == "or":
+			p.warnf(at, "an empty list: no value passes it")
+		}
 		switch name {
 		case "contain-elements":
 			return &transformNode{t: toArray{}, next: &elementsNode{elems: nodes, written: true}}
@@ -177,6 +199,9 @@ func (p *parser) matcher(m map[string]any, path string) node {
 			paths = append(paths, k)
 		}
 		sort.Strings(paths)
+		if len(paths) == 0 {
+			p.warnf(at, "no JSON paths: every value passes, even one that is not JSON")
+		}
 		n := &andNode{gjson: true}
 		for _, k := range paths {
 			n.nodes = append(n.nodes, &transformNode{t: gjsonPath{path: k}, next: p.parse(m[k], member(at, strconv.Quote(k)))})
@@ -204,6 +229,9 @@ func (p *parser) patterns(l []any, path string) []pattern {
 		if err != nil {
 			p.errorf(at, "%v", err)
 			continue
+		}
+		if !pat.inverse && pat.re == nil && pat.clean == "" && s != "" {
+			p.warnf(at, "goss strips every leading \\, / and ! from %s, which leaves nothing: every line matches it", strconv.Quote(s))
 		}
 		pats = append(pats, pat)
 	}

@@ -110,7 +110,8 @@ func (m Miss) String() string {
 // A PatternMatcher is a list of goss line patterns, judged over a whole text the way goss's
 // have-patterns does: every pattern must be satisfied.
 type PatternMatcher struct {
-	pats []pattern
+	pats     []pattern
+	warnings []string
 }
 
 // Patterns parses a list of line patterns as goss's decoder gives it ([]any of strings). Patterns
@@ -126,12 +127,24 @@ func Patterns(raw any) (*PatternMatcher, error) {
 	if len(p.errs) > 0 {
 		return nil, errors.Join(p.errs...)
 	}
-	return &PatternMatcher{pats: pats}, nil
+	return &PatternMatcher{pats: pats, warnings: p.warnings}, nil
 }
+
+// Warnings are patterns that every line matches, though they do not look it.
+func (m *PatternMatcher) Warnings() []string { return m.warnings }
 
 // Match returns the patterns the text does not satisfy, in the order written, or an error when
 // goss could not read the text (a line longer than 1 MiB before every pattern was decided).
 func (m *PatternMatcher) Match(text []byte) ([]Miss, error) {
+	return m.match(text)
+}
+
+func (m *PatternMatcher) match(text []byte) (misses []Miss, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			misses, err = nil, fmt.Errorf("the line patterns failed on this text, a bug in packer-plugin-assert: %v", p)
+		}
+	}()
 	return scan(text, m.pats)
 }
 
@@ -283,12 +296,20 @@ func (t *TextMatcher) Judge(text []byte) Result {
 		r.Found = describeText(text)
 		return r
 	}
-	misses, err := t.lines.Match(text)
+	misses, err := t.lines.match(text)
 	r := Result{OK: err == nil && len(misses) == 0, Err: err, Found: describeText(text), Want: t.String()}
 	if len(misses) > 0 {
 		r.Found += ": " + joinMisses(misses)
 	}
 	return r
+}
+
+// Warnings are what parsing noticed that is likely not meant (see Matcher.Warnings).
+func (t *TextMatcher) Warnings() []string {
+	if t.whole != nil {
+		return t.whole.Warnings()
+	}
+	return t.lines.Warnings()
 }
 
 // String says what the matcher wants of the text.
