@@ -1,0 +1,838 @@
+package probe
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The hygiene facts say what an image carries that must not ship: leftovers in known places
+// (SSH host keys, a machine id, DHCP leases, histories, keys, credentials, package caches), what
+// one bounded walk of its file systems lists (set-uid and set-gid files, world-writable ones,
+// private keys in home folders), and what its package manager's own verification finds changed.
+// All of it is gathered in the background, in one session with a time limit of its own, while
+// the other facts are gathered (hygiene.sh).
+
+// A Place is where the probe looks for a leftover: an absolute path, or one relative to every
+// home folder (".bash_history"), whose last part may be a glob ("/etc/ssh/ssh_host_*").
+type Place struct {
+	Path string
+	Test PlaceTest
+}
+
+// A PlaceTest says what counts as found at a place.
+type PlaceTest string
+
+// The tests of places.
+const (
+	Exists      PlaceTest = "e" // anything, a dangling symlink too
+	NonEmpty    PlaceTest = "s" // a file, through symlinks, that is not empty
+	OwnFile     PlaceTest = "o" // a regular file that is no symlink and not empty
+	NonEmptyDir PlaceTest = "d" // a folder with entries ("lock" and "partial" aside)
+	Auths       PlaceTest = "a" // a file that names registry credentials ("auth", "identitytoken", "registrytoken")
+)
+
+// A HygieneRequest says what to gather. Requests of one plan are merged: one probe serves every
+// rule.
+type HygieneRequest struct {
+	Places []Place
+	// What the walk lists: set-uid and set-gid files; world-writable files and folders in
+	// WorldWritableIn outside WorldWritableExcept; *.pem files holding a private key in home
+	// folders. Nothing walks when none is asked for.
+	SetUID, WorldWritable, PrivateKeys bool
+	WorldWritableIn, WorldWritableExcept []string
+	Mounts                               []string // file systems to walk besides /, by mount point
+	Verify                               bool     // run the package manager's verification
+	Timeout                              time.Duration
+}
+
+// WalkLimit is the most the walk's list, and the verification's output, may hold: past it they
+// stop, and the facts say so.
+const WalkLimit = 4 << 20
+
+// HygieneFacts are what the hygiene probe found.
+type HygieneFacts struct {
+	Err   string        // why nothing could be gathered
+	Late  bool          // the work reached its time limit and was stopped: what it had not finished is not known
+	Limit time.Duration // that time limit
+	UID   int           // the user the probe ran as, -1 when unknown
+	// Problems the work's own shell reported, for the debug log.
+	Complaints string
+
+	Places PlaceFacts
+	Walk   WalkFacts
+	Verify VerifyFacts
+}
+
+// PlaceFacts are what was found in the places asked for.
+type PlaceFacts struct {
+	Done      bool // looked at: the rest is known
+	Homes     []Home
+	PasswdErr string // why /etc/passwd could not be read: the home folders it names are unknown
+	Hits      []PlaceHit
+	Unseen    []PlaceUnseen
+}
+
+// A Home is a home folder: of a user of /etc/passwd, or a folder of /home (or /root) no user
+// names.
+type Home struct {
+	User string // "" for a folder no user of /etc/passwd names
+	UID  int
+	Path string
+}
+
+// A PlaceHit is something found at a place.
+type PlaceHit struct {
+	Place   Place
+	Path    string
+	Entries int   // of a folder (NonEmptyDir)
+	KiB     int64 // the size of a folder, as du -sk says; -1 when unknown
+}
+
+// A PlaceUnseen is a place that could not be looked at, and why.
+type PlaceUnseen struct {
+	Place Place
+	Path  string
+	Why   string
+}
+
+// WalkFacts are what the walk of the file systems listed.
+type WalkFacts struct {
+	Done      bool   // the walk ran to its end, or to WalkLimit
+	Err       string // why the walk's list cannot be trusted at all
+	Roots     []string
+	Truncated bool // the list reached WalkLimit: there is more that was not listed
+	Entries   []WalkEntry
+	// What the walk (find, or grep reading a *.pem file) could not read, with why. An empty
+	// Path is a complaint whose path could not be told.
+	Unreadable []PlaceUnseen
+	// File systems mounted on folders under the roots that the walk did not enter (-xdev), of
+	// kinds that hold an image's files (not proc, tmpfs, network or read-only image file systems).
+	NotWalked []Mounted
+	MountsErr string // why the mounts could not be told: which of them were walked is unknown
+}
+
+// A WalkEntry is a file or folder the walk listed.
+type WalkEntry struct {
+	Path       string
+	PrivateKey bool   // a *.pem file in a home folder that holds a private key
+	Type       string // file, directory, … (as FileFacts.Type)
+	Mode       uint32 // permission bits with set-uid, set-gid and sticky
+	UID, GID   int
+	StatErr    string // why its mode and owner are unknown
+}
+
+// A Mounted file system, on a folder.
+type Mounted struct {
+	Path, Filesystem string
+	Options          []string
+}
+
+// VerifyFacts are what the package manager's verification found.
+type VerifyFacts struct {
+	Done      bool
+	Manager   string // dpkg, rpm, apk or pacman; "" when the image has none of them
+	Changed   []ChangedFile
+	Truncated bool          // its output reached WalkLimit: there are more
+	Unchecked []ChangedFile // files it could not check, with why
+	Err       string        // why its output cannot be read
+}
+
+// A ChangedFile is a file of an installed package that differs from what was installed.
+type ChangedFile struct {
+	Path   string
+	What   string // what differs, in words: "content", "missing", "mode", …
+	Config bool   // a configuration file (or, for apk, a protected one): expected to change
+}
+
+var hygieneKind = register("hygiene", "hygiene", func() gatherer { return &hygiene{} })
+
+type hygiene struct {
+	asked bool
+	req   HygieneRequest
+}
+
+// Hygiene asks for the hygiene facts. Every rule asks for what it needs; the requests of one
+// plan are merged into one.
+func (p *Plan) Hygiene(r HygieneRequest) Fact[HygieneFacts] {
+	g := part[*hygiene](p, hygieneKind)
+	g.merge(r)
+	return Fact[HygieneFacts]{hygieneKind, 0}
+}
+
+func (g *hygiene) merge(r HygieneRequest) {
+	g.asked = true
+	q := &g.req
+	seen := map[Place]bool{}
+	for _, pl := range q.Places {
+		seen[pl] = true
+	}
+	for _, pl := range r.Places {
+		if !seen[pl] {
+			seen[pl] = true
+			q.Places = append(q.Places, pl)
+		}
+	}
+	q.SetUID = q.SetUID || r.SetUID
+	q.WorldWritable = q.WorldWritable || r.WorldWritable
+	q.PrivateKeys = q.PrivateKeys || r.PrivateKeys
+	q.Verify = q.Verify || r.Verify
+	q.WorldWritableIn = union(q.WorldWritableIn, r.WorldWritableIn)
+	q.WorldWritableExcept = union(q.WorldWritableExcept, r.WorldWritableExcept)
+	q.Mounts = union(q.Mounts, r.Mounts)
+	q.Timeout = max(q.Timeout, r.Timeout)
+}
+
+func union(a, b []string) []string {
+	for _, s := range b {
+		if !contains(a, s) {
+			a = append(a, s)
+		}
+	}
+	return a
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// limit is the work's own time limit, a second more until the watchdog sees it (it looks every
+// second), and the 2 seconds it gives the work between TERM and KILL: the work runs beside the
+// other facts, so this is the most it adds.
+func (g *hygiene) limit() time.Duration {
+	return time.Duration(seconds(g.req.Timeout)+3) * time.Second
+}
+
+// parts is the word of letters hy_start reads: what to do.
+func (g *hygiene) parts() string {
+	var b strings.Builder
+	q := g.req
+	for _, p := range []struct {
+		on     bool
+		letter string
+	}{{len(q.Places) > 0, "p"}, {q.SetUID, "s"}, {q.WorldWritable, "w"}, {q.PrivateKeys, "k"}, {q.Verify, "v"}} {
+		if p.on {
+			b.WriteString(p.letter)
+		}
+	}
+	return b.String()
+}
+
+func (g *hygiene) render(s *script) {
+	q := g.req
+	var places []string
+	for _, pl := range q.Places {
+		if pl.Path == "" || strings.ContainsAny(pl.Path, "\n'\"\\ ") || strings.Contains(strings.TrimSuffix(pl.Path, pathBase(pl.Path)), "*") {
+			if s.err == nil {
+				s.err = fmt.Errorf("the hygiene place %q cannot be looked at (a bug in packer-plugin-assert)", pl.Path)
+			}
+		}
+		places = append(places, string(pl.Test)+" "+pl.Path)
+	}
+	for _, m := range append(append(append([]string{}, q.Mounts...), q.WorldWritableIn...), q.WorldWritableExcept...) {
+		if !strings.HasPrefix(m, "/") || strings.Contains(m, "\n") {
+			if s.err == nil {
+				s.err = fmt.Errorf("the folder %q is not an absolute path without newlines", m)
+			}
+		}
+	}
+	for _, list := range []struct {
+		name  string
+		items []string
+	}{{"places-in", places}, {"roots", g.roots()}, {"sys", q.WorldWritableIn}, {"excl", q.WorldWritableExcept}} {
+		s.call(&s.first, "hy_list", append([]string{list.name}, list.items...)...)
+	}
+	s.call(&s.first, "hy_start", strconv.Itoa(seconds(q.Timeout)), g.parts(), strconv.Itoa(WalkLimit))
+	s.call(&s.last, "hy_end")
+}
+
+// walkRoot is the root file system's mount point, which the walk always covers: / but in tests,
+// which walk a tree of their own.
+var walkRoot = "/"
+
+// roots are where the walk starts: the root file system and the mounts named.
+func (g *hygiene) roots() []string { return append([]string{walkRoot}, g.req.Mounts...) }
+
+// pathBase is the last part of a path.
+func pathBase(p string) string { return p[strings.LastIndexByte(p, '/')+1:] }
+
+func (g *hygiene) parse(r records) any {
+	f := HygieneFacts{Limit: time.Duration(seconds(g.req.Timeout)) * time.Second, UID: -1}
+	status, ok := r.text("hygiene.status", "-")
+	if !ok {
+		f.Err = "the probe did not run the hygiene checks"
+		return []HygieneFacts{f}
+	}
+	f.Late = r.has("hygiene.late", "-")
+	f.Complaints, _ = r.text("hygiene.err", "-")
+	if uid, ok := r.number("hygiene.uid", "-"); ok {
+		f.UID = uid
+	}
+	if status != "0" && !f.Late {
+		// the work ends with exit 0 unless a signal or a broken shell ended it
+		f.Err = fmt.Sprintf("the hygiene checks ended with exit status %s: %s", status, firstLine(f.Complaints, "no reason given"))
+	}
+	if places, ok := r.get("hygiene.places", "-"); ok {
+		f.Places = readPlaces(g.req.Places, places, r)
+	}
+	if list, ok := r.get("hygiene.walk", "-"); ok {
+		f.Walk = readWalk(g.roots(), list, r)
+	}
+	if r.has("hygiene.mountinfo", "-") && f.Walk.Done {
+		f.Walk.NotWalked, f.Walk.MountsErr = notWalked(g.roots(), r)
+	}
+	if m, ok := r.text("hygiene.manager", "-"); ok {
+		f.Verify = readVerify(m, r)
+	}
+	return []HygieneFacts{f}
+}
+
+// fields splits a NUL-terminated list; a last item without its NUL (the list was cut) is left
+// out, and said so.
+func fields(b []byte) (items []string, cut bool) {
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, 0)
+		if i < 0 {
+			return items, true
+		}
+		items = append(items, string(b[:i]))
+		b = b[i+1:]
+	}
+	return items, false
+}
+
+// readPlaces reads the records of hy-places: four fields each.
+func readPlaces(asked []Place, data []byte, r records) PlaceFacts {
+	pf := PlaceFacts{Done: true}
+	items, cut := fields(data)
+	if cut || len(items)%4 != 0 {
+		pf.Done = false
+		return pf
+	}
+	place := func(index string) (Place, bool) {
+		i, err := strconv.Atoi(index)
+		if err != nil || i < 0 || i >= len(asked) {
+			return Place{}, false
+		}
+		return asked[i], true
+	}
+	grepSaid, _ := r.text("hygiene.placeerr", "-")
+	sizes := duSizes(r)
+	homes, found := map[string]bool{}, map[Place]map[string]bool{}
+	for k := 0; k+3 < len(items); k += 4 {
+		kind, a, path, extra := items[k], items[k+1], items[k+2], items[k+3]
+		switch kind {
+		case "home":
+			uid, err := strconv.Atoi(path)
+			if err != nil {
+				uid = -1
+			}
+			key := a + "\x00" + extra
+			if !homes[key] {
+				homes[key] = true
+				pf.Homes = append(pf.Homes, Home{User: a, UID: uid, Path: extra})
+			}
+		case "nopasswd":
+			pf.PasswdErr = "/etc/passwd could not be read: " + firstLine(extra, "no reason given")
+		case "hit", "unseen", "err":
+			pl, ok := place(a)
+			if !ok {
+				pf.Done = false
+				return pf
+			}
+			switch kind {
+			case "hit":
+				if found[pl][path] {
+					continue // a folder that is the home of two users, or of a user and /home
+				}
+				if found[pl] == nil {
+					found[pl] = map[string]bool{}
+				}
+				found[pl][path] = true
+				n, _ := strconv.Atoi(extra)
+				kib, known := sizes[path]
+				if !known {
+					kib = -1
+				}
+				pf.Hits = append(pf.Hits, PlaceHit{Place: pl, Path: path, Entries: n, KiB: kib})
+			case "unseen":
+				pf.Unseen = append(pf.Unseen, PlaceUnseen{Place: pl, Path: path,
+					Why: fmt.Sprintf("the probe's user may not look into %s (use_sudo = true may help)", extra)})
+			case "err":
+				pf.Unseen = append(pf.Unseen, PlaceUnseen{Place: pl, Path: path,
+					Why: "grep could not read it (exit status " + extra + "): " + complaintOf(grepSaid, path, "no reason given")})
+			}
+		default:
+			pf.Done = false
+			return pf
+		}
+	}
+	// user homes first: the same folder may also be listed as a folder of /home
+	sort.SliceStable(pf.Homes, func(i, j int) bool { return pf.Homes[i].User != "" && pf.Homes[j].User == "" })
+	return pf
+}
+
+// duSizes reads du -sk: "KIB<tab>PATH" lines.
+func duSizes(r records) map[string]int64 {
+	sizes := map[string]int64{}
+	out, _ := r.get("hygiene.sizes", "-")
+	for _, l := range strings.Split(string(out), "\n") {
+		n, path, ok := strings.Cut(l, "\t")
+		if !ok {
+			continue
+		}
+		if kib, err := strconv.ParseInt(n, 10, 64); err == nil {
+			sizes[path] = kib
+		}
+	}
+	return sizes
+}
+
+// complaintOf finds the line of a tool's stderr about path and returns its reason: what follows
+// the path and ": ".
+func complaintOf(stderr, path, fallback string) string {
+	for _, l := range strings.Split(stderr, "\n") {
+		if i := strings.Index(l, path+": "); i >= 0 {
+			return l[i+len(path)+2:]
+		}
+		if i := strings.Index(l, path+"': "); i >= 0 {
+			return l[i+len(path)+3:]
+		}
+	}
+	return fallback
+}
+
+// findExit is find's exit status when it could not read some of what it walked.
+const findExit = 1
+
+// readWalk reads the walk's list, find's complaints and stat's lines.
+func readWalk(roots []string, list []byte, r records) WalkFacts {
+	w := WalkFacts{Done: true, Roots: roots}
+	items, cut := fields(list)
+	w.Truncated = len(list) >= WalkLimit || cut
+	status, ok := r.text("hygiene.walkstatus", "-")
+	said, _ := r.text("hygiene.walkerr", "-")
+	switch {
+	case !ok:
+		w.Err = "the probe did not report how the walk of the file systems ended"
+		return w
+	case w.Truncated:
+		// find was stopped when the list reached the limit; it said so with a signal
+	case status == "127" || strings.Contains(said, "find: not found") || strings.Contains(said, "find: command not found"):
+		w.Err = "the image has no find(1), so its file systems could not be walked"
+		return w
+	case status != "0" && status != strconv.Itoa(findExit):
+		w.Err = fmt.Sprintf("find exited with status %s: %s", status, firstLine(said, "no reason given"))
+		return w
+	}
+	w.Unreadable, w.Err = findComplaints(said, w.Roots)
+	if w.Err != "" {
+		return w
+	}
+	if status == strconv.Itoa(findExit) && len(w.Unreadable) == 0 && !w.Truncated {
+		// find failed on something, and said nothing we understand about what
+		w.Unreadable = append(w.Unreadable, PlaceUnseen{Why: fmt.Sprintf("find exited with status %d and did not say why", findExit)})
+	}
+	var paths []string
+	for _, it := range items {
+		e := WalkEntry{Path: it}
+		if rest, ok := strings.CutPrefix(it, "k/"); ok {
+			e = WalkEntry{Path: "/" + rest, PrivateKey: true}
+		}
+		if !strings.HasPrefix(e.Path, "/") {
+			w.Err = fmt.Sprintf("the walk listed %q, which is no absolute path", it)
+			return w
+		}
+		w.Entries = append(w.Entries, e)
+		paths = append(paths, it)
+	}
+	statOut, gotStat := r.get("hygiene.stat", "-")
+	statSaid, _ := r.text("hygiene.staterr", "-")
+	statStatus, gotStatus := r.text("hygiene.statstatus", "-")
+	if !gotStat || !gotStatus {
+		for i := range w.Entries {
+			w.Entries[i].StatErr = "the probe did not run stat(1) on what the walk listed"
+		}
+		return w
+	}
+	readStats(w.Entries, paths, statOut, statSaid, statStatus)
+	return w
+}
+
+// findComplaints reads what find (and grep, for the *.pem files it read) said on stderr: a
+// path that cannot be read and why, "find: '/root': Permission denied" (GNU, quoted) or "find:
+// /root: Permission denied" (busybox). What vanished while the walk ran is no longer in the
+// image and is left out; a root that is not there is an error.
+func findComplaints(stderr string, roots []string) (unreadable []PlaceUnseen, err string) {
+	for _, l := range strings.Split(stderr, "\n") {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		tool, rest, _ := strings.Cut(l, ": ")
+		path, why := "", rest
+		if i := strings.LastIndex(rest, ": "); i >= 0 {
+			path, why = rest[:i], rest[i+2:]
+			if len(path) >= 2 && path[0] == '\'' && path[len(path)-1] == '\'' {
+				path = path[1 : len(path)-1]
+			}
+		}
+		if tool != "find" && tool != "grep" {
+			path, why = "", l
+		}
+		if strings.Contains(why, "No such file or directory") {
+			if contains(roots, path) {
+				return nil, fmt.Sprintf("mounts: %s does not exist in the image", path)
+			}
+			continue
+		}
+		if strings.Contains(why, "Permission denied") {
+			why = "permission denied (use_sudo = true may help)"
+		}
+		unreadable = append(unreadable, PlaceUnseen{Path: path, Why: why})
+	}
+	return unreadable, ""
+}
+
+// readStats reads the lines "%f %u %g %n" of one stat over every path listed, in their order: a
+// path stat could not describe has no line, so each line is matched with the next path whose
+// line it is, whatever bytes the path holds (a newline too).
+func readStats(entries []WalkEntry, paths []string, out []byte, said, status string) {
+	at := 0
+	for i, p := range paths {
+		mode, uid, gid, n, ok := statLineAt(out[at:], p)
+		if !ok {
+			if strings.HasPrefix(p, "/") {
+				entries[i].StatErr = fmt.Sprintf("stat(1) could not describe it (exit status %s): %s", status, complaintOf(said, p, "it said nothing about it"))
+			}
+			continue
+		}
+		at += n
+		entries[i].Type = fileType(mode)
+		entries[i].Mode = mode & 0o7777
+		entries[i].UID, entries[i].GID = uid, gid
+	}
+}
+
+// statLineAt reads "%f %u %g PATH\n" at the start of b, for the path p, and its length.
+func statLineAt(b []byte, p string) (mode uint32, uid, gid, n int, ok bool) {
+	var nums [3]string
+	at := 0
+	for k := range nums {
+		end := bytes.IndexByte(b[at:], ' ')
+		if end <= 0 {
+			return 0, 0, 0, 0, false
+		}
+		nums[k] = string(b[at : at+end])
+		at += end + 1
+	}
+	if !bytes.HasPrefix(b[at:], []byte(p+"\n")) {
+		return 0, 0, 0, 0, false
+	}
+	raw, err1 := strconv.ParseUint(nums[0], 16, 32)
+	u, err2 := strconv.Atoi(nums[1])
+	g, err3 := strconv.Atoi(nums[2])
+	if err1 != nil || err2 != nil || err3 != nil {
+		return 0, 0, 0, 0, false
+	}
+	return uint32(raw), u, g, at + len(p) + 1, true
+}
+
+// notImageFilesystems are the kinds of file system that hold no files of the image: the
+// kernel's own, memory, network shares, read-only images mounted from files (a snap, a CD), and
+// FAT, which has no owners or modes. The walk need not enter them.
+var notImageFilesystems = map[string]bool{
+	"proc": true, "sysfs": true, "devtmpfs": true, "devpts": true, "tmpfs": true, "ramfs": true,
+	"cgroup": true, "cgroup2": true, "mqueue": true, "securityfs": true, "debugfs": true, "tracefs": true,
+	"pstore": true, "bpf": true, "configfs": true, "fusectl": true, "hugetlbfs": true, "autofs": true,
+	"binfmt_misc": true, "efivarfs": true, "rpc_pipefs": true, "nsfs": true, "selinuxfs": true,
+	"nfs": true, "nfs4": true, "cifs": true, "smb3": true, "ceph": true, "glusterfs": true, "9p": true,
+	"virtiofs": true, "squashfs": true, "iso9660": true, "udf": true, "erofs": true,
+	"vfat": true, "msdos": true, "exfat": true,
+}
+
+// notWalked lists the file systems, mounted on folders, that hold image files and that the walk
+// did not enter: -xdev enters only folders on the device of a root (GNU find: of the root it
+// came from; busybox: of any root, which enters no fewer).
+func notWalked(roots []string, r records) ([]Mounted, string) {
+	info, _ := r.get("hygiene.mountinfo", "-")
+	dirsRaw, _ := r.get("hygiene.folders", "-")
+	folders, _ := fields(dirsRaw)
+	isFolder := map[string]bool{}
+	for _, d := range folders {
+		isFolder[d] = true
+	}
+	type mount struct {
+		entry mountEntry
+		dev   string
+		raw   string
+	}
+	var all []mount
+	var entries []mountEntry
+	for _, l := range strings.Split(string(info), "\n") {
+		if l == "" {
+			continue
+		}
+		e, err := parseMountinfo(l)
+		if err != nil {
+			return nil, fmt.Sprintf("/proc/self/mountinfo has a line the probe cannot read (%v), so which file systems the walk entered cannot be told", err)
+		}
+		f := strings.Split(l, " ")
+		all = append(all, mount{entry: e, dev: f[2], raw: f[4]})
+		entries = append(entries, e)
+	}
+	if len(all) == 0 {
+		return nil, "/proc/self/mountinfo could not be read, so which file systems the walk entered cannot be told"
+	}
+	top, _ := visibleMounts(entries)
+	visible := map[int]bool{}
+	for _, idx := range top {
+		for _, i := range idx {
+			visible[i] = true
+		}
+	}
+	// the device of each root: that of the visible mount it lies in
+	walked := map[string]bool{}
+	for _, root := range roots {
+		best, bestLen := -1, -1
+		for i, m := range all {
+			p := m.entry.point
+			if visible[i] && (root == p || p == "/" || strings.HasPrefix(root, p+"/")) && len(p) > bestLen {
+				best, bestLen = i, len(p)
+			}
+		}
+		if best >= 0 {
+			walked[all[best].dev] = true
+		}
+	}
+	var out []Mounted
+	for i, m := range all {
+		folder := strings.Contains(m.raw, `\`) || isFolder[m.raw]
+		if !visible[i] || !folder || walked[m.dev] || notImageFilesystems[m.entry.filesystem] || strings.HasPrefix(m.entry.filesystem, "fuse.") {
+			continue
+		}
+		out = append(out, Mounted{Path: m.entry.point, Filesystem: m.entry.filesystem, Options: m.entry.options})
+	}
+	return out, ""
+}
+
+// readVerify reads the verification of the manager m.
+func readVerify(m string, r records) VerifyFacts {
+	v := VerifyFacts{Done: true}
+	if m == "none" {
+		return v
+	}
+	v.Manager = m
+	status, ok := r.text("hygiene.verifystatus", "-")
+	out, gotOut := r.get("hygiene.verify", "-")
+	said, _ := r.text("hygiene.verifyerr", "-")
+	if !ok || !gotOut {
+		v.Err = "the probe did not report the verification's output"
+		return v
+	}
+	v.Truncated = len(out) >= WalkLimit
+	if v.Truncated {
+		out = out[:bytes.LastIndexByte(out, '\n')+1]
+	}
+	var parse func(string) (ChangedFile, bool, bool)
+	switch m {
+	case "dpkg":
+		parse = dpkgVerifyLine
+		// dpkg --verify exits 0 whatever it finds; anything else is its own failure
+		if status != "0" && !v.Truncated {
+			v.Err = fmt.Sprintf("dpkg --verify failed (exit status %s): %s", status, firstLine(said, "no reason given"))
+			return v
+		}
+	case "rpm":
+		parse = rpmVerifyLine
+		// rpm -Va exits 1 when it found something, and says why it failed on stderr otherwise
+		if status != "0" && status != "1" && !v.Truncated {
+			v.Err = fmt.Sprintf("rpm -Va failed (exit status %s): %s", status, firstLine(said, "no reason given"))
+			return v
+		}
+		if strings.Contains(said, "error:") && !v.Truncated {
+			v.Err = "rpm -Va failed: " + firstLine(said, "")
+			return v
+		}
+	case "apk":
+		parse = apkAuditLine
+		if status != "0" && !v.Truncated {
+			v.Err = fmt.Sprintf("apk audit failed (exit status %s): %s", status, firstLine(said, "no reason given"))
+			return v
+		}
+	default:
+		v.Err = fmt.Sprintf("verifying the files of %s packages is not supported; set package_files = false", m)
+		return v
+	}
+	for _, l := range strings.Split(string(out), "\n") {
+		if l == "" {
+			continue
+		}
+		c, unchecked, ok := parse(l)
+		switch {
+		case !ok:
+			v.Unchecked = append(v.Unchecked, ChangedFile{What: fmt.Sprintf("%s printed a line the probe does not understand: %q", m, l)})
+		case unchecked:
+			v.Unchecked = append(v.Unchecked, c)
+		case c.Path != "":
+			v.Changed = append(v.Changed, c)
+		}
+	}
+	return v
+}
+
+// dpkgVerifyLine reads a line of dpkg --verify, in rpm's format as dpkg writes it (dpkg's
+// src/main/verify.c): nine characters (checks: "??5??????" for a digest that differs, "?M"
+// for a path that is no longer a regular file, "?" for a check not made; or "missing  "), a
+// blank, "c" for a configuration file or a blank, a blank, and the path, followed, for a path
+// that could not be looked at for another reason than not being there, by " (REASON)".
+func dpkgVerifyLine(l string) (c ChangedFile, unchecked, ok bool) {
+	if len(l) < 13 || l[9] != ' ' || (l[10] != 'c' && l[10] != ' ') || l[11] != ' ' || l[12] != '/' {
+		return c, false, false
+	}
+	flags, path := l[:9], l[12:]
+	c = ChangedFile{Path: path, Config: l[10] == 'c'}
+	if flags == "missing  " {
+		if i := strings.LastIndex(path, " ("); i >= 0 && strings.HasSuffix(path, ")") {
+			c.Path, c.What = path[:i], "could not be looked at: "+path[i+2:len(path)-1]
+			return c, true, true
+		}
+		c.What = "missing"
+		return c, false, true
+	}
+	var what []string
+	if flags[1] == 'M' {
+		what = append(what, "no longer a regular file")
+	}
+	switch flags[2] {
+	case '5':
+		what = append(what, "content differs")
+	case '?':
+		if len(what) == 0 {
+			c.What = "its content could not be read"
+			return c, true, true
+		}
+	}
+	if len(what) == 0 {
+		return ChangedFile{}, false, true // nothing differs that dpkg checks
+	}
+	c.What = strings.Join(what, ", ")
+	return c, false, true
+}
+
+// rpmChecks are the columns of rpm -V, by what they mean (rpm(8), VERIFY OPTIONS). The
+// modification time alone is not counted: prelink, and a touch, change it and nothing else.
+var rpmChecks = []struct {
+	letter byte
+	what   string
+}{{'S', "size"}, {'M', "mode"}, {'5', "content"}, {'D', "device"}, {'L', "link target"}, {'U', "owner"}, {'G', "group"}, {'T', ""}, {'P', "capabilities"}}
+
+// rpmVerifyLine reads a line of rpm -Va: nine columns ("S.5....T." or "missing  "), a blank,
+// the file's attribute (c configuration, d documentation, g ghost, l license, r readme, or a
+// blank), a blank, and the path. Lines about dependencies ("Unsatisfied dependencies for …",
+// and the tab-indented lines after it) are not about files and are left out.
+func rpmVerifyLine(l string) (c ChangedFile, unchecked, ok bool) {
+	if strings.HasPrefix(l, "Unsatisfied dependencies for ") || strings.HasPrefix(l, "\t") {
+		return ChangedFile{}, false, true
+	}
+	if len(l) < 13 || l[9] != ' ' || l[11] != ' ' || l[12] != '/' || !strings.ContainsRune(" cdglr", rune(l[10])) {
+		return c, false, false
+	}
+	flags, attr := l[:9], l[10]
+	c = ChangedFile{Path: l[12:], Config: attr == 'c'}
+	if attr == 'g' {
+		return ChangedFile{}, false, true // a ghost file is the package's claim on a path, not its content
+	}
+	if flags == "missing  " {
+		c.What = "missing"
+		return c, false, true
+	}
+	var what, unknown []string
+	for i, chk := range rpmChecks {
+		switch flags[i] {
+		case '.':
+		case '?':
+			if chk.what != "" {
+				unknown = append(unknown, chk.what)
+			}
+		case chk.letter:
+			if chk.what != "" {
+				what = append(what, chk.what+" differs")
+			}
+		default:
+			return c, false, false
+		}
+	}
+	switch {
+	case len(what) > 0:
+		c.What = strings.Join(what, ", ")
+		return c, false, true
+	case len(unknown) > 0:
+		c.What = "could not be checked: " + strings.Join(unknown, ", ")
+		return c, true, true
+	}
+	return ChangedFile{}, false, true
+}
+
+// apkAuditLine reads a line of apk audit --system (apk-tools' src/app_audit.c, modelled: this
+// machine has no apk): a letter and the path without its leading slash, a folder's with a slash
+// at its end. U: the content differs; x: the extended attributes; M: the mode or owner; X: the
+// file is missing; e: it could not be read. D, d and m are about folders, which hold nothing of
+// their own. Protected (configuration) files are never listed with --system.
+func apkAuditLine(l string) (c ChangedFile, unchecked, ok bool) {
+	if len(l) < 3 || l[1] != ' ' {
+		return c, false, false
+	}
+	c = ChangedFile{Path: "/" + l[2:]}
+	switch l[0] {
+	case 'U':
+		c.What = "content differs"
+	case 'x':
+		c.What = "extended attributes differ"
+	case 'M':
+		c.What = "mode or owner differs"
+	case 'X':
+		c.What = "missing"
+	case 'e':
+		c.What = "could not be read"
+		return c, true, true
+	case 'D', 'd', 'm':
+		return ChangedFile{}, false, true
+	default:
+		return c, false, false
+	}
+	return c, false, true
+}
+
+func (g *hygiene) fake(w *recordWriter) {
+	w.line("hygiene.status", "-", "0")
+	w.line("hygiene.uid", "-", "0")
+	w.blob("hygiene.err", "-", "")
+	var places strings.Builder
+	fmt.Fprintf(&places, "home\x00root\x000\x00/root\x00home\x00admin\x001000\x00/home/admin\x00")
+	w.blob("hygiene.places", "-", places.String())
+	w.blob("hygiene.placeerr", "-", "")
+	if g.req.SetUID || g.req.WorldWritable || g.req.PrivateKeys {
+		w.line("hygiene.walkstatus", "-", "0")
+		w.blob("hygiene.walk", "-", "/usr/bin/su\x00/usr/bin/passwd\x00")
+		w.blob("hygiene.walkerr", "-", "")
+		w.line("hygiene.statstatus", "-", "0")
+		w.blob("hygiene.stat", "-", "89ed 0 0 /usr/bin/su\n89ed 0 0 /usr/bin/passwd\n")
+		w.blob("hygiene.staterr", "-", "")
+		w.blob("hygiene.mountinfo", "-", "22 1 0:21 / / rw,relatime - ext4 /dev/vda1 rw\n")
+		w.blob("hygiene.folders", "-", "/\x00")
+	}
+	if g.req.Verify {
+		w.line("hygiene.manager", "-", "dpkg")
+		w.line("hygiene.verifystatus", "-", "0")
+		w.blob("hygiene.verify", "-", "")
+		w.blob("hygiene.verifyerr", "-", "")
+	}
+}
