@@ -42,7 +42,7 @@ type HygieneRequest struct {
 	// What the walk lists: set-uid and set-gid files; world-writable files and folders in
 	// WorldWritableIn outside WorldWritableExcept; *.pem files holding a private key in home
 	// folders. Nothing walks when none is asked for.
-	SetUID, WorldWritable, PrivateKeys bool
+	SetUID, WorldWritable, PrivateKeys   bool
 	WorldWritableIn, WorldWritableExcept []string
 	Mounts                               []string // file systems to walk besides /, by mount point
 	Verify                               bool     // run the package manager's verification

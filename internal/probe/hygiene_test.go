@@ -140,7 +140,9 @@ func entries(w WalkFacts) []string {
 	return s
 }
 
-func octal(m uint32) string { return string([]byte{'0' + byte(m>>9&7), '0' + byte(m>>6&7), '0' + byte(m>>3&7), '0' + byte(m&7)}) }
+func octal(m uint32) string {
+	return string([]byte{'0' + byte(m>>9&7), '0' + byte(m>>6&7), '0' + byte(m>>3&7), '0' + byte(m&7)})
+}
 
 func TestProbeHygieneLocally(t *testing.T) {
 	wantHits := []string{
@@ -261,4 +263,3 @@ func TestProbeHygieneWithBusyboxOnly(t *testing.T) {
 		t.Errorf("verification without a package manager: %+v", f.Verify)
 	}
 }
-
