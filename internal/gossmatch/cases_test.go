@@ -343,7 +343,11 @@ type parseErrorCase struct {
 	wantErr string // part of the message
 	text    bool   // the matcher of a text attribute (ParseText)
 	// What goss does with the matcher when it validates actual: "error" (fails with an error),
-	// "fail", "pass", or "panic" (goss crashes). oracleNone when goss cannot be asked.
+	// "fail", "pass", or "panic" (goss crashes); oracleNone when our YAML writer cannot put the
+	// matcher to goss. goss refuses a map with a key that is not a string (yaml.v3's
+	// map[any]any) with an error: `matches: {1: a}` in a matching resource gave "Syntax Error:
+	// Invalid 'matcher' argument. Expected map value, but received: map[interface {}]interface {}"
+	// when tried by hand with goss v0.4.9 on this machine.
 	actual any
 	goss   string
 }
@@ -375,6 +379,8 @@ var parseErrorCases = []parseErrorCase{
 	{name: "errors_deep_in_a_tree_are_all_named", raw: m{"and": l(m{"not": m{"have-suffix": 1}}, m{"gjson": m{"a.b": m{}}})}, wantErr: "and[0].not.have-suffix: have-suffix wants a string", actual: "x", goss: "error"},
 	{name: "a_list_element_is_null", raw: l("a", nil), wantErr: "[1]: a matcher is missing", actual: l("a"), goss: "error"},
 	{name: "a_uint64_value", raw: uint64(math.MaxUint64), wantErr: "beyond what goss reads as a number", actual: 1, goss: "error"},
+	{name: "a_map_with_a_number_key", raw: map[any]any{1: "a"}, wantErr: "a map whose keys are not all strings", actual: "a", goss: oracleNone},
+	{name: "a_list_of_strings_no_decoder_gives", raw: []string{"a"}, wantErr: "a []string", actual: l("a"), goss: oracleNone},
 
 	{name: "text_pattern_slash_makes_goss_panic", raw: l("/"), text: true, wantErr: `[0]: the line pattern "/" makes goss crash`, actual: "x\n", goss: "panic"},
 	{name: "text_pattern_bang_slash_makes_goss_panic", raw: l("!/"), text: true, wantErr: `[0]: the line pattern "!/" makes goss crash`, actual: "x\n", goss: "panic"},

@@ -115,6 +115,8 @@ func TestJudgeWords(t *testing.T) {
 		{"comparison", m{"gt": 3}, 2, "found 2, want greater than 3"},
 		{"not_a_number", m{"ge": 3}, "abc", `"abc" is not a number, so it cannot be compared: want at least 3`},
 		{"equal_shows_exactly", m{"equal": l("a", "b")}, l("b", "a"), `found ["b", "a"], want exactly ["a", "b"]`},
+		{"equal_says_when_types_differ", m{"equal": 0.0}, 0, `found 0 (a whole number, where equal wants a float: it compares types too), want exactly 0`},
+		{"equal_list_types", m{"equal": l("a")}, []string{"a"}, `found ["a"] (a list of strings, where equal wants a list: it compares types too), want exactly ["a"]`},
 		{"missing_elements", l("a", m{"have-prefix": "c"}), l("a", "b"), `found ["a", "b"], missing [starting with "c"], want containing elements ["a", starting with "c"]`},
 		{"consist_of_missing_and_extra", m{"consist-of": l("a", "c")}, l("a", "b"), `found ["a", "b"], missing ["c"], extra ["b"], want consisting of ["a", "c"] in any order`},
 		{"not_and", m{"not": m{"and": l(m{"have-prefix": "a"}, m{"have-suffix": "c"})}}, "abc", `found "abc", want not (starting with "a" and ending with "c")`},

@@ -28,7 +28,33 @@ func (n *equalNode) eval(actual any, c *cx) outcome {
 	if reflect.DeepEqual(actual, n.want) {
 		return pass(c.show(actual))
 	}
-	return fail(c.show(actual))
+	found := c.show(actual)
+	if actual != nil && n.want != nil && reflect.TypeOf(actual) != reflect.TypeOf(n.want) {
+		// "found 0, want exactly 0" would puzzle: say that the types differ.
+		found += " (" + typeName(actual) + ", where equal wants " + typeName(n.want) + ": it compares types too)"
+	}
+	return fail(found)
+}
+
+// typeName names a value's Go type in words.
+func typeName(v any) string {
+	switch v.(type) {
+	case int, int64, uint64:
+		return "a whole number"
+	case float64:
+		return "a float"
+	case string:
+		return "a string"
+	case bool:
+		return "a bool"
+	case []string:
+		return "a list of strings"
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "a map"
+	}
+	return fmt.Sprintf("a %T", v)
 }
 
 func (n *equalNode) String() string {
