@@ -1,0 +1,367 @@
+package attestation
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
+
+	"github.com/assertkit/packer-plugin-assert/internal/attest"
+	"github.com/assertkit/packer-plugin-assert/internal/check"
+	"github.com/assertkit/packer-plugin-assert/internal/handoff"
+	"github.com/assertkit/packer-plugin-assert/internal/report"
+)
+
+const (
+	runUUID   = "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a"
+	otherRun  = "9d8c7b6a-5f4e-4d3c-8b2a-000000000000"
+	keys      = "../../internal/attest/testdata/keys/"
+	privateEd = keys + "ed25519.pem"
+	publicEd  = keys + "ed25519.pub.pem"
+)
+
+// ui keeps what the post-processor says.
+type ui struct {
+	packersdk.MockUi
+	said []string
+}
+
+func (u *ui) Say(s string)   { u.said = append(u.said, s) }
+func (u *ui) Error(s string) { u.said = append(u.said, "[error] "+s) }
+
+// artifact is what a builder or an earlier post-processor hands on.
+type artifact struct {
+	builderID, id string
+	files         []string
+}
+
+func (a artifact) BuilderId() string             { return a.builderID }
+func (a artifact) Files() []string               { return a.files }
+func (a artifact) Id() string                    { return a.id }
+func (a artifact) String() string                { return "an artifact" }
+func (a artifact) State(string) interface{}      { return nil }
+func (a artifact) Destroy() error                { panic("the post-processor destroyed its input artifact") }
+func (a artifact) with(files ...string) artifact { a.files = files; return a }
+
+var artifice = artifact{builderID: "packer.post-processor.artifice"}
+
+// inRun makes the test a packer run of its own, with a hand-off folder of its own.
+func inRun(t *testing.T, uuid string) {
+	t.Helper()
+	t.Setenv("TMPDIR", t.TempDir())
+	t.Setenv(handoff.RunUUIDEnv, uuid)
+}
+
+// provisioned is what an assert provisioner of build null.target leaves: prepared, then run.
+func provisioned(t *testing.T, uuid string, results ...check.Result) {
+	t.Helper()
+	b := handoff.Build{RunUUID: uuid, Type: "null", Name: "target"}
+	run := report.Run{Plugin: "0.1.0-dev", Build: report.Build{Name: "target", Source: "null.target", Type: "null", RunUUID: uuid},
+		Instance: report.Instance{Hostname: "target", OSName: "Debian GNU/Linux 12 (bookworm)"},
+		Started:  time.Unix(1700000000, 0), Duration: time.Second, Results: results}
+	doc, err := report.JSON(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s handoff.Slot
+	if err := s.Register(handoff.Provisioner, b); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Save(doc, b); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var (
+	pass   = check.Result{Block: "file[0]", Kind: "file", Subject: "/etc/hosts", Status: check.Pass, Probes: 1}
+	pass2  = check.Result{Block: "package[0]", Kind: "package", Subject: "nginx", Status: check.Pass, Probes: 1}
+	fail   = check.Result{Block: "file[1]", Kind: "file", Subject: "/etc/shadow", Status: check.Fail, Problems: []string{"mode is 0644, want 0640"}, Probes: 1}
+	warned = check.Result{Block: "port[0]", Kind: "port", Subject: "tcp/443", Status: check.Fail, Warning: true, Problems: []string{"is not listening"}, Probes: 1}
+)
+
+// configured is the post-processor of build null.target as Packer configures it.
+func configured(t *testing.T, settings map[string]interface{}) *PostProcessor {
+	t.Helper()
+	p := &PostProcessor{}
+	raws := map[string]interface{}{"packer_build_name": "target", "packer_builder_type": "null"}
+	for k, v := range settings {
+		raws[k] = v
+	}
+	if err := p.Configure(raws); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// tarball is an artifact file made in a folder of the test's own.
+func tarball(t *testing.T) string {
+	t.Helper()
+	f := filepath.Join(t.TempDir(), "image.tar.gz")
+	os.WriteFile(f, []byte("the image\n"), 0o644)
+	return f
+}
+
+func files(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	sort.Strings(names)
+	return names
+}
+
+func publicKey(t *testing.T) *attest.Key {
+	t.Helper()
+	b, err := os.ReadFile(publicEd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := attest.LoadPublicKey(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func TestASignedAttestationBesideTheArtifact(t *testing.T) {
+	inRun(t, runUUID)
+	provisioned(t, runUUID, pass, pass2)
+	p := configured(t, map[string]interface{}{"key_file": privateEd})
+	art := artifice.with(tarball(t))
+	var u ui
+	out, keep, force, err := p.PostProcess(context.Background(), &u, &art)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != packersdk.Artifact(&art) || !keep || !force {
+		t.Errorf("got %v, keep %v, force %v: the artifact must go on, kept", out, keep, force)
+	}
+	dir := filepath.Dir(art.files[0])
+	if got := strings.Join(files(t, dir), " "); got != "image.tar.gz image.tar.gz.assert-report.json image.tar.gz.intoto.dsse.json" {
+		t.Fatalf("files %s", got)
+	}
+	env, _ := os.ReadFile(art.files[0] + ".intoto.dsse.json")
+	v, err := attest.Verify(context.Background(), env, attest.Check{Key: publicKey(t), Files: art.files, ReportDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Result != "PASSED" {
+		t.Errorf("result %s", v.Result)
+	}
+	said := strings.Join(u.said, "\n")
+	for _, want := range []string{"Certified " + art.files[0] + ": PASSED, 2 checks passed and 0 warned in 1 assert provisioner",
+		"Wrote " + art.files[0] + ".intoto.dsse.json, " + art.files[0] + ".assert-report.json (signed with ed25519 key "} {
+		if !strings.Contains(said, want) {
+			t.Errorf("the post-processor does not say %q:\n%s", want, said)
+		}
+	}
+}
+
+func TestUnsignedWithoutAKey(t *testing.T) {
+	inRun(t, runUUID)
+	provisioned(t, runUUID, pass, warned)
+	p := configured(t, nil)
+	art := artifice.with(tarball(t))
+	if _, _, _, err := p.PostProcess(context.Background(), &ui{}, art); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(files(t, filepath.Dir(art.files[0])), " "); got != "image.tar.gz image.tar.gz.assert-report.json image.tar.gz.intoto.json" {
+		t.Fatalf("files %s", got)
+	}
+	b, _ := os.ReadFile(art.files[0] + ".intoto.json")
+	var st struct {
+		Predicate struct {
+			Result      string
+			WarnedTests []string
+		}
+	}
+	if err := json.Unmarshal(b, &st); err != nil || st.Predicate.Result != "WARNED" || st.Predicate.WarnedTests[0] != "port[0] tcp/443" {
+		t.Fatalf("statement %s (%v)", b, err)
+	}
+}
+
+// Signed and unsigned: the envelope signs the very bytes of the unsigned statement.
+func TestSignedBesideAnUnsignedCopy(t *testing.T) {
+	inRun(t, runUUID)
+	provisioned(t, runUUID, pass)
+	p := configured(t, map[string]interface{}{"key_file": privateEd, "unsigned_statement": true})
+	art := artifice.with(tarball(t))
+	if _, _, _, err := p.PostProcess(context.Background(), &ui{}, art); err != nil {
+		t.Fatal(err)
+	}
+	statement, err := os.ReadFile(art.files[0] + ".intoto.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(art.files[0] + ".intoto.dsse.json")
+	var env struct{ Payload string }
+	json.Unmarshal(b, &env)
+	if payload, _ := base64.StdEncoding.DecodeString(env.Payload); !bytes.Equal(payload, statement) {
+		t.Error("the envelope does not sign the unsigned statement's bytes")
+	}
+}
+
+// A build whose checks failed (continue_on_failure let it go on) gets no attestation, and an
+// attestation an earlier build left under the same name goes.
+func TestFailedChecksAreNotCertified(t *testing.T) {
+	inRun(t, runUUID)
+	provisioned(t, runUUID, pass, fail)
+	p := configured(t, map[string]interface{}{"key_file": privateEd, "unsigned_statement": true})
+	art := artifice.with(tarball(t))
+	for _, old := range []string{".intoto.json", ".intoto.dsse.json", ".assert-report.json", ".assert-report-1.json"} {
+		os.WriteFile(art.files[0]+old, []byte("an earlier build's"), 0o644)
+	}
+	var u ui
+	_, _, _, err := p.PostProcess(context.Background(), &u, art)
+	if err == nil || !strings.Contains(err.Error(), "assert-attestation: build null.target: 1 check did not pass, so the artifact is not certified: file[1] /etc/shadow (failed: mode is 0644, want 0640)") {
+		t.Fatalf("got %v", err)
+	}
+	if got := strings.Join(files(t, filepath.Dir(art.files[0])), " "); got != "image.tar.gz" {
+		t.Errorf("files %s", got)
+	}
+	if !strings.Contains(strings.Join(u.said, "\n"), "Removed the attestation of an earlier build: ") {
+		t.Errorf("the post-processor does not say it removed the earlier attestation: %q", u.said)
+	}
+}
+
+func TestMissingResultsAreNotCertified(t *testing.T) {
+	inRun(t, runUUID)
+	p := configured(t, map[string]interface{}{"key_file": privateEd})
+	art := artifice.with(tarball(t))
+	_, _, _, err := p.PostProcess(context.Background(), &ui{}, art)
+	if err == nil || !strings.Contains(err.Error(), `no assert provisioner has run in build null.target of this packer run: add a provisioner "assert" block to the build`) {
+		t.Fatalf("got %v", err)
+	}
+	if got := strings.Join(files(t, filepath.Dir(art.files[0])), " "); got != "image.tar.gz" {
+		t.Errorf("files %s", got)
+	}
+}
+
+// The results of an earlier packer run (a build that passed yesterday) do not certify today's.
+func TestResultsOfAnotherRunAreNotCertified(t *testing.T) {
+	inRun(t, otherRun)
+	provisioned(t, otherRun, pass)
+	t.Setenv(handoff.RunUUIDEnv, runUUID)
+	p := configured(t, nil)
+	_, _, _, err := p.PostProcess(context.Background(), &ui{}, artifice.with(tarball(t)))
+	if err == nil || !strings.Contains(err.Error(), "no assert provisioner has run in build null.target of this packer run") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestOutsideAPackerRunNothingIsCertified(t *testing.T) {
+	inRun(t, "")
+	p := configured(t, nil)
+	_, _, _, err := p.PostProcess(context.Background(), &ui{}, artifice.with(tarball(t)))
+	if err == nil || !strings.Contains(err.Error(), "PACKER_RUN_UUID is not set") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// Every assert provisioner of the build counts, each with its report, and its checks are named
+// by its place.
+func TestSeveralAssertProvisioners(t *testing.T) {
+	inRun(t, runUUID)
+	provisioned(t, runUUID, pass)
+	provisioned(t, runUUID, pass2)
+	p := configured(t, nil)
+	art := artifice.with(tarball(t))
+	if _, _, _, err := p.PostProcess(context.Background(), &ui{}, art); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(files(t, filepath.Dir(art.files[0])), " "); got != "image.tar.gz image.tar.gz.assert-report-0.json image.tar.gz.assert-report-1.json image.tar.gz.intoto.json" {
+		t.Fatalf("files %s", got)
+	}
+	b, _ := os.ReadFile(art.files[0] + ".intoto.json")
+	for _, want := range []string{`"assert[0].file[0] /etc/hosts"`, `"assert[1].package[0] nginx"`, `"name": "image.tar.gz.assert-report-1.json"`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("the statement lacks %s:\n%s", want, b)
+		}
+	}
+}
+
+func TestOneFailingProvisionerOfSeveral(t *testing.T) {
+	inRun(t, runUUID)
+	provisioned(t, runUUID, pass)
+	provisioned(t, runUUID, fail)
+	_, _, _, err := configured(t, nil).PostProcess(context.Background(), &ui{}, artifice.with(tarball(t)))
+	if err == nil || !strings.Contains(err.Error(), "assert[1].file[1] /etc/shadow") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// A cloud image has no files: its subject is its ID, and the files go where Packer runs, or to
+// output_directory.
+func TestACloudImage(t *testing.T) {
+	inRun(t, runUUID)
+	provisioned(t, runUUID, pass)
+	dir := filepath.Join(t.TempDir(), "attestations")
+	p := configured(t, map[string]interface{}{"key_file": privateEd, "output_directory": dir})
+	ami := artifact{builderID: "mitchellh.amazonebs", id: "eu-west-1:ami-0a1b2c3d,us-east-1:ami-0e1f2a3b"}
+	if _, _, _, err := p.PostProcess(context.Background(), &ui{}, ami); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(files(t, dir), " "); got != "null.target.assert-report.json null.target.intoto.dsse.json" {
+		t.Fatalf("files %s", got)
+	}
+	env, _ := os.ReadFile(filepath.Join(dir, "null.target.intoto.dsse.json"))
+	if _, err := attest.Verify(context.Background(), env, attest.Check{Key: publicKey(t), IDs: []string{"us-east-1:ami-0e1f2a3b"}, ReportDir: dir}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOutputNameAndDirectory(t *testing.T) {
+	inRun(t, runUUID)
+	provisioned(t, runUUID, pass)
+	dir := filepath.Join(t.TempDir(), "a", "b")
+	p := configured(t, map[string]interface{}{"output_directory": dir, "output_name": "web-1.2"})
+	if _, _, _, err := p.PostProcess(context.Background(), &ui{}, artifice.with(tarball(t))); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(files(t, dir), " "); got != "web-1.2.assert-report.json web-1.2.intoto.json" {
+		t.Fatalf("files %s", got)
+	}
+}
+
+func TestTheNullBuildersArtifactIsNothingToCertify(t *testing.T) {
+	inRun(t, runUUID)
+	provisioned(t, runUUID, pass)
+	_, _, _, err := configured(t, nil).PostProcess(context.Background(), &ui{}, artifact{builderID: "fnoeding.null", id: "Null"})
+	if err == nil || !strings.Contains(err.Error(), `an "artifice" post-processor before this one`) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestConfigurationProblemsAllAtOnce(t *testing.T) {
+	inRun(t, runUUID)
+	p := &PostProcessor{}
+	err := p.Configure(map[string]interface{}{"packer_build_name": "target", "packer_builder_type": "null",
+		"unsigned_statement": false, "output_name": "out/web", "url": "ci/jobs/42"})
+	for _, want := range []string{
+		"unsigned_statement: is false and there is no key_file, so there would be no attestation",
+		`output_name: "out/web" is a path; it names the files, and output_directory names their folder`,
+		`url: "ci/jobs/42" is not an absolute URL`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v does not say %q", err, want)
+		}
+	}
+	err = p.Configure(map[string]interface{}{"key_file": keys + "ed25519-encrypted.pem"})
+	if err == nil || !strings.Contains(err.Error(), "key_file: "+keys+"ed25519-encrypted.pem: the key is encrypted with a passphrase") {
+		t.Errorf("got %v", err)
+	}
+	err = p.Configure(map[string]interface{}{"key_file": publicEd})
+	if err == nil || !strings.Contains(err.Error(), "it holds a public key, not a private key") {
+		t.Errorf("got %v", err)
+	}
+}
