@@ -483,9 +483,13 @@ func TestJSONRoundTrips(t *testing.T) {
 			if err := dec.Decode(&doc); err != nil {
 				t.Fatalf("decode: %v", err)
 			}
-			again, _ := json.MarshalIndent(doc, "", "  ")
-			if !bytes.Equal(append(again, '\n'), b) {
-				t.Errorf("the report changed on a round trip:\n%s\nwas\n%s", again, b)
+			var again bytes.Buffer
+			enc := json.NewEncoder(&again)
+			enc.SetEscapeHTML(false)
+			enc.SetIndent("", "  ")
+			enc.Encode(doc)
+			if !bytes.Equal(again.Bytes(), b) {
+				t.Errorf("the report changed on a round trip:\n%s\nwas\n%s", again.Bytes(), b)
 			}
 			if got, want := doc.Summary.Passed+doc.Summary.Failed+doc.Summary.Errored+doc.Summary.Warnings+doc.Summary.Skipped, doc.Summary.Total; got != want || want != len(doc.Checks) {
 				t.Errorf("summary %+v does not add up to the %d checks", doc.Summary, len(doc.Checks))
@@ -519,6 +523,9 @@ func TestControlCharactersAreShownNotDropped(t *testing.T) {
 		t.Errorf("a tab in an attribute is not a character reference, or a newline in a value not shown as \\n:\n%s", junit)
 	}
 	b, _ := JSON(run)
+	if !bytes.Contains(b, []byte(`"mode 0644 & owner <root>"`)) {
+		t.Errorf("the JSON report escapes <, > or & for HTML, so that <sensitive> would not read so:\n%s", b)
+	}
 	var doc Document
 	if err := json.Unmarshal(b, &doc); err != nil {
 		t.Fatal(err)

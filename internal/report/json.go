@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"time"
 
@@ -132,8 +133,14 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// JSON is the JSON report of run, indented, ending with a newline.
+// JSON is the JSON report of run, indented, ending with a newline. <, > and & are written as
+// they are, not as \u003c: the file is read by people and programs, not put into a web page, and
+// a masked value reads <sensitive> there as in every other report.
 func JSON(run Run) ([]byte, error) {
-	b, err := json.MarshalIndent(NewDocument(run), "", "  ")
-	return append(b, '\n'), err
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	err := enc.Encode(NewDocument(run))
+	return b.Bytes(), err
 }
