@@ -243,7 +243,7 @@ func (d *decoder) attrs(t *resourceType, id string, line int, generic map[string
 func suggest(key string, t *resourceType) string {
 	k := strings.ToLower(strings.ReplaceAll(key, "_", "-"))
 	for _, a := range t.attrs {
-		if a.name == k || a.name == strings.TrimSuffix(k, "s") || a.name+"s" == k {
+		if a.name == k || a.name == strings.TrimSuffix(k, "s") || a.name == k+"s" {
 			return fmt.Sprintf(" (did you mean %q?)", a.name)
 		}
 	}

@@ -161,6 +161,11 @@ func where(file string, line int, typ, id, attr string) string {
 // file is depth 1) is an error.
 const maxDepth = 50
 
+// maxLoads bounds the files one top-level gossfile may read, counting a file each time it is
+// included. goss has no such bound: files that each include the next ones twice would have it
+// read 2^49 files, forever in effect; we stop with an error instead.
+const maxLoads = 1000
+
 // Load reads, renders and decodes the gossfiles as goss v0.4.9 would, and returns their
 // resources. Its error lists every problem found (each an *Error, joined), one per top-level
 // gossfile at most after the first that stops it.
@@ -315,6 +320,7 @@ type entryLoad struct {
 	format   format
 	vars     map[string]any // shared by every file of the entry, as goss shares its TmplVars
 	included map[string]string
+	loads    int // files read so far, for maxLoads
 }
 
 // merged is an ordered set of resources keyed by type and key.
@@ -348,6 +354,15 @@ func (m *merged) resources() []Resource {
 // resources, as goss's mergeJSONData does.
 func (e *entryLoad) load(path string, chain []string) (*merged, error) {
 	rel := e.rel(path)
+	if e.loads++; e.loads > maxLoads {
+		return nil, &Error{File: rel, Problem: fmt.Sprintf(
+			"%s reads more than %d gossfiles, counting each include of a file: goss would go on for ever; include each file once",
+			e.rel(e.entry), maxLoads)}
+	}
+	// Only a regular file: goss would read a device or a FIFO for ever, and hang Packer.
+	if info, err := os.Stat(path); err == nil && !info.Mode().IsRegular() && !info.IsDir() {
+		return nil, &Error{File: rel, Problem: "not a regular file: name a gossfile"}
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, &Error{File: rel, Problem: fmt.Sprintf("cannot read it: %v", pathless(err))}

@@ -39,15 +39,15 @@ func (d *templateData) Env() map[string]string {
 // NewTemplateFilter): sprig's functions, then goss's, missingkey=error, executed on the vars and
 // the environment. file names the gossfile in errors and warnings.
 func (e *entryLoad) render(file string, data []byte) ([]byte, error) {
-	t := template.New("test").Funcs(sprig.TxtFuncMap()).Funcs(e.funcs(file))
+	t := template.New("test").Funcs(sprigFuncs).Funcs(e.funcs(file))
 	tmpl, err := t.Parse(string(data))
 	if err != nil {
 		return nil, &Error{File: file, Problem: "not a valid template: " + templateError(err) +
 			"; goss renders every gossfile as a Go template before reading it, comments included"}
 	}
 	tmpl.Option("missingkey=error")
-	var out bytes.Buffer
-	if err := tmpl.Execute(&out, &templateData{Vars: e.vars, env: e.env}); err != nil {
+	out := &cappedBuffer{max: maxRendered}
+	if err := tmpl.Execute(out, &templateData{Vars: e.vars, env: e.env}); err != nil {
 		msg := templateError(err)
 		if strings.Contains(msg, "map has no entry for key") {
 			msg += " (set it in the vars file or the inline vars; in .Env, in the environment of the machine that runs Packer)"
@@ -56,6 +56,26 @@ func (e *entryLoad) render(file string, data []byte) ([]byte, error) {
 	}
 	return out.Bytes(), nil
 }
+
+// maxRendered bounds a rendered gossfile: a template that loops without end stops with an error
+// when its output reaches it, where goss would fill its memory.
+const maxRendered = 64 << 20
+
+// cappedBuffer is a buffer that refuses to grow beyond max bytes.
+type cappedBuffer struct {
+	bytes.Buffer
+	max int
+}
+
+func (b *cappedBuffer) Write(p []byte) (int, error) {
+	if b.Len()+len(p) > b.max {
+		return 0, fmt.Errorf("the rendered file would exceed %d MiB: does a template loop without end?", b.max>>20)
+	}
+	return b.Buffer.Write(p)
+}
+
+// sprigFuncs are sprig's functions, made once: Funcs copies them into each template.
+var sprigFuncs = sprig.TxtFuncMap()
 
 // templateError words text/template's error for a user who never named the template "test", as
 // goss does: `template: test:3:20: executing "test" at <.Vars.x>: …` becomes `line 3:20: at
@@ -114,6 +134,12 @@ func (e *entryLoad) readFileFunc(file string) func(string) (string, error) {
 		e.warn(where(file, 0, "", "", "") + fmt.Sprintf(
 			"readFile %q read %s on the machine that runs Packer, not in the image as goss under the goss provisioner does",
 			name, e.rel(path)))
+		// Only a regular file: goss would read /dev/zero or a FIFO for ever, and hang Packer.
+		if info, err := os.Stat(path); err != nil {
+			return "", err
+		} else if !info.Mode().IsRegular() {
+			return "", fmt.Errorf("%s is not a regular file", name)
+		}
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return "", err
