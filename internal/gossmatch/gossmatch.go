@@ -30,10 +30,12 @@
 //     and elements (gomega's bipartite graph), where a matcher that cannot compare with an
 //     element just does not match it; contain-element returns the last comparison error when no
 //     element matches; have-len counts the bytes of a string or the elements of a list or map.
-//   - Text attributes (a file's contents, a command's stdout and stderr, an HTTP body, matching
-//     with as-reader) follow resource/validate.go, ValidateValue: a list is goss's line patterns
+//   - Text attributes (a file's contents and its deprecated contains, a command's stdout and
+//     stderr, an HTTP body and headers, matching with as-reader: those whose fact goss reads as an
+//     io.Reader) follow resource/validate.go, ValidateValue: a list is goss's line patterns
 //     (matchers/have_patterns.go, see Patterns), anything else is matched against the whole text
-//     as a string (see ParseText).
+//     as a string (see ParseText). So for every other attribute a list means contain-elements;
+//     goss never reads a list as consist-of or equal unless they are written.
 //
 // # The actual value
 //

@@ -1,7 +1,6 @@
 package gossmatch
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"reflect"
@@ -65,7 +64,7 @@ func (n *equalNode) String() string {
 }
 
 // numberNode is gomega's BeNumerically with goss's comparators: floats when either side is a
-// float, else integers.
+// float, else integers (gomega's other kinds of numbers never reach it here).
 type numberNode struct {
 	op   string // eq, gt, ge, lt, le
 	want any    // a number of any Go kind, as Parse made sure
@@ -76,22 +75,28 @@ var numberWords = map[string]string{"eq": "", "gt": "greater than ", "ge": "at l
 func (n *numberNode) String() string { return numberWords[n.op] + show(n.want) }
 
 func (n *numberNode) eval(actual any, c *cx) outcome {
-	if !isNumber(actual) || !isNumber(n.want) {
+	// to-numeric gives an int or a float64, and Parse takes no other operand.
+	x, xInt := actual.(int)
+	y, yInt := n.want.(int)
+	xf, xFloat := actual.(float64)
+	yf, yFloat := n.want.(float64)
+	if !(xInt || xFloat) || !(yInt || yFloat) {
 		return refuse(c.show(actual), errorf("%s is not a number, so it cannot be compared: want %s", c.show(actual), n))
 	}
 	var cmp int
-	a, w := reflect.ValueOf(actual), reflect.ValueOf(n.want)
-	switch {
-	case isFloat(actual) || isFloat(n.want):
-		x, y := toFloat(a), toFloat(w)
-		if math.IsNaN(x) || math.IsNaN(y) {
+	if xInt && yInt {
+		cmp = compare(x, y)
+	} else {
+		if xInt {
+			xf = float64(x)
+		}
+		if yInt {
+			yf = float64(y)
+		}
+		if math.IsNaN(xf) || math.IsNaN(yf) {
 			return fail(c.show(actual)) // every comparison with NaN is false
 		}
-		cmp = compare(x, y)
-	case isSigned(actual):
-		cmp = compare(toInt(a), toInt(w))
-	default:
-		cmp = compare(toUint(a), toUint(w))
+		cmp = compare(xf, yf)
 	}
 	var ok bool
 	switch n.op {
@@ -109,7 +114,7 @@ func (n *numberNode) eval(actual any, c *cx) outcome {
 	return outcome{ok: ok, found: c.show(actual)}
 }
 
-func compare[T int64 | uint64 | float64](x, y T) int {
+func compare[T int | float64](x, y T) int {
 	switch {
 	case x < y:
 		return -1
@@ -117,48 +122,6 @@ func compare[T int64 | uint64 | float64](x, y T) int {
 		return 1
 	}
 	return 0
-}
-
-func isFloat(v any) bool {
-	k := reflect.TypeOf(v).Kind()
-	return k == reflect.Float32 || k == reflect.Float64
-}
-
-func isSigned(v any) bool {
-	k := reflect.TypeOf(v).Kind()
-	return reflect.Int <= k && k <= reflect.Int64
-}
-
-// toFloat, toInt and toUint convert as gomega does, with Go's conversions (an unsigned integer
-// beyond int64 wraps, as in gomega).
-func toFloat(v reflect.Value) float64 {
-	switch {
-	case v.CanInt():
-		return float64(v.Int())
-	case v.CanUint():
-		return float64(v.Uint())
-	}
-	return v.Float()
-}
-
-func toInt(v reflect.Value) int64 {
-	switch {
-	case v.CanInt():
-		return v.Int()
-	case v.CanUint():
-		return int64(v.Uint())
-	}
-	return int64(v.Float())
-}
-
-func toUint(v reflect.Value) uint64 {
-	switch {
-	case v.CanInt():
-		return uint64(v.Int())
-	case v.CanUint():
-		return v.Uint()
-	}
-	return uint64(v.Float())
 }
 
 // stringNode is gomega's HavePrefix, HaveSuffix, ContainSubstring and MatchRegexp. goss puts
@@ -182,7 +145,8 @@ func (n *stringNode) String() string {
 }
 
 func (n *stringNode) eval(actual any, c *cx) outcome {
-	s, ok := asString(actual)
+	// gomega also takes []byte and Stringers, but goss puts to-string in front.
+	s, ok := actual.(string)
 	if !ok {
 		return refuse(c.show(actual), errorf("%s is not a string, so it cannot be compared: want %s", c.show(actual), n))
 	}
@@ -197,21 +161,6 @@ func (n *stringNode) eval(actual any, c *cx) outcome {
 		ok = n.re.MatchString(s)
 	}
 	return outcome{ok: ok, found: c.show(actual)}
-}
-
-// asString is gomega's toString: a string, []byte, fmt.Stringer or json.RawMessage.
-func asString(v any) (string, bool) {
-	switch x := v.(type) {
-	case string:
-		return x, true
-	case []byte:
-		return string(x), true
-	case fmt.Stringer:
-		return x.String(), true
-	case json.RawMessage:
-		return string(x), true
-	}
-	return "", false
 }
 
 // lenNode is gomega's HaveLen: the bytes of a string, the elements of a list or map.
