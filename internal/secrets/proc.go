@@ -54,12 +54,13 @@ func ParentPacker() Packer {
 
 func findPacker(p proc, pid int) Packer {
 	var problems []string
-	for depth := 0; depth < maxAncestors && pid > 0; depth++ {
+	// Process 1 is init, never packer.
+	for depth := 0; depth < maxAncestors && pid > 1; depth++ {
 		dir := "/proc/" + strconv.Itoa(pid)
 		raw, err := p.readFile(dir + "/cmdline")
 		if err != nil {
-			problems = append(problems, fmt.Sprintf("the command line of process %d could not be read: %v", pid, cause(err)))
-			break
+			return Packer{Problem: strings.Join(append(problems,
+				fmt.Sprintf("the command line of process %d could not be read: %v", pid, cause(err))), "; ")}
 		}
 		args := splitNUL(raw)
 		_, perr := parseCommand(args)
@@ -77,18 +78,14 @@ func findPacker(p proc, pid int) Packer {
 			if perr == nil {
 				perr = errors.New("it is not a packer build")
 			}
-			problems = append(problems, fmt.Sprintf("the parent process %d is not a packer build: %v", pid, perr))
+			problems = append(problems, fmt.Sprintf("the plugin's parent (process %d) is not usable: %v", pid, perr))
 		}
 		pid, err = parentOf(p, pid)
 		if err != nil {
-			problems = append(problems, err.Error())
-			break
+			return Packer{Problem: strings.Join(append(problems, err.Error()), "; ")}
 		}
 	}
-	if len(problems) == 0 {
-		problems = append(problems, "no packer build among the plugin's parent processes")
-	}
-	return Packer{Problem: strings.Join(problems, "; ")}
+	return Packer{Problem: strings.Join(append(problems, "no packer build among the plugin's parent processes"), "; ")}
 }
 
 // parentOf reads a process's parent from /proc/PID/stat: "PID (COMM) STATE PPID …", where COMM

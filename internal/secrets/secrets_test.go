@@ -211,7 +211,7 @@ func TestFindVarFiles(t *testing.T) {
 		name: "heredocs_relative_and_absolute_paths",
 		args: []string{"-var-file", "secrets/a.pkrvars.hcl", "--var-file=/etc/pkr/b.pkrvars.hcl", "build.pkr.hcl"},
 		files: map[string]string{
-			tpl: declare("token", "key"),
+			tpl:                            declare("token", "key"),
 			dir + "/secrets/a.pkrvars.hcl": "token = <<EOT\nheredoc-secret\nEOT\nother = \"not sensitive\"\n",
 			"/etc/pkr/b.pkrvars.hcl":       "key = <<-EOT\n    -----BEGIN KEY-----\n    abcdefgh\n    -----END KEY-----\n  EOT\n",
 		},
@@ -232,7 +232,7 @@ func TestFindVarFiles(t *testing.T) {
 		name: "a_number_in_a_var_file_for_a_string_variable",
 		args: []string{"-var-file=v.pkrvars.hcl", "build.pkr.hcl"},
 		files: map[string]string{
-			tpl:                     declare("pin"),
+			tpl:                    declare("pin"),
 			dir + "/v.pkrvars.hcl": "pin = 0012.50\n",
 		},
 		names: []string{"pin"},
@@ -241,7 +241,7 @@ func TestFindVarFiles(t *testing.T) {
 		name: "an_unreadable_var_file_leaves_its_names_unresolved",
 		args: []string{"-var-file=locked.pkrvars.hcl", "-var", "token=from-cmdline", "build.pkr.hcl"},
 		files: map[string]string{
-			tpl:                          declare("token", "key") + "variable \"pw\" {\n  default = \"pw-default\"\n}\n",
+			tpl:                         declare("token", "key") + "variable \"pw\" {\n  default = \"pw-default\"\n}\n",
 			dir + "/locked.pkrvars.hcl": "key = \"never read\"\n",
 		},
 		deny:  []string{dir + "/locked.pkrvars.hcl"},
@@ -263,7 +263,7 @@ func TestFindVarFiles(t *testing.T) {
 		name: "a_var_file_that_does_not_parse",
 		args: []string{"-var-file=bad.pkrvars.hcl", "build.pkr.hcl"},
 		files: map[string]string{
-			tpl:                       declare("token"),
+			tpl:                      declare("token"),
 			dir + "/bad.pkrvars.hcl": "token = \"half-secret\"\nkey = \"unterminated\n",
 		},
 		names:      []string{"token"},
@@ -273,7 +273,7 @@ func TestFindVarFiles(t *testing.T) {
 		name: "a_var_file_value_that_needs_functions",
 		args: []string{"-var-file=f.pkrvars.hcl", "build.pkr.hcl"},
 		files: map[string]string{
-			tpl:                     declare("token"),
+			tpl:                    declare("token"),
 			dir + "/f.pkrvars.hcl": "token = upper(\"fn-secret\")\n",
 		},
 		names:      []string{"token"},
@@ -517,4 +517,44 @@ func TestCause(t *testing.T) {
 	if !errors.Is(err, fs.ErrNotExist) || strings.Contains(err.Error(), "open") {
 		t.Errorf("cause kept the path: %v", err)
 	}
+}
+
+// FuzzFind: no template, var file or -var value makes Find panic, and every value it returns is
+// one a masker can use.
+func FuzzFind(f *testing.F) {
+	f.Add("variable \"a\" {\n  type = list(string)\n  default = [\"x\"]\n}\n", "a = <<EOT\nv\nEOT\n", `{"a": [1, {"b": null}]}`, `["q"]`)
+	f.Add(`{"variable": {"a": {"type": "map(string)", "default": {"k": "v"}}}}`, "a = {k = 1}", "{", "${env(\"X\")}")
+	f.Add("variable \"a\" {\n  default = env(\"A\")\n}\n", "a = env(\"A\")", "[]", "")
+	f.Fuzz(func(t *testing.T, tpl, hclVars, jsonVars, cmdValue string) {
+		c := findCase{
+			args:   []string{"-var-file=v.pkrvars.hcl", "-var-file=v.pkrvars.json", "-var", "a=" + cmdValue, "."},
+			env:    []string{"PKR_VAR_a=" + cmdValue, "A=" + jsonVars},
+			ownEnv: []string{"PKR_VAR_b=" + hclVars},
+			files: map[string]string{
+				dir + "/t.pkr.hcl":          tpl,
+				dir + "/t.pkr.json":         jsonVars,
+				dir + "/v.pkrvars.hcl":      hclVars,
+				dir + "/v.pkrvars.json":     jsonVars,
+				dir + "/a.auto.pkrvars.hcl": tpl,
+			},
+		}
+		r := c.lookup().Find([]string{"a", "b"}, nil)
+		for _, v := range r.Values {
+			if strings.TrimSpace(v) == "" {
+				t.Errorf("a blank value %q", v)
+			}
+		}
+		if cmdValue != "" && strings.TrimSpace(cmdValue) != "" && !contains(r.Values, cmdValue) {
+			t.Errorf("the -var value %q is not among %q", cmdValue, r.Values)
+		}
+	})
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
 }
