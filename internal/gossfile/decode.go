@@ -174,9 +174,11 @@ func (d *decoder) yamlSection(t *resourceType, section *yaml.Node, keyLine int) 
 		}
 	}
 	ids = appendMissing(ids, byID)
+	d.warnNullKeys(section, t.name, "")
 	for _, id := range ids {
 		node := byID[id]
 		line := lines[id]
+		d.warnNullKeys(&node, t.name, id)
 		var generic map[string]any
 		if err := node.Decode(&generic); err != nil {
 			d.fail(line, t.name, id, "", d.yamlProblem("must be a mapping of attributes: ", err))
@@ -195,6 +197,21 @@ func (d *decoder) yamlSection(t *resourceType, section *yaml.Node, keyLine int) 
 		})
 		if attrs != nil {
 			d.add(t, id, line, attrs)
+		}
+	}
+}
+
+// warnNullKeys warns about the keys of a mapping that YAML reads as null (~, null or nothing):
+// yaml.v3 cannot make them a string, so goss silently drops them and all under them.
+func (d *decoder) warnNullKeys(n *yaml.Node, typ, id string) {
+	const dropped = " whose key is null (%q) is dropped by goss without a word; quote the key or remove it"
+	for _, p := range pairs(n) {
+		if p.key.Kind == yaml.ScalarNode && p.key.ShortTag() == "!!null" {
+			if id == "" {
+				d.warn(p.key.Line, "", "", "", typ+": a resource"+fmt.Sprintf(dropped, p.key.Value))
+			} else {
+				d.warn(p.key.Line, typ, id, "", "an attribute"+fmt.Sprintf(dropped, p.key.Value))
+			}
 		}
 	}
 }

@@ -45,6 +45,13 @@
 //     include cycle is that error at once.
 //   - A top-level gossfile with no resources after its includes is an error, as goss's validate
 //     fails with "found 0 tests".
+//   - What goss drops without a word, we warn about: a key YAML reads as null (~) for a resource
+//     or an attribute, YAML documents after the first, JSON's duplicate keys, unknown types.
+//
+// Where goss would hang or exhaust memory, we stop with an error instead: a gossfile or a
+// readFile that is no regular file (a device, a FIFO), a rendered file beyond 64 MiB, more than
+// 1000 files read for one top-level gossfile. The folder of the template is taken literally
+// where goss would glob it whole, so a folder named "web [old]" works.
 //
 // Each top-level gossfile is a goss run of its own: resources with the same type and key in two
 // of them are two resources, as they are two runs of goss.

@@ -62,6 +62,11 @@ func TestWarnings(t *testing.T) {
 			`dash-attribute.yaml:3: kernel-param "vm.swappiness": attribute "-" is ignored by goss; remove it`,
 			`dash-attribute.yaml:7: gossfile "inc/sub/b.yaml": attribute "-" is ignored by goss; remove it`,
 		}},
+		{name: "null keys are dropped by goss", entry: "yaml-scalar-keys.yaml", want: []string{
+			`yaml-scalar-keys.yaml:3: service: a resource whose key is null ("~") is dropped by goss without a word; quote the key or remove it`,
+			`yaml-scalar-keys.yaml:4: service "1.50": an attribute whose key is null ("~") is dropped by goss without a word; quote the key or remove it`,
+			`yaml-scalar-keys.yaml:4: service "1.50": an attribute whose key is null ("null") is dropped by goss without a word; quote the key or remove it`,
+		}},
 		{name: "a key of anchors only is no type", entry: "yaml-anchors.yaml", want: []string{
 			`yaml-anchors.yaml:2: "defaults" is not a goss resource type, so goss ignores it and everything under it (types: addr, command, dns, file, gossfile, group, http, interface, kernel-param, matching, mount, package, port, process, service, user)`,
 		}},

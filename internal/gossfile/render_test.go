@@ -69,6 +69,12 @@ var renderCases = []renderCase{
 	{entry: "json-string-typed.json", pins: "JSON gives a string attribute no number", wantErr: `json-string-typed.json:1: port "tcp:22": port: cannot be read as goss reads it: a JSON number where goss wants a string`},
 	{entry: "not-json.json", pins: "a .json file is read as JSON only", wantErr: "not-json.json:1: not valid JSON"},
 	{entry: "bad-extension.yml.tmpl", pins: "a top-level file must end in .yaml, .yml or .json", wantErr: `bad-extension.yml.tmpl: a gossfile's name must end in .yaml, .yml or .json (goss v0.4.9 refuses ".tmpl"`},
+	{entry: "section-null.yaml", pins: "a type with no value has no resources"},
+	{entry: "json-null-section.json", pins: "the same in JSON"},
+	{entry: "json-null-resource.json", pins: `a JSON resource of null fails ("Could not parse resource")`, wantErr: `json-null-resource.json:1: file "/a": has no attributes (null)`},
+	{entry: "yaml-scalar-keys.yaml", pins: "a key that YAML types as a bool, null or float is its text"},
+	{entry: "yaml-same-text-keys.yaml", pins: "80 and \"80\" are one key to yaml.v3: an error", wantErr: `mapping key "80" already defined at line 2`},
+	{entry: "json-trailing.json", pins: "text after the JSON value is an error", wantErr: "json-trailing.json:1: not valid JSON"},
 	{entry: "syntax-error.yaml", pins: "invalid YAML is an error", wantErr: "syntax-error.yaml: not valid YAML: line 1: did not find expected ',' or '}'"},
 
 	// Templates and vars.
