@@ -142,11 +142,11 @@ func TestParentOfStatFormats(t *testing.T) {
 
 // The roles this test binary plays for TestParentPackerReal and TestAccPackerProcess.
 const (
-	roleEnv   = "SECRETS_TEST_ROLE"
-	namesEnv  = "SECRETS_TEST_NAMES"
-	outEnv    = "SECRETS_TEST_OUT"
-	rolePlug  = "plugin" // run ParentPacker and Find as the plugin does, write what they saw
-	rolePack  = "packer" // stand in for packer: start the plugin as a child and wait for it
+	roleEnv  = "SECRETS_TEST_ROLE"
+	namesEnv = "SECRETS_TEST_NAMES"
+	outEnv   = "SECRETS_TEST_OUT"
+	rolePlug = "plugin" // run ParentPacker and Find as the plugin does, write what they saw
+	rolePack = "packer" // stand in for packer: start the plugin as a child and wait for it
 )
 
 // seen is what a plugin role writes.
