@@ -132,7 +132,11 @@ func (d *decoder) yaml(data []byte) {
 	for _, p := range pairs(body) {
 		t := typeByName(p.key.Value)
 		if t == nil {
-			d.warn(p.key.Line, "", "", "", unknownType(p.key.Value))
+			// A key whose value carries an anchor is the YAML idiom for defaults that resources
+			// merge (<<: *defaults): that goss ignores the key is the point, no news.
+			if p.value.Anchor == "" {
+				d.warn(p.key.Line, "", "", "", unknownType(p.key.Value))
+			}
 			continue
 		}
 		if !done[t.name] {
@@ -456,6 +460,12 @@ func (d *decoder) json(data []byte) {
 		}
 		raw := top.Elem().Field(typeIndex(t)).Interface().(json.RawMessage)
 		d.jsonSection(t, raw, last)
+	}
+	// A section the walk did not see still counts.
+	for i, t := range resourceTypes {
+		if raw := top.Elem().Field(i).Interface().(json.RawMessage); !done[t.name] && len(raw) > 0 {
+			d.jsonSection(t, raw, &jsonKey{name: t.name})
+		}
 	}
 }
 

@@ -116,7 +116,9 @@ type Resource struct {
 	Subject string
 	// Attrs are the attributes the gossfile sets, after rendering, with the Go types goss's
 	// decoders give them: a matcher keeps the decoded value as it is (YAML: int, float64, string,
-	// bool, nil, []any, map[string]any, map[any]any …; JSON: float64 for every number); a string,
+	// bool, nil, []any, map[string]any, map[any]any when a key is no string, time.Time for an
+	// unquoted date such as 2001-12-14, and 0644 is the int 420; JSON: float64 for every number,
+	// string, bool, nil, []any, map[string]any); a string,
 	// bool, int or list-of-strings attribute has that Go type ([]string for the list). An
 	// attribute written as null is present with its zero value (nil for a matcher).
 	Attrs map[string]any
@@ -174,8 +176,8 @@ const maxDepth = 50
 const maxLoads = 1000
 
 // Load reads, renders and decodes the gossfiles as goss v0.4.9 would, and returns their
-// resources. Its error lists every problem found (each an *Error, joined), one per top-level
-// gossfile at most after the first that stops it.
+// resources. Its error joins every problem found: those with the gossfiles' names or the vars,
+// and for each top-level gossfile those of the file where its loading stopped (each an *Error).
 func Load(opts Options) (*Suite, error) {
 	dir := opts.Dir
 	if dir == "" {
