@@ -27,7 +27,7 @@ log() { echo "targets: $*" >&2; }
 install_host() {
 	need=""
 	for p in make gcc debootstrap systemd-container openssh-client iproute2 busybox-static file rpm pacman-package-manager \
-		curl wget netcat-openbsd python3 openssl; do
+		curl wget netcat-openbsd python3 openssl libxml2-utils python3-jsonschema; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q ' installed' || need="$need $p"
 	done
 	[ -z "$need" ] && return 0

@@ -843,7 +843,7 @@ func sampleRun(t *testing.T) Run {
 		&check.File{Path: "/dev/null", Content: check.Matchers{NotContains: []string{"password"}}},
 		&check.KernelModule{Name: "br_netfilter", Common: check.Common{Skip: true}},
 	}
-	return Run{Plugin: "0.2.0", Build: Build{Name: "web", Source: "amazon-ebs.ubuntu", Type: "amazon-ebs", RunUUID: "5b1d5a3e-8a4f-4c2e-9d3b-2f6a7c1e0b94"},
+	return Run{Plugin: "0.2.0", Build: Build{Name: "ubuntu", Source: "amazon-ebs.ubuntu", Type: "amazon-ebs", RunUUID: "5b1d5a3e-8a4f-4c2e-9d3b-2f6a7c1e0b94"},
 		Instance: Instance{Hostname: "ip-10-0-1-23", OSID: "ubuntu", OSVersion: "24.04", OSName: "Ubuntu 24.04.1 LTS", OSFamily: "debian"},
 		Started:  started, Duration: 2345 * time.Millisecond,
 		Results: judged(t, checks, map[int]bool{5: true}, map[int]int{1: 2})}

@@ -46,9 +46,56 @@ func MaskResults(results []check.Result, secrets []string) []check.Result {
 	return masked
 }
 
+// A masker replaces sensitive values, whole, or cut short where the report shortened a text
+// ("…"): a long command line or output line is cut at a fixed length, which may fall inside a
+// value.
+type masker struct {
+	whole *strings.Replacer
+	forms []string // every form of every value, longest first
+}
+
+// minCut is the shortest start of a value that is masked where a text was cut after it: shorter
+// starts are too common to tell.
+const minCut = 4
+
+func (m *masker) Replace(s string) string {
+	s = m.whole.Replace(s)
+	if !strings.Contains(s, "…") {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "…")
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		head := s[:i]
+		for _, f := range m.forms {
+			if k := cutStart(head, f); k > 0 {
+				head = head[:len(head)-k] + Masked
+				break
+			}
+		}
+		b.WriteString(head + "…")
+		s = s[i+len("…"):]
+	}
+}
+
+// cutStart is the length of the longest start of value, minCut bytes or more (or the whole of a
+// shorter value), that text ends with; 0 if none.
+func cutStart(text, value string) int {
+	for k := min(len(value)-1, len(text)); k >= min(minCut, len(value)); k-- {
+		if strings.HasSuffix(text, value[:k]) {
+			return k
+		}
+	}
+	return 0
+}
+
 // newMasker replaces each secret, and the forms the report writes it in, longest first, so that
 // a secret that holds another is masked whole. It is nil when there is nothing to mask.
-func newMasker(secrets []string) *strings.Replacer {
+func newMasker(secrets []string) *masker {
 	forms := map[string]bool{}
 	for _, s := range secrets {
 		if s == "" {
@@ -64,15 +111,17 @@ func newMasker(secrets []string) *strings.Replacer {
 	for f := range forms {
 		list = append(list, f)
 	}
-	sort.Slice(list, func(i, j int) bool { return len(list[i]) > len(list[j]) || len(list[i]) == len(list[j]) && list[i] < list[j] })
+	sort.Slice(list, func(i, j int) bool {
+		return len(list[i]) > len(list[j]) || len(list[i]) == len(list[j]) && list[i] < list[j]
+	})
 	pairs := make([]string, 0, 2*len(list))
 	for _, f := range list {
 		pairs = append(pairs, f, Masked)
 	}
-	return strings.NewReplacer(pairs...)
+	return &masker{whole: strings.NewReplacer(pairs...), forms: list}
 }
 
-func maskAll(r *strings.Replacer, list []string) []string {
+func maskAll(r *masker, list []string) []string {
 	if list == nil {
 		return nil
 	}

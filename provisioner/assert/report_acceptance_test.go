@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,7 +29,7 @@ func TestAccReportFiles(t *testing.T) {
 		t.Fatalf("exit %d, want 1", code)
 	}
 	for _, source := range []string{"target", "second"} {
-		dir := filepath.Join(out, source)
+		dir := filepath.Join(out, "images-"+source) // ${build.name}-${source.name}
 		doc := readJSONReport(t, filepath.Join(dir, "assert.json"))
 		if doc.Verdict != "failed" || doc.Build.Name != source || doc.Build.Type != "null" || doc.Build.RunUUID == "" || doc.Instance.OS.ID != "debian" || doc.Instance.Hostname == "" {
 			t.Errorf("%s: the JSON report says verdict %q, build %+v, instance %+v", source, doc.Verdict, doc.Build, doc.Instance)
@@ -126,4 +127,52 @@ func readJSONReport(t *testing.T, path string) report.Document {
 func secretForms(s string) []string {
 	quoted := strconv.Quote(s)
 	return []string{s, quoted[1 : len(quoted)-1]}
+}
+
+// TestAccLogInEveryMode: the report reads the same in colour and with -machine-readable: in
+// colour, Packer colours whole messages (failures red), never inside a line; machine-readable
+// output keeps each message whole in one ui record, its newlines escaped.
+func TestAccLogInEveryMode(t *testing.T) {
+	host, key := target(t)
+	vars := []string{"-var", "ssh_key=" + key, "-var", "host=" + host}
+	dir := filepath.Join("test-fixtures", "report")
+
+	cmd := exec.Command("packer", append(append([]string{"build"}, vars...), ".")...)
+	cmd.Dir = dir
+	for _, e := range os.Environ() {
+		if !strings.HasPrefix(e, "PACKER_NO_COLOR=") {
+			cmd.Env = append(cmd.Env, e)
+		}
+	}
+	out, _ := cmd.CombinedOutput()
+	code, colour := cmd.ProcessState.ExitCode(), string(out)
+	t.Logf("in colour: exit %d\n%s", code, colour)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	failLine := regexp.MustCompile(`(?m)^\x1b\[1;31m==> null\.target: FAIL  file\[0\] /etc/nginx/nginx\.conf: mode is 0644, want 0600; still so after 1 retry\x1b\[0m$`)
+	if !failLine.MatchString(colour) {
+		t.Error("in colour, a FAIL line is not one red line")
+	}
+	for _, line := range strings.Split(colour, "\n") {
+		if i := strings.Index(line, "PASS  "); i >= 0 && strings.Contains(line[i:], "\x1b[") {
+			t.Errorf("a colour code inside a report line: %q", line)
+		}
+	}
+
+	code, machine := packer(t, dir, append(append([]string{"build", "-machine-readable"}, vars...), ".")...)
+	t.Logf("machine-readable: exit %d\n%s", code, machine)
+	if code != 1 || strings.Contains(machine, "\x1b[") {
+		t.Fatalf("exit %d (want 1), or colour codes in machine-readable output", code)
+	}
+	// timestamp,target,type,data...: every line a record, our lines in "ui" records
+	record := regexp.MustCompile(`^\d+,[^,]*,[a-z-]+,`)
+	for _, line := range strings.Split(strings.TrimSpace(machine), "\n") {
+		if !record.MatchString(line) {
+			t.Errorf("not a machine-readable record: %q", line)
+		}
+	}
+	mustContain(t, machine, `,ui,error,==> null.target: FAIL  file[0] /etc/nginx/nginx.conf: mode is 0644%!(PACKER_COMMA) want 0600`,
+		`\n==> null.target: FAIL  file[1] /etc/nginx/nginx.conf (logs errors): content does not contain`,
+		`\n==> null.target:       content%!(PACKER_COMMA) the lines nearest to`, `,ui,say,==> null.target: PASS  package[1] telnetd: not installed`)
 }

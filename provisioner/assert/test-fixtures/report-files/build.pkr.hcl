@@ -22,15 +22,15 @@ build {
     quiet = true
     report {
       format = "junit"
-      path   = "${var.out}/${source.name}/assert.xml"
+      path   = "${var.out}/${build.name}-${source.name}/assert.xml"
     }
     report {
       format = "json"
-      path   = "${var.out}/${source.name}/assert.json"
+      path   = "${var.out}/${build.name}-${source.name}/assert.json"
     }
     report {
       format = "text"
-      path   = "${var.out}/${source.name}/assert.txt"
+      path   = "${var.out}/${build.name}-${source.name}/assert.txt"
     }
     package { name = "nginx" }
     file {
