@@ -119,10 +119,6 @@ type Checks struct {
 	Mount []check.Mount `mapstructure:"mount"`
 	// Check a network interface: its addresses and MTU. Repeatable.
 	Interface []check.Interface `mapstructure:"interface"`
-	// Check that the image carries nothing that must not ship: SSH host keys, a machine id,
-	// leases, histories, keys and credentials, world-writable and set-uid files, changed package
-	// files, package caches. Each rule is reported on its own line. At most one block.
-	Hygiene []check.Hygiene `mapstructure:"hygiene"`
 }
 
 // The defaults of check_timeout and retry_delay.
