@@ -106,13 +106,19 @@ type WalkFacts struct {
 	Roots     []string
 	Truncated bool // the list reached WalkLimit: there is more that was not listed
 	Entries   []WalkEntry
-	// What the walk (find, or grep reading a *.pem file) could not read, with why. An empty
-	// Path is a complaint whose path could not be told.
-	Unreadable []PlaceUnseen
+	// What the walk (find, or grep reading a *.pem file) could not read, with why.
+	Unreadable []WalkUnseen
 	// File systems mounted on folders under the roots that the walk did not enter (-xdev), of
 	// kinds that hold an image's files (not proc, tmpfs, network or read-only image file systems).
 	NotWalked []Mounted
 	MountsErr string // why the mounts could not be told: which of them were walked is unknown
+}
+
+// A WalkUnseen is what the walk could not read.
+type WalkUnseen struct {
+	Path    string // "" for a complaint whose path could not be told
+	Why     string
+	Content bool // grep could not read a *.pem file to look for a private key: the walk itself saw it
 }
 
 // A WalkEntry is a file or folder the walk listed.
@@ -439,7 +445,7 @@ func readWalk(roots []string, list []byte, r records) WalkFacts {
 	}
 	if status == strconv.Itoa(findExit) && len(w.Unreadable) == 0 && !w.Truncated {
 		// find failed on something, and said nothing we understand about what
-		w.Unreadable = append(w.Unreadable, PlaceUnseen{Why: fmt.Sprintf("find exited with status %d and did not say why", findExit)})
+		w.Unreadable = append(w.Unreadable, WalkUnseen{Why: fmt.Sprintf("find exited with status %d and did not say why", findExit)})
 	}
 	var paths []string
 	for _, it := range items {
@@ -471,7 +477,7 @@ func readWalk(roots []string, list []byte, r records) WalkFacts {
 // path that cannot be read and why, "find: '/root': Permission denied" (GNU, quoted) or "find:
 // /root: Permission denied" (busybox). What vanished while the walk ran is no longer in the
 // image and is left out; a root that is not there is an error.
-func findComplaints(stderr string, roots []string) (unreadable []PlaceUnseen, err string) {
+func findComplaints(stderr string, roots []string) (unreadable []WalkUnseen, err string) {
 	for _, l := range strings.Split(stderr, "\n") {
 		if strings.TrimSpace(l) == "" {
 			continue
@@ -496,7 +502,7 @@ func findComplaints(stderr string, roots []string) (unreadable []PlaceUnseen, er
 		if strings.Contains(why, "Permission denied") {
 			why = "permission denied (use_sudo = true may help)"
 		}
-		unreadable = append(unreadable, PlaceUnseen{Path: path, Why: why})
+		unreadable = append(unreadable, WalkUnseen{Path: path, Why: why, Content: tool == "grep"})
 	}
 	return unreadable, ""
 }

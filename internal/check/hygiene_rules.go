@@ -1,0 +1,596 @@
+package check
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/packer-plugin-sdk/template/config"
+
+	"github.com/assertkit/packer-plugin-assert/internal/probe"
+)
+
+type (
+	// A hygieneRule is one rule of the hygiene block: its switch, what a pass verified, what
+	// it needs from the probe, and how it judges.
+	hygieneRule struct {
+		name   string
+		on     func(*Hygiene) config.Trilean
+		expect func(*Hygiene) string
+		needs  func(*Hygiene) probe.HygieneRequest
+		judge  func(*hygieneJudgement)
+	}
+)
+
+// hygieneRules are the rules, in the order they are reported.
+var hygieneRules = []*hygieneRule{
+	{name: "ssh_host_keys", on: func(h *Hygiene) config.Trilean { return h.SSHHostKeys },
+		expect: fixed("no SSH host keys in /etc/ssh or /etc/dropbear"),
+		needs:  places(sshHostKeyPlaces), judge: judgeSSHHostKeys},
+	{name: "machine_id", on: func(h *Hygiene) config.Trilean { return h.MachineID },
+		expect: fixed("/etc/machine-id empty or absent, no /var/lib/dbus/machine-id of its own"),
+		needs:  places(machineIDPlaces), judge: judgeMachineID},
+	{name: "dhcp_leases", on: func(h *Hygiene) config.Trilean { return h.DHCPLeases },
+		expect: fixed("no DHCP leases"),
+		needs:  places(dhcpLeasePlaces), judge: judgeDHCPLeases},
+	{name: "cloud_init", on: func(h *Hygiene) config.Trilean { return h.CloudInit },
+		expect: fixed("no cloud-init instance state or logs"),
+		needs:  places(cloudInitPlaces), judge: judgeCloudInit},
+	{name: "histories", on: func(h *Hygiene) config.Trilean { return h.Histories },
+		expect: fixed("no shell or tool histories in the home folders"),
+		needs:  places(historyPlaces), judge: judgeHistories},
+	{name: "authorized_keys", on: func(h *Hygiene) config.Trilean { return h.AuthorizedKeys },
+		expect: func(h *Hygiene) string {
+			if len(h.AuthorizedKeysUsers) > 0 {
+				return "no authorized_keys but of " + strings.Join(h.AuthorizedKeysUsers, ", ")
+			}
+			return "no authorized_keys"
+		},
+		needs: places(authorizedKeysPlaces), judge: judgeAuthorizedKeys},
+	{name: "private_keys", on: func(h *Hygiene) config.Trilean { return h.PrivateKeys },
+		expect: fixed("no private keys in the home folders"),
+		needs: func(h *Hygiene) probe.HygieneRequest {
+			return probe.HygieneRequest{Places: privateKeyPlaces, PrivateKeys: true, Mounts: h.Mounts}
+		}, judge: judgePrivateKeys},
+	{name: "credentials", on: func(h *Hygiene) config.Trilean { return h.Credentials },
+		expect: fixed("no cloud or registry credentials in the home folders"),
+		needs:  places(credentialPlaces), judge: judgeCredentials},
+	{name: "world_writable", on: func(h *Hygiene) config.Trilean { return h.WorldWritable },
+		expect: fixed("nothing world-writable in the system folders (folders with the sticky bit aside)"),
+		needs: func(h *Hygiene) probe.HygieneRequest {
+			return probe.HygieneRequest{WorldWritable: true, WorldWritableIn: systemFolders, WorldWritableExcept: systemFoldersExcept, Mounts: h.Mounts}
+		}, judge: judgeWorldWritable},
+	{name: "setuid", on: func(h *Hygiene) config.Trilean { return h.Setuid },
+		expect: func(h *Hygiene) string {
+			if len(h.SetuidAllowed) > 0 {
+				return "no set-uid or set-gid programs but the distribution's and " + strings.Join(h.SetuidAllowed, ", ")
+			}
+			return "no set-uid or set-gid programs but the distribution's"
+		},
+		needs: func(h *Hygiene) probe.HygieneRequest {
+			return probe.HygieneRequest{SetUID: true, Mounts: h.Mounts}
+		}, judge: judgeSetuid},
+	{name: "package_files", on: func(h *Hygiene) config.Trilean { return h.PackageFiles },
+		expect: fixed("the files of installed packages as installed (configuration files aside)"),
+		needs:  func(h *Hygiene) probe.HygieneRequest { return probe.HygieneRequest{Verify: true} }, judge: judgePackageFiles},
+	{name: "package_caches", on: func(h *Hygiene) config.Trilean { return h.PackageCaches },
+		expect: fixed("no package manager caches or lists"),
+		needs:  places(cachePlaces), judge: judgePackageCaches},
+}
+
+func fixed(s string) func(*Hygiene) string { return func(*Hygiene) string { return s } }
+
+func places(list []probe.Place) func(*Hygiene) probe.HygieneRequest {
+	return func(*Hygiene) probe.HygieneRequest { return probe.HygieneRequest{Places: list} }
+}
+
+// The places each rule looks at. A relative path is looked at in every home folder; the last
+// part of a path may be a glob.
+var (
+	sshHostKeyPlaces = []probe.Place{{Path: "/etc/ssh/ssh_host_*", Test: probe.Exists}, {Path: "/etc/dropbear/dropbear_*_host_key", Test: probe.Exists}}
+	machineIDPlaces  = []probe.Place{{Path: "/etc/machine-id", Test: probe.NonEmpty}, {Path: "/var/lib/dbus/machine-id", Test: probe.OwnFile}}
+	dhcpLeasePlaces  = nonEmpty("/var/lib/dhcp/*.leases", "/var/lib/dhcp/*.lease", "/var/lib/dhclient/*.leases", "/var/lib/dhclient/*.lease",
+		"/var/lib/NetworkManager/*.lease", "/var/lib/dhcpcd/*.lease", "/var/lib/dhcpcd/*.lease6", "/var/lib/dhcpcd5/*.lease", "/var/lib/wicked/lease-*")
+	cloudInitPlaces = []probe.Place{{Path: "/var/lib/cloud/instance", Test: probe.Exists}, {Path: "/var/lib/cloud/instances", Test: probe.NonEmptyDir},
+		{Path: "/var/lib/cloud/data", Test: probe.NonEmptyDir}, {Path: "/var/log/cloud-init.log", Test: probe.NonEmpty}, {Path: "/var/log/cloud-init-output.log", Test: probe.NonEmpty}}
+	historyPlaces = nonEmpty(".bash_history", ".zsh_history", ".zhistory", ".ash_history", ".sh_history", ".history", ".local/share/fish/fish_history",
+		".python_history", ".node_repl_history", ".irb_history", ".lesshst", ".viminfo", ".mysql_history", ".psql_history", ".sqlite_history",
+		".rediscli_history", ".dbshell")
+	authorizedKeysPlaces = nonEmpty(".ssh/authorized_keys", ".ssh/authorized_keys2")
+	privateKeyPlaces     = []probe.Place{{Path: ".ssh/id_*", Test: probe.Exists}}
+	credentialPlaces     = append(nonEmpty(".aws/credentials", ".config/gcloud/credentials.db", ".config/gcloud/access_tokens.db",
+		".config/gcloud/application_default_credentials.json", ".azure/accessTokens.json", ".azure/msal_token_cache.json",
+		".azure/msal_token_cache.bin", ".azure/service_principal_entries.json", ".kube/config", ".netrc", ".git-credentials", ".pgpass", ".vault-token"),
+		probe.Place{Path: ".config/gcloud/legacy_credentials", Test: probe.Exists}, probe.Place{Path: ".docker/config.json", Test: probe.Auths})
+	cachePlaces = []probe.Place{{Path: "/var/cache/apt/archives", Test: probe.NonEmptyDir}, {Path: "/var/cache/apt/pkgcache.bin", Test: probe.Exists},
+		{Path: "/var/cache/apt/srcpkgcache.bin", Test: probe.Exists}, {Path: "/var/lib/apt/lists", Test: probe.NonEmptyDir},
+		{Path: "/var/cache/dnf", Test: probe.NonEmptyDir}, {Path: "/var/cache/yum", Test: probe.NonEmptyDir}, {Path: "/var/cache/libdnf5", Test: probe.NonEmptyDir},
+		{Path: "/var/cache/zypp/packages", Test: probe.NonEmptyDir}, {Path: "/var/cache/zypp/raw", Test: probe.NonEmptyDir}, {Path: "/var/cache/zypp/solv", Test: probe.NonEmptyDir},
+		{Path: "/var/cache/apk", Test: probe.NonEmptyDir}, {Path: "/var/cache/pacman/pkg", Test: probe.NonEmptyDir}}
+
+	// The system folders, where nothing may be world-writable, and those of their folders
+	// where anyone may write.
+	systemFolders       = []string{"/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/opt", "/var"}
+	systemFoldersExcept = []string{"/var/tmp", "/var/spool"}
+)
+
+func nonEmpty(paths ...string) []probe.Place {
+	var list []probe.Place
+	for _, p := range paths {
+		list = append(list, probe.Place{Path: p, Test: probe.NonEmpty})
+	}
+	return list
+}
+
+type (
+	// A hygieneJudgement collects what one rule found, what kept it from seeing, and how to
+	// clean up, then decides.
+	hygieneJudgement struct {
+		h     *Hygiene
+		block string
+		facts probe.HygieneFacts
+		os    probe.OSFacts
+
+		what     string   // what the findings are, in the plural: "SSH host keys"
+		found    []string // each finding: a path, with what it is
+		remedy   string   // how to clean up: a command
+		unseen   []string // why the rule cannot be decided
+		notes    []string // what helps to understand a failure
+		moreSeen int      // findings that are known to be there beyond found (a list cut short)
+	}
+)
+
+// ready says why the facts a rule needs are not there: the time limit, or a part that did not run.
+func (j *hygieneJudgement) ready(q probe.HygieneRequest) error {
+	f := j.facts
+	for _, part := range []struct {
+		needed, done bool
+		doing        string
+	}{
+		{len(q.Places) > 0, f.Places.Done, "looked in the places it checks"},
+		{q.SetUID || q.WorldWritable || q.PrivateKeys, f.Walk.Done, "walked the file systems"},
+		{q.Verify, f.Verify.Done, "verified the files of the installed packages"},
+	} {
+		switch {
+		case !part.needed || part.done:
+		case f.Late:
+			return fmt.Errorf("the hygiene checks reached their time limit of %s before they had %s; raise it with %s.timeout", f.Limit, part.doing, j.block)
+		default:
+			return fmt.Errorf("the hygiene checks ended before they had %s%s", part.doing, said(f.Complaints))
+		}
+	}
+	return nil
+}
+
+func said(complaints string) string {
+	if complaints == "" {
+		return ""
+	}
+	line, _, _ := strings.Cut(strings.TrimSpace(complaints), "\n")
+	return " (they said: " + line + ")"
+}
+
+// outcome decides: findings fail the rule; without findings, anything that could not be seen
+// makes it an error; else it passes.
+func (j *hygieneJudgement) outcome() Outcome {
+	limit := j.h.maxFindings()
+	switch {
+	case len(j.found) > 0:
+		shown := j.found
+		more := j.moreSeen
+		if len(shown) > limit {
+			more += len(shown) - limit
+			shown = shown[:limit]
+		}
+		list := strings.Join(shown, ", ")
+		if more > 0 {
+			list += fmt.Sprintf(" (and %d more)", more)
+		}
+		details := append([]string{"clean up: " + j.remedy}, j.notes...)
+		if len(j.unseen) > 0 {
+			details = append(details, "also not seen: "+capList(j.unseen, limit))
+		}
+		return Outcome{Problems: []string{fmt.Sprintf("found %d %s: %s", len(j.found)+j.moreSeen, j.what, list)}, Details: details}
+	case len(j.unseen) > 0:
+		return Outcome{Err: errors.New("could not see everything it checks: " + capList(j.unseen, limit))}
+	}
+	return Outcome{}
+}
+
+// capList joins at most limit items, saying how many more there were.
+func capList(items []string, limit int) string {
+	if len(items) <= limit {
+		return strings.Join(items, "; ")
+	}
+	return strings.Join(items[:limit], "; ") + fmt.Sprintf("; and %d more", len(items)-limit)
+}
+
+// hits returns what was found at the places, and notes those that could not be looked at.
+func (j *hygieneJudgement) hits(places []probe.Place) []probe.PlaceHit {
+	in := map[probe.Place]bool{}
+	for _, p := range places {
+		in[p] = true
+	}
+	var found []probe.PlaceHit
+	for _, h := range j.facts.Places.Hits {
+		if in[h.Place] {
+			found = append(found, h)
+		}
+	}
+	for _, u := range j.facts.Places.Unseen {
+		if in[u.Place] {
+			j.unseen = append(j.unseen, u.Path+": "+u.Why)
+		}
+	}
+	if relative(places) && j.facts.Places.PasswdErr != "" {
+		j.unseen = append(j.unseen, j.facts.Places.PasswdErr+", so the home folders it names are not known")
+	}
+	return found
+}
+
+// relative reports whether any of the places is in the home folders.
+func relative(places []probe.Place) bool {
+	for _, p := range places {
+		if !strings.HasPrefix(p.Path, "/") {
+			return true
+		}
+	}
+	return false
+}
+
+func paths(hits []probe.PlaceHit) []string {
+	var list []string
+	for _, h := range hits {
+		list = append(list, h.Path)
+	}
+	return list
+}
+
+func judgeSSHHostKeys(j *hygieneJudgement) {
+	j.what, j.remedy = "SSH host keys", "rm -f /etc/ssh/ssh_host_* /etc/dropbear/dropbear_*_host_key (first boot must make new ones: cloud-init does, or a unit running ssh-keygen -A; RHEL's sshd-keygen and Alpine's sshd do)"
+	j.found = paths(j.hits(sshHostKeyPlaces))
+}
+
+func judgeMachineID(j *hygieneJudgement) {
+	j.what, j.remedy = "machine ids", "truncate -s 0 /etc/machine-id && rm -f /var/lib/dbus/machine-id (empty, not removed: systemd makes a new one at first boot)"
+	for _, h := range j.hits(machineIDPlaces) {
+		j.found = append(j.found, h.Path)
+	}
+}
+
+func judgeDHCPLeases(j *hygieneJudgement) {
+	found := paths(j.hits(dhcpLeasePlaces))
+	j.what, j.found, j.remedy = "DHCP leases", found, "rm -f "+shellWords(found)
+}
+
+func judgeCloudInit(j *hygieneJudgement) {
+	j.what, j.remedy = "pieces of cloud-init state", "cloud-init clean --logs (or rm -rf /var/lib/cloud/instance /var/lib/cloud/instances /var/lib/cloud/data /var/log/cloud-init*.log where cloud-init is gone)"
+	j.found = paths(j.hits(cloudInitPlaces))
+}
+
+func judgeHistories(j *hygieneJudgement) {
+	found := paths(j.hits(historyPlaces))
+	j.what, j.found, j.remedy = "histories", found, "rm -f "+shellWords(found)+" (in the last provisioner: a shell that logs out afterwards writes its history again)"
+}
+
+func judgeAuthorizedKeys(j *hygieneJudgement) {
+	var found []string
+	for _, h := range j.hits(authorizedKeysPlaces) {
+		users := j.usersOf(h.Path)
+		allowed := false
+		for _, u := range users {
+			allowed = allowed || oneOf(u, j.h.AuthorizedKeysUsers)
+		}
+		if allowed {
+			continue
+		}
+		who := "no user of /etc/passwd has this home folder"
+		if len(users) > 0 {
+			who = "of " + strings.Join(users, ", ")
+		}
+		j.found = append(j.found, h.Path+" ("+who+")")
+		found = append(found, h.Path)
+	}
+	j.what = "authorized_keys files"
+	j.remedy = "rm -f " + shellWords(found) + " in the last provisioner (its connection stays open; cloud-init installs the instance's key at first boot), or allow a user with authorized_keys_users"
+}
+
+// usersOf names the users whose home folder holds path.
+func (j *hygieneJudgement) usersOf(p string) []string {
+	var users []string
+	for _, home := range j.facts.Places.Homes {
+		if home.User != "" && strings.HasPrefix(p, strings.TrimSuffix(home.Path, "/")+"/") && !oneOf(home.User, users) {
+			users = append(users, home.User)
+		}
+	}
+	return users
+}
+
+func judgePrivateKeys(j *hygieneJudgement) {
+	var found []string
+	for _, h := range j.hits(privateKeyPlaces) {
+		if !strings.HasSuffix(h.Path, ".pub") {
+			found = append(found, h.Path)
+		}
+	}
+	homes := j.homeFolders()
+	inHome := func(p string) bool {
+		for _, h := range homes {
+			if p == h || strings.HasPrefix(p, h+"/") {
+				return true
+			}
+		}
+		return false
+	}
+	for _, e := range j.facts.Walk.Entries {
+		if e.PrivateKey && inHome(e.Path) && !oneOf(e.Path, found) {
+			found = append(found, e.Path)
+		}
+	}
+	j.walkUnseen(func(p string, content bool) bool { return inHome(p) }, func(m probe.Mounted) bool {
+		for _, h := range homes {
+			if h == m.Path || strings.HasPrefix(h, m.Path+"/") || strings.HasPrefix(m.Path, h+"/") {
+				return true
+			}
+		}
+		return false
+	})
+	j.what, j.found = "private keys", found
+	j.remedy = "rm -f " + shellWords(found) + " (a key the image needs at run time belongs in a secret store, fetched at boot)"
+}
+
+// homeFolders are the home folders the private key rule walks: /root, /home's, and those of
+// /etc/passwd but /.
+func (j *hygieneJudgement) homeFolders() []string {
+	homes := []string{"/root", "/home"}
+	for _, h := range j.facts.Places.Homes {
+		if p := strings.TrimSuffix(h.Path, "/"); strings.HasPrefix(p, "/") && p != "" && !oneOf(p, homes) {
+			homes = append(homes, p)
+		}
+	}
+	return homes
+}
+
+func judgeCredentials(j *hygieneJudgement) {
+	found := paths(j.hits(credentialPlaces))
+	j.what, j.found, j.remedy = "credential files", found, "rm -rf "+shellWords(found)+" (an instance should get its credentials from its cloud's instance role or a secret store)"
+}
+
+// walkUnseen notes what the walk could not see where the rule looks: complaints about paths in
+// scope (all, for a complaint whose path is not known), files it listed whose mode is unknown,
+// file systems it did not enter that the rule cares about, and a list cut short.
+func (j *hygieneJudgement) walkUnseen(scope func(path string, content bool) bool, mountScope func(probe.Mounted) bool) {
+	w := j.facts.Walk
+	if w.Err != "" {
+		j.unseen = append(j.unseen, w.Err)
+		return
+	}
+	for _, u := range w.Unreadable {
+		if u.Path == "" || scope(u.Path, u.Content) {
+			where := u.Path
+			if where == "" {
+				where = "the walk"
+			}
+			j.unseen = append(j.unseen, where+": "+u.Why)
+		}
+	}
+	if w.MountsErr != "" {
+		j.unseen = append(j.unseen, w.MountsErr)
+	}
+	for _, m := range w.NotWalked {
+		if mountScope(m) {
+			j.unseen = append(j.unseen, fmt.Sprintf("%s is a file system of its own (%s) that the walk did not enter; add it to %s.mounts", m.Path, m.Filesystem, j.block))
+		}
+	}
+	if w.Truncated {
+		j.unseen = append(j.unseen, fmt.Sprintf("the walk listed more than %d MiB of paths, and stopped there", probe.WalkLimit>>20))
+	}
+}
+
+// under reports whether p is one of the folders, or in one.
+func under(p string, folders []string) bool {
+	for _, f := range folders {
+		if p == f || strings.HasPrefix(p, f+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+func judgeWorldWritable(j *hygieneJudgement) {
+	inScope := func(p string) bool { return under(p, systemFolders) && !under(p, systemFoldersExcept) }
+	var found []string
+	for _, e := range j.facts.Walk.Entries {
+		if e.PrivateKey || !inScope(e.Path) {
+			continue
+		}
+		switch {
+		case e.StatErr != "":
+			if !strings.Contains(e.StatErr, "No such file") { // gone since the walk listed it
+				j.unseen = append(j.unseen, e.Path+": "+e.StatErr)
+			}
+		case e.Mode&0o002 == 0:
+		case e.Type == "directory" && e.Mode&0o1000 == 0:
+			j.found = append(j.found, fmt.Sprintf("%s (a folder, mode %04o)", e.Path, e.Mode))
+			found = append(found, e.Path)
+		case e.Type == "file":
+			j.found = append(j.found, fmt.Sprintf("%s (mode %04o)", e.Path, e.Mode))
+			found = append(found, e.Path)
+		}
+	}
+	j.walkUnseen(func(p string, content bool) bool { return !content && inScope(p) }, func(m probe.Mounted) bool {
+		for _, f := range systemFolders {
+			if under(f, []string{m.Path}) { // a mount above a system folder holds it
+				return true
+			}
+		}
+		return inScope(m.Path)
+	})
+	j.what = "world-writable paths in the system folders"
+	j.remedy = "chmod o-w " + shellWords(found) + " (or chmod +t a folder everyone must write to)"
+}
+
+func judgeSetuid(j *hygieneJudgement) {
+	family := osFamily(j.os)
+	if j.os.Err != "" {
+		family = ""
+	}
+	var found []string
+	for _, e := range j.facts.Walk.Entries {
+		if e.PrivateKey {
+			continue
+		}
+		switch {
+		case e.StatErr != "":
+			if !strings.Contains(e.StatErr, "No such file") {
+				j.unseen = append(j.unseen, e.Path+": "+e.StatErr)
+			}
+		case e.Type != "file" || e.Mode&0o6000 == 0:
+		case setuidAllowed(e.Path, family, j.h.SetuidAllowed):
+		default:
+			bits := map[uint32]string{0o4000: "set-uid", 0o2000: "set-gid", 0o6000: "set-uid and set-gid"}[e.Mode&0o6000]
+			j.found = append(j.found, fmt.Sprintf("%s (%s, mode %04o, uid %d, gid %d)", e.Path, bits, e.Mode, e.UID, e.GID))
+			found = append(found, e.Path)
+		}
+	}
+	j.walkUnseen(func(p string, content bool) bool { return !content }, func(m probe.Mounted) bool {
+		return !oneOf("nosuid", m.Options) // set-uid bits are inert there
+	})
+	j.what = "set-uid or set-gid programs beyond the distribution's"
+	switch {
+	case j.os.Err != "":
+		j.notes = append(j.notes, "the distribution could not be told ("+j.os.Err+"), so none of its programs is allowed by default")
+	case defaultSetuid[family] == nil:
+		j.notes = append(j.notes, fmt.Sprintf("no programs are allowed by default for %s, a distribution of no family the plugin knows", family))
+	}
+	j.remedy = "chmod u-s,g-s " + shellWords(found) + ", or allow them with setuid_allowed"
+}
+
+func judgePackageFiles(j *hygieneJudgement) {
+	v := j.facts.Verify
+	switch {
+	case v.Manager == "":
+		j.unseen = append(j.unseen, "the image has no package manager whose files can be verified (dpkg, rpm or apk); set package_files = false")
+		return
+	case v.Err != "":
+		j.unseen = append(j.unseen, v.Err)
+		return
+	case j.facts.UID != 0:
+		// as another user, unreadable files show as missing or unchecked, and some not at all
+		j.unseen = append(j.unseen, fmt.Sprintf("verifying the files of every package needs root, and the probe ran as uid %d; set use_sudo = true", j.facts.UID))
+		return
+	}
+	var found []string
+	for _, c := range v.Changed {
+		if c.Config || (c.What == "missing" && under(c.Path, strippedFolders)) {
+			continue
+		}
+		j.found = append(j.found, c.Path+" ("+c.What+")")
+		found = append(found, c.Path)
+	}
+	for _, c := range v.Unchecked {
+		if !c.Config {
+			j.unseen = append(j.unseen, strings.TrimPrefix(c.Path+": "+c.What, ": "))
+		}
+	}
+	if v.Truncated {
+		j.unseen = append(j.unseen, fmt.Sprintf("the verification printed more than %d MiB, and was stopped there", probe.WalkLimit>>20))
+	}
+	j.what = "changed files of installed packages"
+	owner := map[string]string{
+		"dpkg": "dpkg -S PATH names the package; apt-get install --reinstall PACKAGE puts its files back",
+		"rpm":  "rpm -qf PATH names the package; dnf reinstall PACKAGE (or yum, zypper install -f) puts its files back",
+		"apk":  "apk info --who-owns PATH names the package; apk fix PACKAGE puts its files back",
+	}
+	j.remedy = owner[v.Manager] + " (found: " + shellWords(found) + ")"
+}
+
+// strippedFolders are the documentation folders images are often stripped of: files missing
+// there are not counted.
+var strippedFolders = []string{"/usr/share/doc", "/usr/share/man", "/usr/share/info", "/usr/share/locale"}
+
+// cacheRemedies say how to clean each cache, by its place.
+var cacheRemedies = map[string]string{
+	"/var/cache/apt/archives": "apt-get clean", "/var/cache/apt/pkgcache.bin": "apt-get clean", "/var/cache/apt/srcpkgcache.bin": "apt-get clean",
+	"/var/lib/apt/lists": "rm -rf /var/lib/apt/lists/*", "/var/cache/dnf": "dnf clean all && rm -rf /var/cache/dnf",
+	"/var/cache/yum": "yum clean all && rm -rf /var/cache/yum", "/var/cache/libdnf5": "dnf clean all",
+	"/var/cache/zypp/packages": "zypper clean --all", "/var/cache/zypp/raw": "zypper clean --all", "/var/cache/zypp/solv": "zypper clean --all",
+	"/var/cache/apk": "rm -rf /var/cache/apk/*", "/var/cache/pacman/pkg": "pacman -Scc --noconfirm",
+}
+
+func judgePackageCaches(j *hygieneJudgement) {
+	var remedies []string
+	for _, h := range j.hits(cachePlaces) {
+		desc := h.Path
+		switch {
+		case h.Place.Test != probe.NonEmptyDir:
+		case h.KiB >= 0:
+			desc += fmt.Sprintf(" (%d entries, %s)", h.Entries, kib(h.KiB))
+		default:
+			desc += fmt.Sprintf(" (%d entries)", h.Entries)
+		}
+		j.found = append(j.found, desc)
+		if r := cacheRemedies[h.Place.Path]; r != "" && !oneOf(r, remedies) {
+			remedies = append(remedies, r)
+		}
+	}
+	j.what, j.remedy = "package manager caches", strings.Join(remedies, " && ")
+}
+
+// kib says a size in KiB as people read it.
+func kib(n int64) string {
+	switch {
+	case n >= 10<<10:
+		return fmt.Sprintf("%d MiB", n>>10)
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f MiB", float64(n)/1024)
+	}
+	return fmt.Sprintf("%d KiB", n)
+}
+
+// shellWords writes paths as one line of shell words, quoting those that need it.
+func shellWords(paths []string) string {
+	var words []string
+	for _, p := range paths {
+		if p != "" && strings.Trim(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+@:,=") == "" {
+			words = append(words, p)
+		} else {
+			words = append(words, "'"+strings.ReplaceAll(p, "'", `'\''`)+"'")
+		}
+	}
+	sort.Strings(words)
+	return strings.Join(words, " ")
+}
+
+// setuidAllowed reports whether a set-uid or set-gid program at p is allowed: by the family's
+// list, or the user's. /bin and /usr/bin, /sbin and /usr/sbin, /lib and /usr/lib are one.
+func setuidAllowed(p, family string, user []string) bool {
+	for _, alt := range usrMerged(p) {
+		for _, list := range [][]string{defaultSetuid[family], user} {
+			for _, pattern := range list {
+				for _, pat := range usrMerged(pattern) {
+					if ok, _ := path.Match(pat, alt); ok {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// usrMerged returns p and its other name where /usr is merged with the root: /bin/su and
+// /usr/bin/su.
+func usrMerged(p string) []string {
+	for _, d := range []string{"/bin/", "/sbin/", "/lib/", "/lib64/", "/lib32/"} {
+		if strings.HasPrefix(p, d) {
+			return []string{p, "/usr" + p}
+		}
+		if strings.HasPrefix(p, "/usr"+d) {
+			return []string{p, strings.TrimPrefix(p, "/usr")}
+		}
+	}
+	return []string{p}
+}
