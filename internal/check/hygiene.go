@@ -220,8 +220,8 @@ type (
 	}
 )
 
-func (c *hygieneCheck) Kind() string      { return "hygiene" }
-func (c *hygieneCheck) Subject() string   { return c.rule.name }
+func (c *hygieneCheck) Kind() string       { return "hygiene" }
+func (c *hygieneCheck) Subject() string    { return c.rule.name }
 func (c *hygieneCheck) declaredAs() string { return c.block }
 
 func (c *hygieneCheck) Expectation() string { return c.rule.expect(c.h) }

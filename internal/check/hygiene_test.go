@@ -50,7 +50,9 @@ func TestHygieneRulesJudge(t *testing.T) {
 		return f
 	}
 	file := func(p string, mode uint32) probe.WalkEntry { return probe.WalkEntry{Path: p, Type: "file", Mode: mode} }
-	dir := func(p string, mode uint32) probe.WalkEntry { return probe.WalkEntry{Path: p, Type: "directory", Mode: mode} }
+	dir := func(p string, mode uint32) probe.WalkEntry {
+		return probe.WalkEntry{Path: p, Type: "directory", Mode: mode}
+	}
 	tests := []struct {
 		name  string
 		h     Hygiene
@@ -160,7 +162,9 @@ func TestHygieneWhatCannotBeSeenIsAnError(t *testing.T) {
 		{"docker_config_unreadable", "credentials", modify(func(f *probe.HygieneFacts) {
 			f.Places.Unseen = []probe.PlaceUnseen{{Place: probe.Place{Path: ".docker/config.json", Test: probe.Auths}, Path: "/root/.docker/config.json", Why: "grep could not read it"}}
 		}), "/root/.docker/config.json: grep could not read it"},
-		{"no_find", "setuid", modify(func(f *probe.HygieneFacts) { f.Walk.Err = "the image has no find(1), so its file systems could not be walked" }), "the image has no find(1)"},
+		{"no_find", "setuid", modify(func(f *probe.HygieneFacts) {
+			f.Walk.Err = "the image has no find(1), so its file systems could not be walked"
+		}), "the image has no find(1)"},
 		{"folder_denied", "setuid", modify(func(f *probe.HygieneFacts) {
 			f.Walk.Unreadable = []probe.WalkUnseen{{Path: "/var/lib/secret", Why: "permission denied (use_sudo = true may help)"}}
 		}), "/var/lib/secret: permission denied"},
