@@ -1,0 +1,326 @@
+package assert
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// The attestation's end-to-end tests: a real `packer build` makes an artifact in the build
+// instance, downloads it, checks the instance with assert and certifies the artifact with the
+// assert-attestation post-processor; then the plugin's verify-attestation command, as a deploy
+// pipeline runs it, verifies the outputs, and refuses them once tampered with.
+
+// testKey is the test's signing key, and testPub its public half (internal/attest/testdata/keys
+// says how they were made).
+var (
+	testKey, _   = filepath.Abs("../../internal/attest/testdata/keys/ed25519.pem")
+	testPub, _   = filepath.Abs("../../internal/attest/testdata/keys/ed25519.pub.pem")
+	otherPub, _  = filepath.Abs("../../internal/attest/testdata/keys/ssh-ed25519.pub")
+	verifierOnce sync.Once
+	verifierPath string
+	verifierErr  error
+)
+
+// verifier is the plugin binary packer runs (test/run.sh installs it in PACKER_PLUGIN_PATH),
+// which is the verify-attestation command too; built from this tree when it is not there.
+func verifier(t *testing.T) string {
+	t.Helper()
+	verifierOnce.Do(func() {
+		if dir := os.Getenv("PACKER_PLUGIN_PATH"); dir != "" {
+			found, _ := filepath.Glob(filepath.Join(dir, "github.com", "assertkit", "assert", "packer-plugin-assert_v*"))
+			for _, f := range found {
+				if !strings.HasSuffix(f, "_SHA256SUM") {
+					verifierPath = f
+					return
+				}
+			}
+		}
+		dir, err := os.MkdirTemp("", "verifier")
+		if err != nil {
+			verifierErr = err
+			return
+		}
+		verifierPath = filepath.Join(dir, "packer-plugin-assert")
+		if out, err := exec.Command("go", "build", "-o", verifierPath, "github.com/assertkit/packer-plugin-assert").CombinedOutput(); err != nil {
+			verifierErr = &exec.ExitError{Stderr: out}
+		}
+	})
+	if verifierErr != nil {
+		t.Fatalf("building the plugin for verify-attestation: %v", verifierErr)
+	}
+	return verifierPath
+}
+
+// verify runs the verify-attestation command as a deploy pipeline would.
+func verify(t *testing.T, args ...string) (int, string) {
+	t.Helper()
+	cmd := exec.Command(verifier(t), append([]string{"verify-attestation"}, args...)...)
+	out, err := cmd.CombinedOutput()
+	code := 0
+	if exit, ok := err.(*exec.ExitError); ok {
+		code = exit.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("verify-attestation %s: exit %d\n%s", strings.Join(args, " "), code, out)
+	return code, string(out)
+}
+
+// handoffRoot points packer (and so its plugins) at a temporary folder of the test's own, and
+// returns where the hand-off files of root's runs go.
+func handoffRoot(t *testing.T) string {
+	t.Helper()
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	return filepath.Join(tmp, "packer-plugin-assert-"+strconv.Itoa(os.Getuid()))
+}
+
+// contents is a file the build wrote.
+func contents(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func sha256sum(t *testing.T, name string) string {
+	t.Helper()
+	out, err := exec.Command("sha256sum", name).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Fields(string(out))[0]
+}
+
+// statement is the unsigned statement as a deploy pipeline's policy would read it.
+type statement struct {
+	Type      string `json:"_type"`
+	Predicate struct {
+		Result        string   `json:"result"`
+		URL           string   `json:"url"`
+		PassedTests   []string `json:"passedTests"`
+		WarnedTests   []string `json:"warnedTests"`
+		FailedTests   []string `json:"failedTests"`
+		Configuration []struct {
+			Name        string            `json:"name"`
+			Digest      map[string]string `json:"digest"`
+			Annotations map[string]string `json:"annotations"`
+		} `json:"configuration"`
+	} `json:"predicate"`
+	PredicateType string `json:"predicateType"`
+	Subject       []struct {
+		Name   string            `json:"name"`
+		Digest map[string]string `json:"digest"`
+	} `json:"subject"`
+}
+
+// TestAccAttestationCertifiesTheArtifact: two sources build at once, each with two assert
+// provisioners; each artifact is certified with its own build's results, the statement parses,
+// its subject is the artifact's sha256, the signature verifies with the public key, and a
+// tampered statement, a tampered artifact or another key fail verification.
+func TestAccAttestationCertifiesTheArtifact(t *testing.T) {
+	root := handoffRoot(t)
+	out := t.TempDir()
+	code, log := build(t, "attestation", "out="+out, "key_file="+testKey)
+	if code != 0 {
+		t.Fatalf("exit %d, want 0", code)
+	}
+	mustContain(t, log,
+		"null.target (assert-attestation): Certified "+out+"/target.tar.gz: WARNED, 4 checks passed and 1 warned in 2 assert provisioners",
+		"null.second (assert-attestation): Certified "+out+"/second.tar.gz: WARNED, 4 checks passed and 1 warned in 2 assert provisioners",
+		"(signed with ed25519 key ",
+	)
+	for _, source := range []string{"target", "second"} {
+		artifact := filepath.Join(out, source+".tar.gz")
+		env := artifact + ".intoto.dsse.json"
+		// the artifact was made in the instance by this source's build
+		if tar, err := exec.Command("tar", "-xzOf", artifact, "built-by").Output(); err != nil || strings.TrimSpace(string(tar)) != source {
+			t.Fatalf("%s holds %q (%v), want the tarball %s made in the instance", artifact, tar, err, source)
+		}
+		var st statement
+		if err := json.Unmarshal(contents(t, artifact+".intoto.json"), &st); err != nil {
+			t.Fatalf("the statement does not parse: %v", err)
+		}
+		p := st.Predicate
+		switch {
+		case st.Type != "https://in-toto.io/Statement/v1", st.PredicateType != "https://in-toto.io/attestation/test-result/v0.1":
+			t.Errorf("%s: types %q and %q", source, st.Type, st.PredicateType)
+		case len(st.Subject) != 1 || st.Subject[0].Name != artifact || st.Subject[0].Digest["sha256"] != sha256sum(t, artifact):
+			t.Errorf("%s: subject %+v, want %s with the sha256 sha256sum prints", source, st.Subject, artifact)
+		case p.Result != "WARNED", p.URL != "https://ci.example.com/jobs/"+source:
+			t.Errorf("%s: result %q, url %q", source, p.Result, p.URL)
+		case strings.Join(p.WarnedTests, "|") != "assert[1].file[0] /etc/motd.d/does-not-exist", len(p.FailedTests) != 0,
+			strings.Join(p.PassedTests, "|") != "assert[0].file[0] /etc/nginx/nginx.conf|assert[0].package[0] nginx|assert[0].service[0] nginx|assert[1].port[0] tcp/80",
+			len(p.Configuration) != 2:
+			t.Errorf("%s: predicate %+v", source, p)
+		}
+		// each report is the one its build's provisioner wrote, of this run, beside the attestation
+		for i, conf := range p.Configuration {
+			rep := filepath.Join(out, conf.Name)
+			if conf.Name != source+".tar.gz.assert-report-"+strconv.Itoa(i)+".json" || conf.Digest["sha256"] != sha256sum(t, rep) {
+				t.Errorf("%s: configuration[%d] %+v", source, i, conf)
+			}
+			var doc struct {
+				Build struct {
+					Source  string `json:"source"`
+					RunUUID string `json:"run_uuid"`
+				} `json:"build"`
+			}
+			json.Unmarshal(contents(t, rep), &doc)
+			if doc.Build.Source != "null."+source || doc.Build.RunUUID == "" || doc.Build.RunUUID != conf.Annotations["packerRunUuid"] {
+				t.Errorf("%s: report %d is of build %+v", source, i, doc.Build)
+			}
+		}
+
+		code, said := verify(t, "-key", testPub, "-artifact", artifact, env)
+		if code != 0 {
+			t.Fatalf("%s: verify-attestation exit %d, want 0", source, code)
+		}
+		mustContain(t, said, "signature: verified with ed25519 key", "result: WARNED: 4 passed, 1 warned, 0 failed",
+			"VERIFIED: "+artifact+" passed its checks (WARNED)")
+		if code, said := verify(t, "-key", testPub, "-artifact", artifact, "-fail-on-warned", env); code != 1 {
+			t.Errorf("-fail-on-warned: exit %d, want 1", code)
+		} else {
+			mustContain(t, said, "NOT VERIFIED: the attestation says checks WARNED, and warnings are not accepted")
+		}
+		if code, said := verify(t, "-key", otherPub, "-artifact", artifact, env); code != 1 {
+			t.Errorf("another key: exit %d, want 1", code)
+		} else {
+			mustContain(t, said, "NOT VERIFIED: the signature does not verify")
+		}
+	}
+	// the other build's artifact is not this build's
+	if code, said := verify(t, "-key", testPub, "-artifact", filepath.Join(out, "second.tar.gz"), filepath.Join(out, "target.tar.gz.intoto.dsse.json")); code != 1 {
+		t.Errorf("the other source's artifact: exit %d, want 1", code)
+	} else {
+		mustContain(t, said, "is the digest of no subject of the attestation")
+	}
+
+	// a tampered statement: the envelope's payload names the other artifact, the signature kept
+	artifact := filepath.Join(out, "target.tar.gz")
+	env := contents(t, artifact+".intoto.dsse.json")
+	var e map[string]any
+	json.Unmarshal(env, &e)
+	payload, _ := base64.StdEncoding.DecodeString(e["payload"].(string))
+	forged := bytes.ReplaceAll(payload, []byte(sha256sum(t, artifact)), []byte(sha256sum(t, filepath.Join(out, "second.tar.gz"))))
+	if bytes.Equal(forged, payload) {
+		t.Fatal("the payload does not hold the artifact's sha256")
+	}
+	e["payload"] = base64.StdEncoding.EncodeToString(forged)
+	b, _ := json.Marshal(e)
+	tamperedEnv := filepath.Join(out, "forged.intoto.dsse.json")
+	os.WriteFile(tamperedEnv, b, 0o644)
+	if code, said := verify(t, "-key", testPub, "-artifact", filepath.Join(out, "second.tar.gz"), tamperedEnv); code != 1 {
+		t.Errorf("a tampered statement: exit %d, want 1", code)
+	} else {
+		mustContain(t, said, "NOT VERIFIED: the signature does not verify with ed25519 key")
+	}
+	// a tampered artifact
+	f, _ := os.OpenFile(artifact, os.O_APPEND|os.O_WRONLY, 0)
+	f.Write([]byte{0})
+	f.Close()
+	if code, said := verify(t, "-key", testPub, "-artifact", artifact, artifact+".intoto.dsse.json"); code != 1 {
+		t.Errorf("a tampered artifact: exit %d, want 1", code)
+	} else {
+		mustContain(t, said, "NOT VERIFIED: artifact "+artifact+": its sha256", "is the digest of no subject of the attestation")
+	}
+	// a tampered report
+	rep := filepath.Join(out, "second.tar.gz.assert-report-0.json")
+	os.WriteFile(rep, bytes.Replace(contents(t, rep), []byte(`"verdict": "passed"`), []byte(`"verdict": "failed"`), 1), 0o644)
+	if code, said := verify(t, "-key", testPub, "-artifact", filepath.Join(out, "second.tar.gz"), filepath.Join(out, "second.tar.gz.intoto.dsse.json")); code != 1 {
+		t.Errorf("a tampered report: exit %d, want 1", code)
+	} else {
+		mustContain(t, said, "it is not the report of the checks attested")
+	}
+
+	// the hand-off files are on the host, in a folder of this run; nothing went into the image
+	runs, _ := os.ReadDir(root)
+	if len(runs) != 1 {
+		t.Errorf("the hand-off folder %s holds %d runs, want this one", root, len(runs))
+	}
+	if left := ssh(t, "ls -d /tmp/attest-* /tmp/packer-plugin-assert* 2>/dev/null || true"); strings.TrimSpace(left) != "" {
+		t.Errorf("the build left files in the image: %s", left)
+	}
+	// a later run removes the folder of this one, whose packer has ended
+	build(t, "attestation-noassert", "out="+t.TempDir())
+	if runs2, _ := os.ReadDir(root); len(runs2) != 1 || runs2[0].Name() == runs[0].Name() {
+		t.Errorf("after a later run, the hand-off folder holds %v, want the later run's alone", runs2)
+	}
+}
+
+// TestAccAttestationRefusesFailedChecks: with continue_on_failure the build reaches the
+// post-processor, which refuses and says why; without it the build stops before. Neither
+// leaves an attestation.
+func TestAccAttestationRefusesFailedChecks(t *testing.T) {
+	handoffRoot(t)
+	for _, cont := range []string{"true", "false"} {
+		t.Run("continue_on_failure="+cont, func(t *testing.T) {
+			out := t.TempDir()
+			code, log := build(t, "attestation-failing", "out="+out, "key_file="+testKey, "continue_on_failure="+cont)
+			if code != 1 {
+				t.Fatalf("exit %d, want 1", code)
+			}
+			mustContain(t, log, "FAIL  file[0] /etc/nginx/nginx.conf: mode is 0644, want 0600")
+			if cont == "true" {
+				mustContain(t, log, "assert-attestation: build null.target: 1 check did not pass, so the artifact is not certified: "+
+					"file[0] /etc/nginx/nginx.conf (failed: mode is 0644, want 0600)")
+			} else {
+				mustNotContain(t, log, "Running post-processor")
+			}
+			left, _ := filepath.Glob(filepath.Join(out, "*.intoto*"))
+			if len(left) != 0 {
+				t.Errorf("a build with failing checks left an attestation: %v", left)
+			}
+		})
+	}
+}
+
+// TestAccAttestationRefusesASourceOfTwoBuilds: Packer tells a plugin the source, not the build
+// block: two build blocks of one source cannot be told apart, and neither is certified.
+func TestAccAttestationRefusesASourceOfTwoBuilds(t *testing.T) {
+	handoffRoot(t)
+	out := t.TempDir()
+	code, log := build(t, "attestation-reuse", "out="+out)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	for _, b := range []string{"one.null.target", "two.null.renamed"} {
+		mustContain(t, log, b+": Running post-processor: (type assert-attestation)")
+	}
+	if strings.Count(log, "source null.target is built by more than one build block in this run") < 2 {
+		t.Errorf("both builds should be refused for sharing their source")
+	}
+	left, _ := filepath.Glob(filepath.Join(out, "*.intoto*"))
+	if len(left) != 0 {
+		t.Errorf("an attestation was written: %v", left)
+	}
+}
+
+// TestAccAttestationNeedsThisRunsResults: results an earlier run of the same source left do not
+// certify a build that has no assert provisioner.
+func TestAccAttestationNeedsThisRunsResults(t *testing.T) {
+	handoffRoot(t)
+	if code, _ := build(t, "attestation", "out="+t.TempDir(), "key_file="+testKey); code != 0 {
+		t.Fatalf("the first run: exit %d, want 0", code)
+	}
+	out := t.TempDir()
+	code, log := build(t, "attestation-noassert", "out="+out)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	mustContain(t, log, `assert-attestation: no assert provisioner has run in build null.target of this packer run: add a provisioner "assert" block to the build`)
+	left, _ := filepath.Glob(filepath.Join(out, "*.intoto*"))
+	if len(left) != 0 {
+		t.Errorf("an attestation was written: %v", left)
+	}
+}
