@@ -28,6 +28,12 @@
 // sight, a var file that cannot be read, an expression that cannot be evaluated) is named
 // unresolved, with the reason, so that the caller can warn; Find never fails and never panics.
 //
+// Two things it cannot see: a value that a template transforms before a check uses it
+// (upper(var.x), base64encode(var.x)), which packer's own log does not mask either; and a var
+// file whose content changed, or an auto var file that was removed, between packer's reading it
+// and the plugin's (a file that cannot be read any more is reported). The provisioner's
+// sensitive_values covers both.
+//
 // It sits beside the data path: the provisioner calls it once, with the names packer gave, and
 // hands the values to the report package's masking.
 package secrets
