@@ -3,8 +3,12 @@ package attestation
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"os"
 	"path/filepath"
 	"sort"
@@ -21,12 +25,40 @@ import (
 )
 
 const (
-	runUUID   = "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a"
-	otherRun  = "9d8c7b6a-5f4e-4d3c-8b2a-000000000000"
-	keys      = "../../internal/attest/testdata/keys/"
-	privateEd = keys + "ed25519.pem"
-	publicEd  = keys + "ed25519.pub.pem"
+	runUUID  = "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a"
+	otherRun = "9d8c7b6a-5f4e-4d3c-8b2a-000000000000"
 )
+
+// The test's keys, made by TestMain: an ed25519 key as `openssl genpkey` writes it (PKCS#8),
+// its public half (PKIX), and an encrypted key. internal/attest tests every kind of key that the
+// tools write; here one is enough.
+var privateEd, publicEd, encryptedEd string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "attestation-keys")
+	if err != nil {
+		panic(err)
+	}
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		panic(err)
+	}
+	der, _ := x509.MarshalPKCS8PrivateKey(priv)
+	pubDer, _ := x509.MarshalPKIXPublicKey(pub)
+	write := func(name, typ string, b []byte) string {
+		f := filepath.Join(dir, name)
+		if err := os.WriteFile(f, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: b}), 0o600); err != nil {
+			panic(err)
+		}
+		return f
+	}
+	privateEd = write("ed25519.pem", "PRIVATE KEY", der)
+	publicEd = write("ed25519.pub.pem", "PUBLIC KEY", pubDer)
+	encryptedEd = write("encrypted.pem", "ENCRYPTED PRIVATE KEY", []byte("not read"))
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
 
 // ui keeps what the post-processor says.
 type ui struct {
@@ -356,8 +388,8 @@ func TestConfigurationProblemsAllAtOnce(t *testing.T) {
 			t.Errorf("error %v does not say %q", err, want)
 		}
 	}
-	err = p.Configure(map[string]interface{}{"key_file": keys + "ed25519-encrypted.pem"})
-	if err == nil || !strings.Contains(err.Error(), "key_file: "+keys+"ed25519-encrypted.pem: the key is encrypted with a passphrase") {
+	err = p.Configure(map[string]interface{}{"key_file": encryptedEd})
+	if err == nil || !strings.Contains(err.Error(), "key_file: "+encryptedEd+": the key is encrypted with a passphrase") {
 		t.Errorf("got %v", err)
 	}
 	err = p.Configure(map[string]interface{}{"key_file": publicEd})
