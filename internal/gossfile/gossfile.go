@@ -96,7 +96,7 @@ type Suite struct {
 // A Resource is one resource of a gossfile, as goss decodes it.
 type Resource struct {
 	// Entry is the top-level gossfile whose goss run holds the resource, relative to Dir with
-	// forward slashes (absolute when outside Dir).
+	// forward slashes (absolute when more than two folders above Dir).
 	Entry string
 	// File is the gossfile that declares the resource (Entry itself or one it includes), written
 	// as Entry is.
@@ -236,10 +236,10 @@ func (l *loader) warn(msg string) {
 }
 
 // rel writes a path as the user finds it: relative to the template's folder with forward
-// slashes, or absolute when it lies outside.
+// slashes (up to two folders up, as in ../../shared/goss.yaml), else absolute.
 func (l *loader) rel(path string) string {
 	r, err := filepath.Rel(l.dir, path)
-	if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+	if err != nil || strings.HasPrefix(filepath.ToSlash(r), "../../../") || r == "../../.." {
 		return filepath.ToSlash(path)
 	}
 	return filepath.ToSlash(r)

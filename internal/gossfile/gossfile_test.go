@@ -232,6 +232,25 @@ func TestEntries(t *testing.T) {
 			t.Errorf("warnings %q, want %q", s.Warnings, want)
 		}
 	})
+	t.Run("a path near Dir is written relative to it, one far from it absolute", func(t *testing.T) {
+		deep := filepath.Join(dir, "sub", "x", "y", "z")
+		if err := os.MkdirAll(deep, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct{ dir, want string }{
+			{filepath.Join(dir, "sub", "x"), "../d.yml"},
+			{filepath.Join(dir, "sub", "x", "y"), "../../d.yml"},
+			{deep, filepath.Join(dir, "sub", "d.yml")},
+		} {
+			s, err := Load(Options{Files: []string{filepath.Join(dir, "sub", "d.yml")}, Dir: c.dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r := s.Resources[0]; r.Entry != c.want || r.File != c.want {
+				t.Errorf("from %s: entry %q file %q, want %q", c.dir, r.Entry, r.File, c.want)
+			}
+		}
+	})
 	t.Run("an absolute path is written relative to Dir", func(t *testing.T) {
 		s, err := Load(Options{Files: []string{filepath.Join(dir, "sub", "d.yml")}, Dir: dir})
 		if err != nil {
