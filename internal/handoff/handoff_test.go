@@ -1,6 +1,9 @@
 package handoff
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -179,6 +182,35 @@ func TestResultsCopiedFromAnotherRunAreRefused(t *testing.T) {
 	}
 	_, err := Load(runB)
 	mustFail(t, err, "assert provisioner 0 of build null.target", "its results belong to null.target of run 6a1e0f3c-0000-4000-8000-00000000000a")
+}
+
+// Each part of a saved result names its run, and each is checked: a description rewritten for
+// this run around another run's report, and another run's description around a report of this
+// run (its sha256 kept right, as only someone who can write in the folder could) are refused.
+func TestEachPartOfAResultNamesItsRun(t *testing.T) {
+	for _, tt := range []struct {
+		name         string
+		meta, report Build
+		want         string
+	}{
+		{"another_runs_report", runB, runA, `its report is of run "6a1e0f3c-0000-4000-8000-00000000000a", not of this run`},
+		{"another_runs_description", runA, runB, "its results belong to null.target of run 6a1e0f3c-0000-4000-8000-00000000000a"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tmp(t)
+			var s Slot
+			provision(t, &s, runB, doc(t, runB, "/x", check.Pass))
+			postProcessor(t, runB)
+			_, dir, _ := runB.dir()
+			j := doc(t, tt.report, "/x", check.Pass)
+			sum := sha256.Sum256(j)
+			m, _ := json.Marshal(meta{RunUUID: tt.meta.RunUUID, BuilderType: "null", BuildName: "target", Slot: s.id, ReportSHA256: hex.EncodeToString(sum[:])})
+			os.WriteFile(filepath.Join(dir, s.id+".report.json"), j, 0o600)
+			os.WriteFile(filepath.Join(dir, s.id+".json"), m, 0o600)
+			_, err := Load(runB)
+			mustFail(t, err, tt.want)
+		})
+	}
 }
 
 func TestAReportChangedAfterSavingIsRefused(t *testing.T) {
