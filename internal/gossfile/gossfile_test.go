@@ -58,6 +58,9 @@ func TestWarnings(t *testing.T) {
 		{name: "only the first YAML document counts", entry: "multi-document.yaml", want: []string{
 			`multi-document.yaml:3: YAML document 2 is ignored: goss reads only the first document of a file; move its resources into the first`,
 		}},
+		{name: "documents after the first are not even parsed", entry: "multi-document-invalid.yaml", want: []string{
+			`multi-document-invalid.yaml: YAML document 2 and those after it are ignored: goss reads only the first (and it is not valid YAML: line 3: did not find expected node content)`,
+		}},
 		{name: `"-" is ignored where goss accepts it`, entry: "dash-attribute.yaml", want: []string{
 			`dash-attribute.yaml:3: kernel-param "vm.swappiness": attribute "-" is ignored by goss; remove it`,
 			`dash-attribute.yaml:7: gossfile "inc/sub/b.yaml": attribute "-" is ignored by goss; remove it`,

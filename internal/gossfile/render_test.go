@@ -50,6 +50,7 @@ var renderCases = []renderCase{
 	{entry: "json-duplicates.json", pins: "JSON keeps the later of duplicate keys (a map merges: meta), resource type names match whatever their case, and the last such key wins"},
 	{entry: "unknown-types.yaml", pins: "YAML top-level keys that are no type (File, files) are ignored"},
 	{entry: "multi-document.yaml", pins: "only the first YAML document counts"},
+	{entry: "multi-document-invalid.yaml", pins: "the documents after the first are not even parsed"},
 	{entry: "dash-attribute.yaml", pins: `kernel-param and gossfile accept and ignore an attribute named "-"`},
 	{entry: "dash-attribute-file.yaml", pins: `file refuses an attribute named "-"`, wantErr: `dash-attribute-file.yaml:2: file "/etc/x": -: file has no such attribute`},
 	{entry: "unknown-attribute.yaml", pins: "an unknown attribute is an error", wantErr: `unknown-attribute.yaml:2: file "/etc/x": permissions: file has no such attribute`},
