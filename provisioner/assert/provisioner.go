@@ -29,6 +29,7 @@ import (
 	"github.com/assertkit/packer-plugin-assert/internal/probe"
 	"github.com/assertkit/packer-plugin-assert/internal/remote"
 	"github.com/assertkit/packer-plugin-assert/internal/report"
+	"github.com/assertkit/packer-plugin-assert/internal/secrets"
 	"github.com/assertkit/packer-plugin-assert/version"
 )
 
@@ -119,6 +120,10 @@ type Checks struct {
 	Mount []check.Mount `mapstructure:"mount"`
 	// Check a network interface: its addresses and MTU. Repeatable.
 	Interface []check.Interface `mapstructure:"interface"`
+	// Check that the image carries nothing that must not ship: SSH host keys, a machine id,
+	// leases, histories, keys and credentials, world-writable and set-uid files, changed package
+	// files, package caches. Each rule is reported on its own line. At most one block.
+	Hygiene []check.Hygiene `mapstructure:"hygiene"`
 }
 
 // The defaults of check_timeout and retry_delay.
@@ -300,7 +305,7 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 		}
 	}
 	run.Duration = time.Since(run.Started)
-	masked := report.Mask(run, p.secrets())
+	masked := report.Mask(run, p.secrets(ui))
 	if err == nil {
 		report.Log(ui, masked, p.config.Quiet)
 	}
@@ -354,9 +359,22 @@ func (p *Provisioner) build(generatedData map[string]interface{}) report.Build {
 	return b
 }
 
-// secrets are the values to mask in what the plugin writes itself.
-func (p *Provisioner) secrets() []string {
-	return p.config.SensitiveValues
+// secrets are the values to mask in what the plugin writes itself: sensitive_values, and the
+// values of the build's sensitive variables, which Packer names but does not give to plugins
+// (package secrets finds them). What could not be found is said in the log when the plugin
+// writes files, which Packer's own masking does not reach.
+func (p *Provisioner) secrets(ui packersdk.Ui) []string {
+	found := secrets.Find(p.config.PackerSensitiveVars, p.config.PackerUserVars)
+	if len(found.Unresolved) > 0 && len(p.config.Reports) > 0 {
+		var why []string
+		for _, name := range found.Unresolved {
+			why = append(why, name+" ("+found.Reasons[name]+")")
+		}
+		ui.Error(fmt.Sprintf("WARNING: assert: the values of the sensitive %s %s could not be found, so the report files "+
+			"cannot mask them if a check uses them: list them in sensitive_values, like sensitive_values = [var.%s]",
+			plural(len(found.Unresolved), "variable", "variables"), strings.Join(why, ", "), found.Unresolved[0]))
+	}
+	return append(append([]string(nil), p.config.SensitiveValues...), found.Values...)
 }
 
 // skipped says how many checks are skipped, if any: ", 2 of them skipped".

@@ -18,13 +18,16 @@ import (
 // The value of the sensitive variable of test-fixtures/report-files.
 const reportToken = "tok-5f0c1e-do-not-leak"
 
+// The value of its sensitive variable given with -var.
+const reportPin = "pin-77d1-given-with-var"
+
 // TestAccReportFiles: a failing build of two sources leaves a JUnit, a JSON and a text report
 // for each, at paths made of ${source.name}; none holds the sensitive value, which the build
 // used in a command, in a content matcher and in a command's output; the quiet log lists only
 // what did not pass, and the slow command is named while the probe waits for it.
 func TestAccReportFiles(t *testing.T) {
 	out := t.TempDir()
-	code, log := build(t, "report-files", "out="+out)
+	code, log := build(t, "report-files", "out="+out, "pin="+reportPin)
 	if code != 1 {
 		t.Fatalf("exit %d, want 1", code)
 	}
@@ -54,19 +57,24 @@ func TestAccReportFiles(t *testing.T) {
 		mustContain(t, string(text), "PASS  package[0] nginx", "FAIL  command[0]", "WARN  service[0] no-such-daemon")
 		for _, f := range []string{"assert.json", "assert.xml", "assert.txt"} {
 			data := readFile(t, filepath.Join(dir, f))
-			for _, form := range secretForms(reportToken) {
+			for _, form := range append(secretForms(reportToken), secretForms(reportPin)...) {
 				if bytes.Contains(data, []byte(form)) {
 					t.Errorf("%s/%s holds the sensitive value (as %q)", source, f, form)
 				}
 			}
-			if !bytes.Contains(data, []byte(report.Masked)) {
+			masked := report.Masked
+			if strings.HasSuffix(f, ".xml") {
+				masked = "&lt;sensitive&gt;"
+			}
+			if !bytes.Contains(data, []byte(masked)) {
 				t.Errorf("%s/%s shows no %s where the value was", source, f, report.Masked)
 			}
 		}
 	}
-	if strings.Contains(log, reportToken) {
-		t.Error("the build log shows the sensitive value")
+	if strings.Contains(log, reportToken) || strings.Contains(log, reportPin) {
+		t.Error("the build log shows a sensitive value")
 	}
+	mustNotContain(t, log, "could not be found")
 	// quiet: failures and warnings, no passes; progress names the slow command
 	mustContain(t, log, "FAIL  file[0] /etc/hostname", "WARN  service[0] no-such-daemon", "(quiet = true: 3 passed or skipped checks not listed)",
 		"on Debian GNU/Linux 12 (bookworm)", `waiting for command[1] "sleep 7"`)
@@ -150,13 +158,18 @@ func TestAccLogInEveryMode(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit %d, want 1", code)
 	}
-	failLine := regexp.MustCompile(`(?m)^\x1b\[1;31m==> null\.target: FAIL  file\[0\] /etc/nginx/nginx\.conf: mode is 0644, want 0600; still so after 1 retry\x1b\[0m$`)
-	if !failLine.MatchString(colour) {
-		t.Error("in colour, a FAIL line is not one red line")
+	// Packer colours a whole message: neighbouring lines of one verdict go in one, red for
+	// failures, the build's colour for the rest; a code starts its first line and ends its last
+	if !regexp.MustCompile(`(?m)^\x1b\[1;31m==> null\.target: FAIL  file\[0\] /etc/nginx/nginx\.conf: mode is 0644, want 0600; still so after 1 retry$`).MatchString(colour) {
+		t.Error("in colour, the failures do not start a red message")
 	}
+	if !regexp.MustCompile(`(?m)^\x1b\[[0-9;]+m==> null\.target: PASS  package\[1\] telnetd: not installed$`).MatchString(colour) {
+		t.Error("in colour, the passes do not start a message of their own")
+	}
+	edges := regexp.MustCompile(`^(\x1b\[[0-9;]+m)?(.*?)(\x1b\[0m)?$`)
 	for _, line := range strings.Split(colour, "\n") {
-		if i := strings.Index(line, "PASS  "); i >= 0 && strings.Contains(line[i:], "\x1b[") {
-			t.Errorf("a colour code inside a report line: %q", line)
+		if inner := edges.FindStringSubmatch(line)[2]; strings.Contains(inner, "\x1b[") {
+			t.Errorf("a colour code inside a line: %q", line)
 		}
 	}
 

@@ -1,11 +1,16 @@
 # Report files of a failing build of two sources, with a sensitive variable in a command, in a
-# content matcher and in a command's output: TestAccReportFiles. The checks are quiet, and one
+# content matcher and in a command's output (one from a default, one from -var): TestAccReportFiles. The checks are quiet, and one
 # command is slow enough for the probe to say what it waits for.
 variable "out" { type = string }
 variable "token" {
   type      = string
   sensitive = true
   default   = "tok-5f0c1e-do-not-leak"
+}
+# given on the command line by the test
+variable "pin" {
+  type      = string
+  sensitive = true
 }
 
 source "null" "second" {
@@ -38,7 +43,7 @@ build {
       content { contains = [var.token] }
     }
     command {
-      run         = "echo ${var.token}; echo other"
+      run         = "echo ${var.token}; echo ${var.pin}"
       description = "prints the token"
       stdout { contains = ["${var.token}-and-more"] }
     }
