@@ -83,8 +83,9 @@ type Hygiene struct {
 	// own verification (`dpkg --verify`, `rpm -Va`, `apk audit --system`): their content,
 	// type, mode, owner or link target, or missing. Configuration files are expected to change
 	// and are not counted, nor, with rpm, a changed modification time alone, nor missing files
-	// in /usr/share/doc, man, info and locale, which images are often stripped of. Verification
-	// reads every file of every package: it needs root, and takes seconds.
+	// in /usr/share/doc, man, info and locale, which images are often stripped of, or in the
+	// package caches' folders, which their clean-up empties. Verification reads every file of
+	// every package: it needs root, and takes seconds.
 	PackageFiles config.Trilean `mapstructure:"package_files"`
 	// Package manager caches and lists left behind: apt's lists and archives, dnf's and yum's,
 	// zypper's, apk's and pacman's caches. They only waste space, so by default a finding is a

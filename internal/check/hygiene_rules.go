@@ -125,6 +125,8 @@ func nonEmpty(paths ...string) []probe.Place {
 }
 
 type (
+	// unseen is a path a rule could not look at, and why; a reason alone has no path.
+	unseen struct{ path, why string }
 	// A hygieneJudgement collects what one rule found, what kept it from seeing, and how to
 	// clean up, then decides.
 	hygieneJudgement struct {
@@ -136,7 +138,7 @@ type (
 		what     string   // what the findings are, in the plural: "SSH host keys"
 		found    []string // each finding: a path, with what it is
 		remedy   string   // how to clean up: a command
-		unseen   []string // why the rule cannot be decided
+		unseen   []unseen // why the rule cannot be decided
 		notes    []string // what helps to understand a failure
 		moreSeen int      // findings that are known to be there beyond found (a list cut short)
 	}
@@ -173,7 +175,8 @@ func said(complaints string) string {
 }
 
 // outcome decides: findings fail the rule; without findings, anything that could not be seen
-// makes it an error; else it passes.
+// makes it an error; else it passes. Found, for the JSON report, lists the findings (paths,
+// never what the files hold), or says that there were none.
 func (j *hygieneJudgement) outcome() Outcome {
 	limit := j.h.maxFindings()
 	switch {
@@ -185,26 +188,57 @@ func (j *hygieneJudgement) outcome() Outcome {
 			shown = shown[:limit]
 		}
 		list := strings.Join(shown, ", ")
+		found := append([]string(nil), shown...)
 		if more > 0 {
 			list += fmt.Sprintf(" (and %d more)", more)
+			found = append(found, fmt.Sprintf("and %d more", more))
 		}
 		details := append([]string{"clean up: " + j.remedy}, j.notes...)
 		if len(j.unseen) > 0 {
-			details = append(details, "also not seen: "+capList(j.unseen, limit))
+			details = append(details, "also not seen: "+j.unseenText(limit))
 		}
-		return Outcome{Problems: []string{fmt.Sprintf("found %d %s: %s", len(j.found)+j.moreSeen, j.what, list)}, Details: details}
+		return Outcome{Problems: []string{fmt.Sprintf("found %d %s: %s", len(j.found)+j.moreSeen, j.what, list)}, Details: details, Found: found}
 	case len(j.unseen) > 0:
-		return Outcome{Err: errors.New("could not see everything it checks: " + capList(j.unseen, limit))}
+		return Outcome{Err: errors.New("could not see everything it checks: " + j.unseenText(limit)), Found: []string{"nothing found where it could look"}}
 	}
-	return Outcome{}
+	return Outcome{Found: []string{"nothing found"}}
 }
 
-// capList joins at most limit items, saying how many more there were.
-func capList(items []string, limit int) string {
-	if len(items) <= limit {
-		return strings.Join(items, "; ")
+// cannotSee notes a path the rule could not look at, and why.
+func (j *hygieneJudgement) cannotSee(path, why string) { j.unseen = append(j.unseen, unseen{path, why}) }
+
+// unseenText says what could not be seen, the paths of one reason together: "/root/.bash_history,
+// /root/.zsh_history (and 3 more): the probe's user may not look into /root"; at most limit
+// paths of each reason, and limit reasons.
+func (j *hygieneJudgement) unseenText(limit int) string {
+	var order []string
+	byWhy := map[string][]string{}
+	for _, u := range j.unseen {
+		if _, ok := byWhy[u.why]; !ok {
+			order = append(order, u.why)
+		}
+		if u.path != "" {
+			byWhy[u.why] = append(byWhy[u.why], u.path)
+		} else if byWhy[u.why] == nil {
+			byWhy[u.why] = []string{}
+		}
 	}
-	return strings.Join(items[:limit], "; ") + fmt.Sprintf("; and %d more", len(items)-limit)
+	var parts []string
+	for _, why := range order {
+		list := byWhy[why]
+		switch {
+		case len(list) == 0:
+			parts = append(parts, why)
+		case len(list) > limit:
+			parts = append(parts, fmt.Sprintf("%s (and %d more): %s", strings.Join(list[:limit], ", "), len(list)-limit, why))
+		default:
+			parts = append(parts, strings.Join(list, ", ")+": "+why)
+		}
+	}
+	if len(parts) > limit {
+		return strings.Join(parts[:limit], "; ") + fmt.Sprintf("; and %d more reasons", len(parts)-limit)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // hits returns what was found at the places, and notes those that could not be looked at.
@@ -221,11 +255,11 @@ func (j *hygieneJudgement) hits(places []probe.Place) []probe.PlaceHit {
 	}
 	for _, u := range j.facts.Places.Unseen {
 		if in[u.Place] {
-			j.unseen = append(j.unseen, u.Path+": "+u.Why)
+			j.cannotSee(u.Path, u.Why)
 		}
 	}
 	if relative(places) && j.facts.Places.PasswdErr != "" {
-		j.unseen = append(j.unseen, j.facts.Places.PasswdErr+", so the home folders it names are not known")
+		j.cannotSee("", j.facts.Places.PasswdErr+", so the home folders it names are not known")
 	}
 	return found
 }
@@ -297,11 +331,20 @@ func judgeAuthorizedKeys(j *hygieneJudgement) {
 	j.remedy = "rm -f " + shellWords(found) + " in the last provisioner (its connection stays open; cloud-init installs the instance's key at first boot), or allow a user with authorized_keys_users"
 }
 
-// usersOf names the users whose home folder holds path.
+// usersOf names the users whose home folder holds path: that of the nearest home folder above
+// it (a user whose home is / owns no one's files).
 func (j *hygieneJudgement) usersOf(p string) []string {
 	var users []string
+	nearest := ""
 	for _, home := range j.facts.Places.Homes {
-		if home.User != "" && strings.HasPrefix(p, strings.TrimSuffix(home.Path, "/")+"/") && !oneOf(home.User, users) {
+		h := strings.TrimSuffix(home.Path, "/")
+		if home.User == "" || h == "" || !strings.HasPrefix(p, h+"/") || len(h) < len(nearest) {
+			continue
+		}
+		if len(h) > len(nearest) {
+			nearest, users = h, nil
+		}
+		if !oneOf(home.User, users) {
 			users = append(users, home.User)
 		}
 	}
@@ -364,28 +407,24 @@ func judgeCredentials(j *hygieneJudgement) {
 func (j *hygieneJudgement) walkUnseen(scope func(path string, content bool) bool, mountScope func(probe.Mounted) bool) {
 	w := j.facts.Walk
 	if w.Err != "" {
-		j.unseen = append(j.unseen, w.Err)
+		j.cannotSee("", w.Err)
 		return
 	}
 	for _, u := range w.Unreadable {
 		if u.Path == "" || scope(u.Path, u.Content) {
-			where := u.Path
-			if where == "" {
-				where = "the walk"
-			}
-			j.unseen = append(j.unseen, where+": "+u.Why)
+			j.cannotSee(u.Path, u.Why)
 		}
 	}
 	if w.MountsErr != "" {
-		j.unseen = append(j.unseen, w.MountsErr)
+		j.cannotSee("", w.MountsErr)
 	}
 	for _, m := range w.NotWalked {
 		if mountScope(m) {
-			j.unseen = append(j.unseen, fmt.Sprintf("%s is a file system of its own (%s) that the walk did not enter; add it to %s.mounts", m.Path, m.Filesystem, j.block))
+			j.cannotSee(m.Path, fmt.Sprintf("a file system of its own (%s) that the walk did not enter; add it to %s.mounts", m.Filesystem, j.block))
 		}
 	}
 	if w.Truncated {
-		j.unseen = append(j.unseen, fmt.Sprintf("the walk listed more than %d MiB of paths, and stopped there", probe.WalkLimit>>20))
+		j.cannotSee("", fmt.Sprintf("the walk listed more than %d MiB of paths, and stopped there", probe.WalkLimit>>20))
 	}
 }
 
@@ -409,7 +448,7 @@ func judgeWorldWritable(j *hygieneJudgement) {
 		switch {
 		case e.StatErr != "":
 			if !strings.Contains(e.StatErr, "No such file") { // gone since the walk listed it
-				j.unseen = append(j.unseen, e.Path+": "+e.StatErr)
+				j.cannotSee(e.Path, e.StatErr)
 			}
 		case e.Mode&0o002 == 0:
 		case e.Type == "directory" && e.Mode&0o1000 == 0:
@@ -445,7 +484,7 @@ func judgeSetuid(j *hygieneJudgement) {
 		switch {
 		case e.StatErr != "":
 			if !strings.Contains(e.StatErr, "No such file") {
-				j.unseen = append(j.unseen, e.Path+": "+e.StatErr)
+				j.cannotSee(e.Path, e.StatErr)
 			}
 		case e.Type != "file" || e.Mode&0o6000 == 0:
 		case setuidAllowed(e.Path, family, j.h.SetuidAllowed):
@@ -472,14 +511,14 @@ func judgePackageFiles(j *hygieneJudgement) {
 	v := j.facts.Verify
 	switch {
 	case v.Manager == "":
-		j.unseen = append(j.unseen, "the image has no package manager whose files can be verified (dpkg, rpm or apk); set package_files = false")
+		j.cannotSee("", "the image has no package manager whose files can be verified (dpkg, rpm or apk); set package_files = false")
 		return
 	case v.Err != "":
-		j.unseen = append(j.unseen, v.Err)
+		j.cannotSee("", v.Err)
 		return
 	case j.facts.UID != 0:
 		// as another user, unreadable files show as missing or unchecked, and some not at all
-		j.unseen = append(j.unseen, fmt.Sprintf("verifying the files of every package needs root, and the probe ran as uid %d; set use_sudo = true", j.facts.UID))
+		j.cannotSee("", fmt.Sprintf("verifying the files of every package needs root, and the probe ran as uid %d; set use_sudo = true", j.facts.UID))
 		return
 	}
 	var found []string
@@ -492,11 +531,11 @@ func judgePackageFiles(j *hygieneJudgement) {
 	}
 	for _, c := range v.Unchecked {
 		if !c.Config {
-			j.unseen = append(j.unseen, strings.TrimPrefix(c.Path+": "+c.What, ": "))
+			j.cannotSee(c.Path, c.What)
 		}
 	}
 	if v.Truncated {
-		j.unseen = append(j.unseen, fmt.Sprintf("the verification printed more than %d MiB, and was stopped there", probe.WalkLimit>>20))
+		j.cannotSee("", fmt.Sprintf("the verification printed more than %d MiB, and was stopped there", probe.WalkLimit>>20))
 	}
 	j.what = "changed files of installed packages"
 	owner := map[string]string{
@@ -507,9 +546,12 @@ func judgePackageFiles(j *hygieneJudgement) {
 	j.remedy = owner[v.Manager] + " (found: " + shellWords(found) + ")"
 }
 
-// strippedFolders are the documentation folders images are often stripped of: files missing
-// there are not counted.
-var strippedFolders = []string{"/usr/share/doc", "/usr/share/man", "/usr/share/info", "/usr/share/locale"}
+// strippedFolders are the folders images are often stripped of, the documentation, and those
+// the package caches' clean-up empties (rm -rf /var/lib/apt/lists/* takes apt's own
+// lists/partial too): files missing there are not counted.
+var strippedFolders = []string{"/usr/share/doc", "/usr/share/man", "/usr/share/info", "/usr/share/locale",
+	"/var/lib/apt/lists", "/var/cache/apt", "/var/cache/dnf", "/var/cache/yum", "/var/cache/libdnf5", "/var/cache/zypp",
+	"/var/cache/apk", "/var/cache/pacman/pkg"}
 
 // cacheRemedies say how to clean each cache, by its place.
 var cacheRemedies = map[string]string{

@@ -116,6 +116,9 @@ func TestHygieneRulesJudge(t *testing.T) {
 			"found 1 changed files of installed packages: /usr/bin/ls (content differs)"},
 		{"config_files_are_expected_to_change", Hygiene{}, "package_files", withChanged(probe.ChangedFile{Path: "/etc/ssh/sshd_config", What: "content differs", Config: true}), debian, "pass"},
 		{"stripped_docs_are_not_counted", Hygiene{}, "package_files", withChanged(probe.ChangedFile{Path: "/usr/share/doc/bash/README", What: "missing"}), debian, "pass"},
+		{"emptied_apt_lists_are_not_counted", Hygiene{}, "package_files", withChanged(probe.ChangedFile{Path: "/var/lib/apt/lists/partial", What: "missing"}), debian, "pass"},
+		{"a_missing_program_counts", Hygiene{}, "package_files", withChanged(probe.ChangedFile{Path: "/usr/bin/ls", What: "missing"}), debian,
+			"found 1 changed files of installed packages: /usr/bin/ls (missing)"},
 		{"a_changed_doc_counts", Hygiene{}, "package_files", withChanged(probe.ChangedFile{Path: "/usr/share/doc/bash/README", What: "content differs"}), debian,
 			"found 1 changed files of installed packages: /usr/share/doc/bash/README (content differs)"},
 		{"cache_is_found", Hygiene{}, "package_caches", withHits(probe.PlaceHit{Place: probe.Place{Path: "/var/lib/apt/lists", Test: probe.NonEmptyDir}, Path: "/var/lib/apt/lists", Entries: 9, KiB: 40 << 10}), debian,
@@ -170,7 +173,7 @@ func TestHygieneWhatCannotBeSeenIsAnError(t *testing.T) {
 		}), "/var/lib/secret: permission denied"},
 		{"complaint_of_no_known_path", "world_writable", modify(func(f *probe.HygieneFacts) {
 			f.Walk.Unreadable = []probe.WalkUnseen{{Why: "find: File system loop detected"}}
-		}), "the walk: find: File system loop detected"},
+		}), "could not see everything it checks: find: File system loop detected"},
 		{"folder_denied_in_a_home", "private_keys", modify(func(f *probe.HygieneFacts) {
 			f.Walk.Unreadable = []probe.WalkUnseen{{Path: "/home/admin/private", Why: "permission denied"}}
 		}), "/home/admin/private: permission denied"},
@@ -179,16 +182,16 @@ func TestHygieneWhatCannotBeSeenIsAnError(t *testing.T) {
 		}), "/root/tls.pem: permission denied"},
 		{"a_separate_var", "world_writable", modify(func(f *probe.HygieneFacts) {
 			f.Walk.NotWalked = []probe.Mounted{{Path: "/var", Filesystem: "xfs", Options: []string{"rw", "nodev"}}}
-		}), "/var is a file system of its own (xfs) that the walk did not enter; add it to hygiene[0].mounts"},
+		}), "/var: a file system of its own (xfs) that the walk did not enter; add it to hygiene[0].mounts"},
 		{"a_separate_var_log", "world_writable", modify(func(f *probe.HygieneFacts) {
 			f.Walk.NotWalked = []probe.Mounted{{Path: "/var/log", Filesystem: "ext4"}}
-		}), "/var/log is a file system of its own"},
+		}), "/var/log: a file system of its own"},
 		{"a_separate_home", "private_keys", modify(func(f *probe.HygieneFacts) {
 			f.Walk.NotWalked = []probe.Mounted{{Path: "/home", Filesystem: "ext4"}}
-		}), "/home is a file system of its own"},
+		}), "/home: a file system of its own"},
 		{"a_separate_data_for_setuid", "setuid", modify(func(f *probe.HygieneFacts) {
 			f.Walk.NotWalked = []probe.Mounted{{Path: "/data", Filesystem: "ext4", Options: []string{"rw"}}}
-		}), "/data is a file system of its own"},
+		}), "/data: a file system of its own"},
 		{"mounts_unknown", "setuid", modify(func(f *probe.HygieneFacts) { f.Walk.MountsErr = "/proc/self/mountinfo could not be read" }), "/proc/self/mountinfo could not be read"},
 		{"walk_cut_short", "world_writable", modify(func(f *probe.HygieneFacts) { f.Walk.Truncated = true }), "the walk listed more than 4 MiB of paths"},
 		{"mode_unknown", "setuid", modify(func(f *probe.HygieneFacts) {
@@ -246,6 +249,28 @@ func TestHygieneFindingsWinOverWhatWasNotSeen(t *testing.T) {
 	}
 	if !strings.Contains(o.Details[0], "clean up: rm -f /home/admin/.bash_history") {
 		t.Errorf("no remedy: %q", o.Details)
+	}
+	if strings.Join(o.Found, "|") != "/home/admin/.bash_history" {
+		t.Errorf("found: %q", o.Found)
+	}
+	if o := judgeRule(&Hygiene{}, "histories", clean(), debian); strings.Join(o.Found, "|") != "nothing found" {
+		t.Errorf("found of a pass: %q", o.Found)
+	}
+}
+
+// TestHygieneUnseenPathsAreGroupedByReason: forty paths of one folder the probe's user may not
+// look into make one reason with a few paths, not forty.
+func TestHygieneUnseenPathsAreGroupedByReason(t *testing.T) {
+	f := clean()
+	for _, p := range historyPlaces {
+		f.Places.Unseen = append(f.Places.Unseen, probe.PlaceUnseen{Place: p, Path: "/root/" + p.Path, Why: "the probe's user may not look into /root"})
+	}
+	f.Places.Unseen = append(f.Places.Unseen, probe.PlaceUnseen{Place: historyPlaces[0], Path: "/home/bob/.bash_history", Why: "the probe's user may not look into /home/bob"})
+	got := verdict(judgeRule(&Hygiene{MaxFindings: 2}, "histories", f, debian))
+	want := fmt.Sprintf("error: could not see everything it checks: /root/.bash_history, /root/.zsh_history (and %d more): the probe's user may not look into /root; "+
+		"/home/bob/.bash_history: the probe's user may not look into /home/bob", len(historyPlaces)-2)
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
 
