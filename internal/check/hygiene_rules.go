@@ -205,7 +205,9 @@ func (j *hygieneJudgement) outcome() Outcome {
 }
 
 // cannotSee notes a path the rule could not look at, and why.
-func (j *hygieneJudgement) cannotSee(path, why string) { j.unseen = append(j.unseen, unseen{path, why}) }
+func (j *hygieneJudgement) cannotSee(path, why string) {
+	j.unseen = append(j.unseen, unseen{path, why})
+}
 
 // unseenText says what could not be seen, the paths of one reason together: "/root/.bash_history,
 // /root/.zsh_history (and 3 more): the probe's user may not look into /root"; at most limit
