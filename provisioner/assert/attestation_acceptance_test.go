@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -50,7 +51,7 @@ func verifier(t *testing.T) string {
 		}
 		verifierPath = filepath.Join(dir, "packer-plugin-assert")
 		if out, err := exec.Command("go", "build", "-o", verifierPath, "github.com/assertkit/packer-plugin-assert").CombinedOutput(); err != nil {
-			verifierErr = &exec.ExitError{Stderr: out}
+			verifierErr = fmt.Errorf("%w\n%s", err, out)
 		}
 	})
 	if verifierErr != nil {
