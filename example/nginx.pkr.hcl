@@ -48,10 +48,22 @@ source "null" "debian12" {
 }
 
 build {
+  name    = "nginx"
   sources = ["source.null.debian12"]
 
   provisioner "assert" {
     use_sudo = var.use_sudo
+
+    # Report files for CI, one per build of each source: a JUnit file that CI systems show as
+    # test results, and the whole run as JSON.
+    report {
+      format = "junit"
+      path   = "reports/${build.name}-${source.name}.xml"
+    }
+    report {
+      format = "json"
+      path   = "reports/${build.name}-${source.name}.json"
+    }
 
     package {
       name    = "nginx"

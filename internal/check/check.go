@@ -19,10 +19,12 @@
 //  2. Its methods of Check (Common gives Describe): Kind, the block's name; Subject; Expectation,
 //     what a pass verified in words ("not installed", "mode 0644, owner root"); Validate, whose
 //     errors start with the attribute (`mode: "999" is not an octal file mode (like "0644")`);
-//     Gather, which asks the plan for facts and returns the judge, using judgeFact; the judge,
+//     Gather, which asks the plan for facts and returns the judge, using judgeFound; the judge,
 //     which returns an error when the fact could not be gathered, and otherwise one problem per
-//     difference, worded "what is found, want what is expected".
-//  3. A table test of the judge and of Validate, named for the behaviour.
+//     difference, worded "what is found, want what is expected"; and found, what the probe saw
+//     of the subject in a few phrases for the JSON report, whatever the verdict (never a file's
+//     content, a command's output, or anything the judge hides).
+//  3. A table test of the judge, of found and of Validate, named for the behaviour.
 //  4. A field `KIND []check.KIND` in the provisioner's Checks (Kinds finds it there), `make
 //     generate`, a section in docs/provisioners/assert.mdx, a row in README.md, a place in the
 //     benchmarks' mix (package benchmix), and cases in the catalog fixtures of the acceptance
@@ -132,6 +134,10 @@ func Declare(checks []Check) []Declared {
 	declared := make([]Declared, len(checks))
 	seen := map[string]int{}
 	for i, c := range checks {
+		if e, ok := c.(expanded); ok {
+			declared[i] = Declared{e.declaredAs(), c} // one of the checks of one block (see Expander)
+			continue
+		}
 		declared[i] = Declared{fmt.Sprintf("%s[%d]", c.Kind(), seen[c.Kind()]), c}
 		seen[c.Kind()]++
 	}
@@ -325,23 +331,47 @@ type Kind struct {
 }
 
 // Kinds finds the kinds of check in config, a pointer to a struct: each field that is a slice of
-// a check type, named by its mapstructure tag, in the order of the fields. Adding a kind of check
-// to a configuration is adding such a field.
+// a check type, or of an Expander, named by its mapstructure tag, in the order of the fields.
+// Adding a kind of check to a configuration is adding such a field.
 func Kinds(config any) []Kind {
 	v := reflect.ValueOf(config).Elem()
 	var kinds []Kind
 	for i := 0; i < v.NumField(); i++ {
 		field, value := v.Type().Field(i), v.Field(i)
-		if value.Kind() != reflect.Slice || !reflect.PointerTo(field.Type.Elem()).Implements(checkType) {
+		if value.Kind() != reflect.Slice {
+			continue
+		}
+		elem := reflect.PointerTo(field.Type.Elem())
+		if !elem.Implements(checkType) && !elem.Implements(expanderType) {
 			continue
 		}
 		kind := Kind{Block: strings.Split(field.Tag.Get("mapstructure"), ",")[0]}
 		for j := 0; j < value.Len(); j++ {
-			kind.Checks = append(kind.Checks, value.Index(j).Addr().Interface().(Check))
+			switch block := value.Index(j).Addr().Interface().(type) {
+			case Expander:
+				kind.Checks = append(kind.Checks, block.Expand(fmt.Sprintf("%s[%d]", kind.Block, j))...)
+			case Check:
+				kind.Checks = append(kind.Checks, block)
+			}
 		}
 		kinds = append(kinds, kind)
 	}
 	return kinds
 }
 
-var checkType = reflect.TypeOf((*Check)(nil)).Elem()
+// An Expander is a block that stands for several checks, each reported on a line of its own,
+// such as hygiene, whose rules are its checks. Expand returns them, given the block's name,
+// like "hygiene[0]", which they keep (Declare names them by it).
+type Expander interface {
+	Expand(block string) []Check
+}
+
+// expanded is a check of an Expander's block, which knows the block's name.
+type expanded interface {
+	declaredAs() string
+}
+
+var (
+	checkType    = reflect.TypeOf((*Check)(nil)).Elem()
+	expanderType = reflect.TypeOf((*Expander)(nil)).Elem()
+)

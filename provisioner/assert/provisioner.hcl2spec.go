@@ -27,6 +27,7 @@ type FlatChecks struct {
 	KernelModule []check.FlatKernelModule `mapstructure:"kernel_module" cty:"kernel_module" hcl:"kernel_module"`
 	Mount        []check.FlatMount        `mapstructure:"mount" cty:"mount" hcl:"mount"`
 	Interface    []check.FlatInterface    `mapstructure:"interface" cty:"interface" hcl:"interface"`
+	Hygiene      []check.FlatHygiene      `mapstructure:"hygiene" cty:"hygiene" hcl:"hygiene"`
 }
 
 // FlatMapstructure returns a new FlatChecks.
@@ -57,6 +58,7 @@ func (*FlatChecks) HCL2Spec() map[string]hcldec.Spec {
 		"kernel_module": &hcldec.BlockListSpec{TypeName: "kernel_module", Nested: hcldec.ObjectSpec((*check.FlatKernelModule)(nil).HCL2Spec())},
 		"mount":         &hcldec.BlockListSpec{TypeName: "mount", Nested: hcldec.ObjectSpec((*check.FlatMount)(nil).HCL2Spec())},
 		"interface":     &hcldec.BlockListSpec{TypeName: "interface", Nested: hcldec.ObjectSpec((*check.FlatInterface)(nil).HCL2Spec())},
+		"hygiene":       &hcldec.BlockListSpec{TypeName: "hygiene", Nested: hcldec.ObjectSpec((*check.FlatHygiene)(nil).HCL2Spec())},
 	}
 	return s
 }
@@ -96,6 +98,7 @@ type FlatConfig struct {
 	KernelModule        []check.FlatKernelModule `mapstructure:"kernel_module" cty:"kernel_module" hcl:"kernel_module"`
 	Mount               []check.FlatMount        `mapstructure:"mount" cty:"mount" hcl:"mount"`
 	Interface           []check.FlatInterface    `mapstructure:"interface" cty:"interface" hcl:"interface"`
+	Hygiene             []check.FlatHygiene      `mapstructure:"hygiene" cty:"hygiene" hcl:"hygiene"`
 }
 
 // FlatMapstructure returns a new FlatConfig.
@@ -142,6 +145,7 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"kernel_module":              &hcldec.BlockListSpec{TypeName: "kernel_module", Nested: hcldec.ObjectSpec((*check.FlatKernelModule)(nil).HCL2Spec())},
 		"mount":                      &hcldec.BlockListSpec{TypeName: "mount", Nested: hcldec.ObjectSpec((*check.FlatMount)(nil).HCL2Spec())},
 		"interface":                  &hcldec.BlockListSpec{TypeName: "interface", Nested: hcldec.ObjectSpec((*check.FlatInterface)(nil).HCL2Spec())},
+		"hygiene":                    &hcldec.BlockListSpec{TypeName: "hygiene", Nested: hcldec.ObjectSpec((*check.FlatHygiene)(nil).HCL2Spec())},
 	}
 	return s
 }

@@ -71,6 +71,14 @@ func TestAccReportFiles(t *testing.T) {
 			}
 		}
 	}
+	// ASSERT_SAMPLE_DIR keeps a build's log and files, for the sample in the docs
+	if keep := os.Getenv("ASSERT_SAMPLE_DIR"); keep != "" {
+		os.MkdirAll(keep, 0o755)
+		os.WriteFile(filepath.Join(keep, "build.log"), []byte(log), 0o644)
+		for _, f := range []string{"assert.json", "assert.xml", "assert.txt"} {
+			os.WriteFile(filepath.Join(keep, f), readFile(t, filepath.Join(out, "images-target", f)), 0o644)
+		}
+	}
 	if strings.Contains(log, reportToken) || strings.Contains(log, reportPin) {
 		t.Error("the build log shows a sensitive value")
 	}
