@@ -133,9 +133,10 @@ e2e() {
 	private_packer
 	start_target
 	log "end-to-end: real packer builds against the systemd Debian target"
-	PACKER_ACC=1 go test -count=1 -v -timeout 30m -run "${ASSERT_E2E_RUN:-TestAcc}" ./provisioner/assert/ 2>&1 | tee "$WORK/e2e.log" |
+	# internal/secrets: what a plugin can learn of Packer's process, with a real packer
+	PACKER_ACC=1 go test -count=1 -v -timeout 30m -run "${ASSERT_E2E_RUN:-TestAcc}" ./provisioner/assert/ ./internal/secrets/ 2>&1 | tee "$WORK/e2e.log" |
 		grep -E '^(=== RUN|--- |PASS|FAIL|ok|panic)|_test.go' || true
-	grep -q '^ok' "$WORK/e2e.log" || { tail -50 "$WORK/e2e.log" >&2; exit 1; }
+	if grep -q '^FAIL' "$WORK/e2e.log" || ! grep -q '^ok' "$WORK/e2e.log"; then tail -50 "$WORK/e2e.log" >&2; exit 1; fi
 }
 
 ensure_goss() {
