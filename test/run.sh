@@ -6,7 +6,8 @@
 #                         (`packer build`), then example/broken.pkr.hcl, which fails on purpose
 #   test/run.sh test      everything CI checks: formatting, vet, unit tests with the race
 #                         detector, fresh generated files, plugin-check, goreleaser check, and the
-#                         end-to-end packer builds
+#                         end-to-end packer builds, among them the differential test against
+#                         goss v0.4.9 (built from the Go module proxy, run inside the target)
 #   test/run.sh bench     the benchmark (make bench): prints figures, writes docs/benchmarks/;
 #                         COMPARE=1 also measures goss v0.4.9 (built from the Go module proxy),
 #                         and Serverspec and Testinfra (Debian's packages) up to 100 checks
@@ -130,6 +131,9 @@ release_checks() {
 
 e2e() {
 	ensure_packer
+	# goss itself, for the differential test (TestAccGossDiff), which runs it inside the target
+	ensure_goss
+	export ASSERT_GOSS="$GOSS"
 	private_packer
 	start_target
 	log "end-to-end: real packer builds against the systemd Debian target"
