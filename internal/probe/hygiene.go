@@ -426,6 +426,11 @@ func readWalk(roots []string, list []byte, r records) WalkFacts {
 	w.Truncated = len(list) >= WalkLimit || cut
 	status, ok := r.text("hygiene.walkstatus", "-")
 	said, _ := r.text("hygiene.walkerr", "-")
+	noRoot, _ := r.get("hygiene.noroot", "-")
+	if missing, _ := fields(noRoot); len(missing) > 0 {
+		w.Err = fmt.Sprintf("mounts: %s is not a folder in the image", strings.Join(missing, ", "))
+		return w
+	}
 	switch {
 	case !ok:
 		w.Err = "the probe did not report how the walk of the file systems ended"
@@ -443,8 +448,8 @@ func readWalk(roots []string, list []byte, r records) WalkFacts {
 	if w.Err != "" {
 		return w
 	}
-	if status == strconv.Itoa(findExit) && len(w.Unreadable) == 0 && !w.Truncated {
-		// find failed on something, and said nothing we understand about what
+	if status == strconv.Itoa(findExit) && strings.TrimSpace(said) == "" && !w.Truncated {
+		// find failed on something, and said nothing about what
 		w.Unreadable = append(w.Unreadable, WalkUnseen{Why: fmt.Sprintf("find exited with status %d and did not say why", findExit)})
 	}
 	var paths []string
@@ -475,23 +480,25 @@ func readWalk(roots []string, list []byte, r records) WalkFacts {
 
 // findComplaints reads what find (and grep, for the *.pem files it read) said on stderr: a
 // path that cannot be read and why, "find: '/root': Permission denied" (GNU, quoted) or "find:
-// /root: Permission denied" (busybox). What vanished while the walk ran is no longer in the
-// image and is left out; a root that is not there is an error.
+// /root: Permission denied" (busybox); a tool started by its path names itself by it
+// ("/usr/bin/find: …"). What vanished while the walk ran is no longer in the image and is left
+// out; a root that is not there is an error; a line of another form is something not seen,
+// whose path is not known.
 func findComplaints(stderr string, roots []string) (unreadable []WalkUnseen, err string) {
 	for _, l := range strings.Split(stderr, "\n") {
 		if strings.TrimSpace(l) == "" {
 			continue
 		}
 		tool, rest, _ := strings.Cut(l, ": ")
-		path, why := "", rest
-		if i := strings.LastIndex(rest, ": "); i >= 0 {
-			path, why = rest[:i], rest[i+2:]
-			if len(path) >= 2 && path[0] == '\'' && path[len(path)-1] == '\'' {
-				path = path[1 : len(path)-1]
-			}
+		tool = pathBase(tool)
+		i := strings.LastIndex(rest, ": ")
+		if (tool != "find" && tool != "grep") || i < 0 {
+			unreadable = append(unreadable, WalkUnseen{Why: l})
+			continue
 		}
-		if tool != "find" && tool != "grep" {
-			path, why = "", l
+		path, why := rest[:i], rest[i+2:]
+		if len(path) >= 2 && path[0] == '\'' && path[len(path)-1] == '\'' {
+			path = path[1 : len(path)-1]
 		}
 		if strings.Contains(why, "No such file or directory") {
 			if contains(roots, path) {
@@ -653,24 +660,24 @@ func readVerify(m string, r records) VerifyFacts {
 		parse = dpkgVerifyLine
 		// dpkg --verify exits 0 whatever it finds; anything else is its own failure
 		if status != "0" && !v.Truncated {
-			v.Err = fmt.Sprintf("dpkg --verify failed (exit status %s): %s", status, firstLine(said, "no reason given"))
+			v.Err = fmt.Sprintf("dpkg --verify failed (exit status %s): %s", status, errorLine(said))
 			return v
 		}
 	case "rpm":
 		parse = rpmVerifyLine
 		// rpm -Va exits 1 when it found something, and says why it failed on stderr otherwise
 		if status != "0" && status != "1" && !v.Truncated {
-			v.Err = fmt.Sprintf("rpm -Va failed (exit status %s): %s", status, firstLine(said, "no reason given"))
+			v.Err = fmt.Sprintf("rpm -Va failed (exit status %s): %s", status, errorLine(said))
 			return v
 		}
 		if strings.Contains(said, "error:") && !v.Truncated {
-			v.Err = "rpm -Va failed: " + firstLine(said, "")
+			v.Err = "rpm -Va failed: " + errorLine(said)
 			return v
 		}
 	case "apk":
 		parse = apkAuditLine
 		if status != "0" && !v.Truncated {
-			v.Err = fmt.Sprintf("apk audit failed (exit status %s): %s", status, firstLine(said, "no reason given"))
+			v.Err = fmt.Sprintf("apk audit failed (exit status %s): %s", status, errorLine(said))
 			return v
 		}
 	default:
@@ -692,6 +699,17 @@ func readVerify(m string, r records) VerifyFacts {
 		}
 	}
 	return v
+}
+
+// errorLine is the line of a tool's complaints that says what failed: the first with "error" in
+// it (dpkg warns of other things before), or else the first.
+func errorLine(said string) string {
+	for _, l := range strings.Split(said, "\n") {
+		if strings.Contains(strings.ToLower(l), "error") {
+			return strings.TrimSpace(l)
+		}
+	}
+	return firstLine(said, "no reason given")
 }
 
 // dpkgVerifyLine reads a line of dpkg --verify, in rpm's format as dpkg writes it (dpkg's
@@ -740,23 +758,32 @@ var rpmChecks = []struct {
 	what   string
 }{{'S', "size"}, {'M', "mode"}, {'5', "content"}, {'D', "device"}, {'L', "link target"}, {'U', "owner"}, {'G', "group"}, {'T', ""}, {'P', "capabilities"}}
 
-// rpmVerifyLine reads a line of rpm -Va: nine columns ("S.5....T." or "missing  "), a blank,
-// the file's attribute (c configuration, d documentation, g ghost, l license, r readme, or a
-// blank), a blank, and the path. Lines about dependencies ("Unsatisfied dependencies for …",
-// and the tab-indented lines after it) are not about files and are left out.
+// rpmVerifyLine reads a line of rpm -Va: nine columns ("S.5....T."), two blanks, the file's
+// attribute (c configuration, d documentation, g ghost, l license, r readme, or a blank), a
+// blank and the path; or "missing", three blanks, the attribute, a blank and the path. Lines
+// about dependencies ("Unsatisfied dependencies for …", and the tab-indented lines after it)
+// are not about files and are left out.
 func rpmVerifyLine(l string) (c ChangedFile, unchecked, ok bool) {
 	if strings.HasPrefix(l, "Unsatisfied dependencies for ") || strings.HasPrefix(l, "\t") {
 		return ChangedFile{}, false, true
 	}
-	if len(l) < 13 || l[9] != ' ' || l[11] != ' ' || l[12] != '/' || !strings.ContainsRune(" cdglr", rune(l[10])) {
+	flags, attr, path := "", byte(0), ""
+	switch {
+	case strings.HasPrefix(l, "missing   ") && len(l) > 12 && l[11] == ' ' && l[12] == '/':
+		flags, attr, path = "missing", l[10], l[12:]
+	case len(l) > 13 && l[9:11] == "  " && l[12] == ' ' && l[13] == '/':
+		flags, attr, path = l[:9], l[11], l[13:]
+	default:
 		return c, false, false
 	}
-	flags, attr := l[:9], l[10]
-	c = ChangedFile{Path: l[12:], Config: attr == 'c'}
+	if !strings.ContainsRune(" cdglr", rune(attr)) {
+		return c, false, false
+	}
+	c = ChangedFile{Path: path, Config: attr == 'c'}
 	if attr == 'g' {
 		return ChangedFile{}, false, true // a ghost file is the package's claim on a path, not its content
 	}
-	if flags == "missing  " {
+	if flags == "missing" {
 		c.What = "missing"
 		return c, false, true
 	}

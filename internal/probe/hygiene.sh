@@ -47,6 +47,7 @@ hy_end() {
 			;;
 		walk)
 			read -r v <"$T/hy-walkst" && line hygiene.walkstatus - "$v"
+			blob hygiene.noroot - "$T/hy-noroot"
 			blob hygiene.walk - "$T/hy-walk"
 			blob hygiene.walkerr - "$T/hy-walkerr" 1048576
 			;;
@@ -249,8 +250,14 @@ walk() {
 			case $h in /?*) printf "%s/*\n" "$h" >>"$T/hy-homepat" ;; esac
 		done </etc/passwd
 	fi
-	set --
-	while IFS= read -r m; do set -- "$@" "$m"; done <"$T/hy-roots"
+	# the roots, each a folder (a root that is a symlink is followed: -H); one that is not
+	# there would be walked as nothing
+	set -- -H
+	: >"$T/hy-noroot"
+	while IFS= read -r m; do
+		set -- "$@" "$m"
+		[ -d "$m" ] || printf "%s\0" "$m" >>"$T/hy-noroot"
+	done <"$T/hy-roots"
 	set -- "$@" -xdev "("
 	or=
 	if on s; then

@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -261,5 +262,433 @@ func TestProbeHygieneWithBusyboxOnly(t *testing.T) {
 	// busybox alone has no package manager: verification is not done, and says so
 	if !f.Verify.Done || f.Verify.Manager != "" {
 		t.Errorf("verification without a package manager: %+v", f.Verify)
+	}
+}
+
+// The parser tests read what the real tools printed, recorded by testdata/record.d/hygiene.sh
+// (see testdata/recorded/hygiene-README.md): GNU and busybox find, stat, du and grep, dpkg
+// --verify and rpm -Va. apk audit is modelled, as its test says.
+
+// walkRecords are the records of a walk whose find printed the fixture find, and whose stat
+// printed the fixture stat.
+func walkRecords(t *testing.T, find, stat string) records {
+	out, stderr, status := recorded(t, find)
+	sout, serr, sstatus := recorded(t, stat)
+	return recs("hygiene.walkstatus", "-", status, "hygiene.walk", "-", out, "hygiene.walkerr", "-", stderr,
+		"hygiene.statstatus", "-", sstatus, "hygiene.stat", "-", sout, "hygiene.staterr", "-", serr)
+}
+
+func TestHygieneWalkFromRealFindAndStat(t *testing.T) {
+	const tree = "/tmp/rec-hyg/tree"
+	root := []string{
+		tree + "/bin/gtool 2755 file", tree + "/bin/new\nline 4755 file", tree + "/bin/tool 4755 file",
+		tree + "/closed/suid 4755 file", tree + "/data.txt 666 file", tree + "/shared 777 directory", tree + "/sticky 1777 directory",
+		"key " + tree + "/home/alice/keys/server.pem", "key " + tree + "/home/alice/secret.pem",
+	}
+	nobody := []string{
+		tree + "/bin/gtool 2755 file", tree + "/bin/new\nline 4755 file", tree + "/bin/tool 4755 file",
+		tree + "/data.txt 666 file", tree + "/shared 777 directory", tree + "/sticky 1777 directory",
+		"key " + tree + "/home/alice/keys/server.pem",
+	}
+	deniedNobody := []WalkUnseen{
+		{Path: tree + "/home/alice/secret.pem", Why: "permission denied (use_sudo = true may help)", Content: true},
+		{Path: tree + "/closed", Why: "permission denied (use_sudo = true may help)"},
+	}
+	paths := func(w WalkFacts) []string {
+		var out []string
+		for _, e := range w.Entries {
+			out = append(out, map[bool]string{true: "key "}[e.PrivateKey]+e.Path)
+		}
+		sort.Strings(out)
+		return out
+	}
+	pathsOf := func(list []string) []string {
+		var out []string
+		for _, e := range list {
+			if !strings.HasPrefix(e, "key ") { // "PATH MODE TYPE"
+				e = e[:strings.LastIndex(e, " ")]
+				e = e[:strings.LastIndex(e, " ")]
+			}
+			out = append(out, e)
+		}
+		sort.Strings(out)
+		return out
+	}
+	for _, tt := range []struct {
+		find   string
+		want   []string
+		denied []WalkUnseen
+	}{
+		{"hygiene-find-gnu", root, nil},
+		{"hygiene-find-busybox", root, nil},
+		{"hygiene-find-gnu-nobody", nobody, deniedNobody},
+		{"hygiene-find-busybox-nobody", nobody, deniedNobody},
+	} {
+		t.Run(tt.find, func(t *testing.T) {
+			// stat was recorded over root's list: with nobody's, only the paths are compared
+			for _, stat := range []string{"hygiene-stat-gnu", "hygiene-stat-busybox"} {
+				r := walkRecords(t, tt.find, stat)
+				list, _ := r.get("hygiene.walk", "-")
+				// the walk's roots were the tree and a folder that is not there: an error
+				w := readWalk([]string{tree, "/tmp/rec-hyg/missing"}, list, r)
+				if w.Err != "mounts: /tmp/rec-hyg/missing does not exist in the image" {
+					t.Errorf("a root that is not there: %q", w.Err)
+				}
+				w = readWalk([]string{tree}, list, r)
+				if w.Err != "" || w.Truncated {
+					t.Fatalf("walk: %+v", w)
+				}
+				got, want := entries(w), tt.want
+				if tt.denied != nil {
+					got, want = paths(w), pathsOf(want)
+				}
+				if strings.Join(got, "|") != strings.Join(want, "|") {
+					t.Errorf("%s: entries:\n got %q\nwant %q", stat, got, want)
+				}
+				if fmt.Sprint(w.Unreadable) != fmt.Sprint(tt.denied) {
+					t.Errorf("unreadable:\n got %+v\nwant %+v", w.Unreadable, tt.denied)
+				}
+			}
+		})
+	}
+}
+
+// TestHygieneStatLinesAreMatchedByPath: stat says nothing on stdout of a path it cannot describe,
+// and a path may hold a newline and look like a line of its own: every line is matched with the
+// path it is about, never by position.
+func TestHygieneStatLinesAreMatchedByPath(t *testing.T) {
+	sout, serr, _ := recorded(t, "hygiene-stat-gnu")
+	paths := []string{"/tmp/rec-hyg/tree/shared", "/tmp/rec-hyg/tree/data.txt", "k/tmp/rec-hyg/tree/home/alice/keys/server.pem",
+		"/tmp/rec-hyg/tree/closed/suid", "/tmp/rec-hyg/tree/sticky", "/tmp/rec-hyg/tree/bin/gtool", "/tmp/rec-hyg/tree/bin/tool",
+		"/tmp/rec-hyg/tree/bin/new\nline", "/tmp/rec-hyg/tree/gone"}
+	e := make([]WalkEntry, len(paths))
+	readStats(e, paths, []byte(sout), serr, "123")
+	if e[0].Type != "directory" || e[0].Mode != 0o777 || e[7].Mode != 0o4755 || e[7].Type != "file" || e[6].Mode != 0o4755 {
+		t.Errorf("entries: %+v", e)
+	}
+	if e[2].StatErr != "" || e[2].Type != "" {
+		t.Errorf("a key's marked entry: %+v", e[2])
+	}
+	if want := "stat(1) could not describe it (exit status 123): No such file or directory"; e[8].StatErr != want {
+		t.Errorf("gone: %q", e[8].StatErr)
+	}
+	// a path that holds what looks like a line of another: "/x\n89ed 0 0 /y" must not give /y a mode
+	e = make([]WalkEntry, 2)
+	readStats(e, []string{"/x\n89ed 0 0 /y", "/y"}, []byte("81a4 0 0 /x\n89ed 0 0 /y\n81a4 0 0 /y\n"), "", "0")
+	if e[0].Mode != 0o644 || e[1].Mode != 0o644 {
+		t.Errorf("a path with a line in it: %+v", e)
+	}
+}
+
+func TestHygieneFolderSizesFromRealDu(t *testing.T) {
+	for _, fixture := range []string{"hygiene-du-gnu", "hygiene-du-busybox"} {
+		out, _, _ := recorded(t, fixture)
+		sizes := duSizes(recs("hygiene.sizes", "-", out))
+		if sizes["/tmp/rec-hyg/tree/cache"] != 28 || sizes["/tmp/rec-hyg/tree/bin"] != 16 {
+			t.Errorf("%s: %v", fixture, sizes)
+		}
+	}
+}
+
+func TestHygieneGrepComplaintFromRealGrep(t *testing.T) {
+	for _, fixture := range []string{"hygiene-grep-denied", "hygiene-grep-denied-busybox"} {
+		_, stderr, status := recorded(t, fixture)
+		p := NewPlan()
+		h := p.Hygiene(HygieneRequest{Places: []Place{{".docker/config.json", Auths}}})
+		places := "err\x000\x00/tmp/rec-hyg/tree/home/alice/secret.pem\x00" + status + "\x00"
+		f := get(t, parsed(p, recs("hygiene.status", "-", "0", "hygiene.places", "-", places, "hygiene.placeerr", "-", stderr)), h)
+		want := "grep could not read it (exit status 2): Permission denied"
+		if len(f.Places.Unseen) != 1 || f.Places.Unseen[0].Why != want {
+			t.Errorf("%s: %+v", fixture, f.Places.Unseen)
+		}
+	}
+}
+
+func verifyOf(t *testing.T, manager, fixture string) VerifyFacts {
+	if fixture == "hygiene-rpm-verify-unreadable-modelled" {
+		// modelled on the secret line of hygiene-rpm-verify-nobody, without its owner columns
+		return readVerify(manager, recs("hygiene.verifystatus", "-", "1", "hygiene.verify", "-", "..?......    /opt/rec-hygiene/secret\n", "hygiene.verifyerr", "-", ""))
+	}
+	out, stderr, status := recorded(t, fixture)
+	return readVerify(manager, recs("hygiene.verifystatus", "-", status, "hygiene.verify", "-", out, "hygiene.verifyerr", "-", stderr))
+}
+
+func changed(list []ChangedFile) string {
+	var s []string
+	for _, c := range list {
+		w := c.Path + ": " + c.What
+		if c.Config {
+			w += " (config)"
+		}
+		s = append(s, w)
+	}
+	return strings.Join(s, "|")
+}
+
+func TestHygieneVerifyFromRealDpkgAndRpm(t *testing.T) {
+	tests := []struct {
+		manager, fixture           string
+		changed, unchecked, errors string
+	}{
+		{"dpkg", "hygiene-dpkg-verify",
+			"/etc/rec-hygiene.conf: content differs (config)|/opt/rec-hygiene/changed: content differs|/opt/rec-hygiene/gone: missing", "", ""},
+		{"dpkg", "hygiene-dpkg-verify-nobody",
+			"/etc/rec-hygiene.conf: content differs (config)|/opt/rec-hygiene/changed: content differs|/opt/rec-hygiene/gone: missing",
+			"/opt/rec-hygiene/secret: its content could not be read", ""},
+		// dpkg stops at a file that became a folder: nothing it says can be trusted to be all
+		{"dpkg", "hygiene-dpkg-verify-replaced", "", "",
+			"dpkg --verify failed (exit status 2): dpkg: error: cannot compute MD5 digest for file '/tmp/rec-hyg/dpkg/opt/rec-hygiene/replaced': failed to read (Is a directory)"},
+		{"rpm", "hygiene-rpm-verify",
+			"/etc/rec-hygiene.conf: size differs, content differs (config)|/opt/rec-hygiene/changed: size differs, content differs|/opt/rec-hygiene/gone: missing|" +
+				"/opt/rec-hygiene/mode: mode differs|/opt/rec-hygiene/replaced: mode differs", "", ""},
+		{"rpm", "hygiene-rpm-verify-nobody",
+			"/etc/rec-hygiene.conf: size differs, content differs, owner differs, group differs (config)|/opt/rec-hygiene/changed: size differs, content differs, owner differs, group differs|" +
+				"/opt/rec-hygiene/gone: missing|/opt/rec-hygiene/mode: mode differs, owner differs, group differs|/opt/rec-hygiene/replaced: mode differs, owner differs, group differs|" +
+				"/opt/rec-hygiene/same: owner differs, group differs|/opt/rec-hygiene/secret: owner differs, group differs|/opt/rec-hygiene/touched: owner differs, group differs", "", ""},
+		{"rpm", "hygiene-rpm-verify-unreadable-modelled", "", "/opt/rec-hygiene/secret: could not be checked: content", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fixture, func(t *testing.T) {
+			v := verifyOf(t, tt.manager, tt.fixture)
+			if !v.Done || v.Manager != tt.manager || v.Err != tt.errors {
+				t.Fatalf("%+v", v)
+			}
+			if got := changed(v.Changed); got != tt.changed {
+				t.Errorf("changed:\n got %s\nwant %s", got, tt.changed)
+			}
+			if got := changed(v.Unchecked); got != tt.unchecked {
+				t.Errorf("unchecked:\n got %s\nwant %s", got, tt.unchecked)
+			}
+		})
+	}
+}
+
+// Modelled, not recorded: this machine has no apk. The lines follow apk-tools' src/app_audit.c
+// (report_audit: a reason letter, a blank, the path without its leading slash; a folder's ends in
+// a slash).
+func TestHygieneApkAuditModelled(t *testing.T) {
+	v := readVerify("apk", recs("hygiene.verifystatus", "-", "0", "hygiene.verify", "-",
+		"U usr/bin/ssh\nx usr/lib/libcap.so.2\nX usr/share/apk/keys/old.rsa.pub\ne usr/sbin/secret\nD var/lib/app/\nm etc/apk/\nM bin/busybox\n",
+		"hygiene.verifyerr", "-", ""))
+	if got := changed(v.Changed); got != "/usr/bin/ssh: content differs|/usr/lib/libcap.so.2: extended attributes differ|/usr/share/apk/keys/old.rsa.pub: missing|/bin/busybox: mode or owner differs" {
+		t.Errorf("changed: %s", got)
+	}
+	if got := changed(v.Unchecked); got != "/usr/sbin/secret: could not be read" {
+		t.Errorf("unchecked: %s", got)
+	}
+	if v := readVerify("apk", recs("hygiene.verifystatus", "-", "1", "hygiene.verify", "-", "", "hygiene.verifyerr", "-", "ERROR: Unable to lock database: Permission denied\n")); v.Err == "" {
+		t.Errorf("a failed apk audit: %+v", v)
+	}
+}
+
+// TestHygieneVerifyLinesNotUnderstood: a line of the verification the parser does not know is a
+// file that could not be checked, never nothing.
+func TestHygieneVerifyLinesNotUnderstood(t *testing.T) {
+	for _, m := range []string{"dpkg", "rpm", "apk"} {
+		v := readVerify(m, recs("hygiene.verifystatus", "-", "0", "hygiene.verify", "-", "something new happened\n", "hygiene.verifyerr", "-", ""))
+		if len(v.Unchecked) != 1 || !strings.Contains(v.Unchecked[0].What, "does not understand") {
+			t.Errorf("%s: %+v", m, v)
+		}
+	}
+	if v := readVerify("pacman", recs()); v.Err == "" {
+		t.Errorf("pacman: %+v", v)
+	}
+	if v := readVerify("dpkg", recs()); v.Err == "" {
+		t.Errorf("no output: %+v", v)
+	}
+}
+
+func TestHygieneMountsTheWalkDidNotEnter(t *testing.T) {
+	out, _, _ := recorded(t, "hygiene-mountinfo")
+	var folders strings.Builder
+	for _, l := range strings.Split(out, "\n") {
+		if f := strings.Fields(l); len(f) > 4 {
+			folders.WriteString(f[4] + "\x00") // every mount point of the fixture is a folder
+		}
+	}
+	r := recs("hygiene.mountinfo", "-", out, "hygiene.folders", "-", folders.String())
+	got, err := notWalked([]string{"/"}, r)
+	if err != "" || fmt.Sprint(got) != "[{/tmp/rec-hyg/sep ext4 [rw relatime]} {/tmp/rec-hyg/sepns ext4 [rw nosuid relatime]}]" {
+		t.Errorf("not walked from /: %v %s", got, err)
+	}
+	got, _ = notWalked([]string{"/", "/tmp/rec-hyg/sep"}, r)
+	if fmt.Sprint(got) != "[{/tmp/rec-hyg/sepns ext4 [rw nosuid relatime]}]" {
+		t.Errorf("with sep named: %v", got)
+	}
+	// a mount point that is a file (docker's /etc/hosts) hides nothing
+	only := strings.ReplaceAll(folders.String(), "/tmp/rec-hyg/sep\x00", "")
+	got, _ = notWalked([]string{"/"}, recs("hygiene.mountinfo", "-", out, "hygiene.folders", "-", only))
+	if fmt.Sprint(got) != "[{/tmp/rec-hyg/sepns ext4 [rw nosuid relatime]}]" {
+		t.Errorf("a file mount: %v", got)
+	}
+	if _, err := notWalked([]string{"/"}, recs("hygiene.mountinfo", "-", "garbage\n")); err == "" {
+		t.Error("an unreadable mount table is no error")
+	}
+}
+
+// TestProbeHygieneStopsAtItsTimeLimit: a walk that does not end (a find that hangs, standing
+// for a hung mount) is stopped at the hygiene time limit, with what it started; what finished
+// before (the places) is there, what did not is said to be late, never empty.
+func TestProbeHygieneStopsAtItsTimeLimit(t *testing.T) {
+	dash := mustLook("dash")
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "find-pid")
+	os.WriteFile(filepath.Join(dir, "find"), []byte("#!/bin/sh\necho $$ >"+marker+"\nexec sleep 300\n"), 0o755)
+	os.Symlink(dash, filepath.Join(dir, "sh"))
+	p := NewPlan()
+	h := p.Hygiene(HygieneRequest{Places: []Place{{"/etc/hostname", Exists}}, SetUID: true, Timeout: time.Second})
+	script, err := Render(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(dash, "-c", RemoteCommand(script, false))
+	cmd.Env = append(os.Environ(), "PATH="+dir+":"+os.Getenv("PATH"))
+	start := time.Now()
+	f := get(t, func() *Facts { f, _ := runProbe(t, cmd, p, script); return f }(), h)
+	if took := time.Since(start); took > 8*time.Second {
+		t.Errorf("the probe took %s; its hygiene limit is 1s", took)
+	}
+	if !f.Late || f.Walk.Done || !f.Places.Done || f.Err != "" || f.Limit != time.Second {
+		t.Errorf("facts: %+v", f)
+	}
+	pid, _ := os.ReadFile(marker)
+	time.Sleep(100 * time.Millisecond)
+	if len(pid) == 0 || alive(strings.TrimSpace(string(pid))) {
+		t.Errorf("the hung find (%q) was not stopped", pid)
+	}
+}
+
+// TestHygieneWalkAnswersThatWereNotSeen: the ways the walk's output says it did not see
+// everything.
+func TestHygieneWalkAnswersThatWereNotSeen(t *testing.T) {
+	walk := func(status, list, stderr string) WalkFacts {
+		return readWalk([]string{"/"}, []byte(list), recs("hygiene.walkstatus", "-", status, "hygiene.walkerr", "-", stderr,
+			"hygiene.statstatus", "-", "0", "hygiene.stat", "-", "", "hygiene.staterr", "-", ""))
+	}
+	if w := walk("127", "", "sh: 1: find: not found\n"); !strings.Contains(w.Err, "no find(1)") {
+		t.Errorf("no find: %+v", w)
+	}
+	if w := walk("2", "", "find: unknown predicate `-xdev'\n"); !strings.Contains(w.Err, "find exited with status 2: find: unknown predicate") {
+		t.Errorf("a find that refuses the walk: %+v", w)
+	}
+	if w := walk("0", "relative/path\x00", ""); !strings.Contains(w.Err, "no absolute path") {
+		t.Errorf("a relative path: %+v", w)
+	}
+	if w := walk("1", "", ""); len(w.Unreadable) != 1 || w.Unreadable[0].Path != "" {
+		t.Errorf("a failure without a word: %+v", w)
+	}
+	if w := walk("1", "", "find: '/tmp/x': No such file or directory\n"); len(w.Unreadable) != 0 || w.Err != "" {
+		t.Errorf("a file gone while the walk ran is not unseen: %+v", w)
+	}
+	// find started by its path names itself by it, in the locale's quotes
+	if w := readWalk([]string{"/", "/data"}, nil, recs("hygiene.walkstatus", "-", "1", "hygiene.walkerr", "-", "/usr/bin/find: '/data': No such file or directory\n")); w.Err == "" {
+		t.Errorf("a root that is not there, said by /usr/bin/find: %+v", w)
+	}
+	if w := walk("1", "", "/usr/bin/find: \u2018/x\u2019: No such file or directory\n"); len(w.Unreadable) != 0 {
+		t.Errorf("a file gone, in other quotes: %+v", w)
+	}
+	if w := readWalk([]string{"/", "/data"}, nil, recs("hygiene.walkstatus", "-", "0", "hygiene.noroot", "-", "/data\x00")); w.Err != "mounts: /data is not a folder in the image" {
+		t.Errorf("a root that is no folder: %+v", w)
+	}
+	if w := walk("1", "", "find: File system loop detected; '/a/b' is part of the same file system loop as '/a'.\n"); len(w.Unreadable) != 1 {
+		t.Errorf("a complaint of another kind: %+v", w)
+	}
+	big := strings.Repeat("/usr/bin/x\x00", WalkLimit/11+1)[:WalkLimit]
+	if w := walk("141", big, ""); !w.Truncated || w.Err != "" {
+		t.Errorf("a list cut at the limit: truncated %v, err %q", w.Truncated, w.Err)
+	}
+	if w := readWalk([]string{"/"}, []byte("/a\x00"), recs("hygiene.walkstatus", "-", "0")); w.Entries[0].StatErr == "" {
+		t.Errorf("no stat: %+v", w.Entries)
+	}
+}
+
+// TestHygienePlacesThatWereNotSeen: a record of the places that is cut or unknown leaves them
+// not looked at, never empty.
+func TestHygienePlacesThatWereNotSeen(t *testing.T) {
+	asked := []Place{{"/etc/machine-id", NonEmpty}}
+	for name, data := range map[string]string{
+		"cut":          "hit\x000\x00/etc/machine-id",
+		"unknown kind": "new\x000\x00/x\x00\x00",
+		"bad index":    "hit\x007\x00/x\x00\x00",
+	} {
+		if pf := readPlaces(asked, []byte(data), recs()); pf.Done {
+			t.Errorf("%s: %+v", name, pf)
+		}
+	}
+	p := NewPlan()
+	h := p.Hygiene(HygieneRequest{Places: asked, Verify: true, SetUID: true})
+	f := get(t, parsed(p, recs("hygiene.status", "-", "0")), h)
+	if f.Places.Done || f.Walk.Done || f.Verify.Done {
+		t.Errorf("nothing reported, yet done: %+v", f)
+	}
+	if f := get(t, parsed(p, recs()), h); f.Err == "" {
+		t.Errorf("the hygiene checks never ran, yet no error: %+v", f)
+	}
+	if f := get(t, parsed(p, recs("hygiene.status", "-", "139", "hygiene.err", "-", "Segmentation fault")), h); !strings.Contains(f.Err, "exit status 139: Segmentation fault") {
+		t.Errorf("a crashed shell: %+v", f)
+	}
+}
+
+// TestHygieneRenderRefusesWhatItCannotCarry: mount points are user values; a relative one, or
+// one with a newline, would be read as something else.
+func TestHygieneRenderRefusesWhatItCannotCarry(t *testing.T) {
+	for _, m := range []string{"var", "/a\nb"} {
+		p := NewPlan()
+		p.Hygiene(HygieneRequest{SetUID: true, Mounts: []string{m}})
+		if _, err := Render(p); err == nil {
+			t.Errorf("%q was rendered", m)
+		}
+	}
+	p := NewPlan()
+	p.Hygiene(HygieneRequest{SetUID: true, Mounts: []string{"/it's $(touch pwned)"}, Timeout: time.Minute})
+	script, err := Render(p)
+	if err != nil || !strings.Contains(string(script), `'/it'\''s $(touch pwned)'`) {
+		t.Errorf("a mount point is not one quoted word: %v", err)
+	}
+}
+
+// TestHygieneMountValuesCannotEscape: the one value of the user's that reaches the hygiene
+// probe is a mount point to walk. Each of the fuzz corpus's nasty values, as a mount point, is
+// one argument of find: the probe runs to its end, runs only the allowed programs (inject_test.go),
+// and changes nothing in its working folder. The walk's root is a folder of the test's own.
+func TestHygieneMountValuesCannotEscape(t *testing.T) {
+	dash, err := exec.LookPath("dash")
+	if err != nil {
+		t.Skip("dash is not installed")
+	}
+	shims := shimPath(t)
+	defer func(r string) { walkRoot = r }(walkRoot)
+	for _, v := range []string{"$(touch pwned)", "`touch pwned`", "'; touch pwned; '", "\"; touch pwned; \"", "-rf",
+		"--help", "*", "$HOME", "${IFS}", "a\\", "'", "x; exit 0", "&& touch pwned", "| touch pwned", "> pwned",
+		"-exec touch pwned ;", ") -o -exec touch pwned ; (", "-delete", "\xff\xfe", "%s%n"} {
+		work := t.TempDir()
+		walkRoot = t.TempDir()
+		log := filepath.Join(t.TempDir(), "ran.log")
+		p := NewPlan()
+		h := p.Hygiene(HygieneRequest{Places: hygienePlaces, SetUID: true, WorldWritable: true, PrivateKeys: true,
+			WorldWritableIn: []string{walkRoot}, Mounts: []string{"/" + v}, Timeout: 20 * time.Second})
+		script, err := Render(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(dash, "-c", RemoteCommand(script, false))
+		cmd.Dir = work
+		cmd.Env = []string{"PATH=" + shims, "SHIM_LOG=" + log, "TMPDIR=" + t.TempDir(), "HOME=" + work}
+		f := get(t, func() *Facts { f, _ := runProbe(t, cmd, p, script); return f }(), h)
+		if !f.Walk.Done || f.Walk.Err != "mounts: /"+v+" is not a folder in the image" {
+			t.Errorf("mount %q: the walk said %+v", v, f.Walk)
+		}
+		if entries, _ := os.ReadDir(work); len(entries) > 0 {
+			t.Fatalf("mount %q created %s in the working folder", v, entries[0].Name())
+		}
+		ran, _ := os.ReadFile(log)
+		for _, name := range strings.Fields(string(ran)) {
+			if !isAllowed(name) {
+				t.Fatalf("mount %q ran %s", v, name)
+			}
+		}
+		if !strings.Contains(string(ran), "find") {
+			t.Fatalf("the shims logged no find: %q", ran)
+		}
 	}
 }
