@@ -19,7 +19,7 @@ undo_hygiene() {
 HYG_TREE="$HYG/tree holds: bin/tool (mode 4755), bin/gtool (2755), 'bin/new<newline>line' (4755), data.txt (0666), shared (a folder, 0777), sticky (a folder, 1777), closed (a folder, 0700) holding suid (4755), and in home/alice: keys/server.pem (0644, a PKCS#8 private key), secret.pem (0600, an RSA private key) and ca.pem (0644, a certificate); everything owned by root; $HYG/missing does not exist"
 
 # the walk as hygiene.sh writes it, for the roots tree and missing, with home/* as the home folders
-HYG_FIND="$HYG/tree $HYG/missing -xdev '(' -type f '(' -perm -4000 -o -perm -2000 ')' -print0 -o -perm -0002 '(' -type f -o -type d ')' -print0 -o -type f -name '*.pem' '(' -path '$HYG/tree/home/*' ')' -exec grep -q -e 'PRIVATE KEY-----' '{}' ';' -exec printf 'k%s\\0' '{}' ';' ')'"
+HYG_FIND="-H $HYG/tree $HYG/missing -xdev '(' -type f '(' -perm -4000 -o -perm -2000 ')' -print0 -o -perm -0002 '(' -type f -o -type d ')' -print0 -o -type f -name '*.pem' '(' -path '$HYG/tree/home/*' ')' -exec grep -q -e 'PRIVATE KEY-----' '{}' ';' -exec printf 'k%s\\0' '{}' ';' ')'"
 NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
 
 # The package of the verification fixtures: rec-hygiene 1.0-1, whose files are /opt/rec-hygiene/
