@@ -77,8 +77,8 @@ func TestGossMountTable(t *testing.T) {
 		`32 22 0:42 / /mnt/my\040disk rw shared:2 - fuse.sshfs me@host:/my\040files rw,user_id=0` + "\n"
 	for _, tc := range []struct {
 		name, table, point string
-		want            GossMountFacts
-		wantErr         string
+		want               GossMountFacts
+		wantErr            string
 	}{
 		{"first of stacked", table, "/srv", GossMountFacts{Found: true, Options: "rw,nosuid", VFSOptions: "rw,size=1024k", Source: "first", Filesystem: "tmpfs"}, ""},
 		{"escapes decoded", table, "/mnt/my disk", GossMountFacts{Found: true, Options: "rw", VFSOptions: "rw,user_id=0", Source: "me@host:/my files", Filesystem: "fuse.sshfs"}, ""},
