@@ -499,6 +499,13 @@ func findComplaints(stderr string, roots []string) (unreadable []WalkUnseen, err
 		path, why := rest[:i], rest[i+2:]
 		if len(path) >= 2 && path[0] == '\'' && path[len(path)-1] == '\'' {
 			path = path[1 : len(path)-1]
+		} else if p, ok := strings.CutPrefix(path, "\u2018"); ok && strings.HasSuffix(p, "\u2019") {
+			path = strings.TrimSuffix(p, "\u2019") // GNU's quotes in a UTF-8 locale
+		}
+		if !strings.HasPrefix(path, "/") {
+			// "find: unrecognized: -print0", "find: warning: …": about the walk, not a path
+			unreadable = append(unreadable, WalkUnseen{Why: l})
+			continue
 		}
 		if strings.Contains(why, "No such file or directory") {
 			if contains(roots, path) {

@@ -593,6 +593,11 @@ func TestHygieneWalkAnswersThatWereNotSeen(t *testing.T) {
 	if w := walk("1", "", "find: File system loop detected; '/a/b' is part of the same file system loop as '/a'.\n"); len(w.Unreadable) != 1 {
 		t.Errorf("a complaint of another kind: %+v", w)
 	}
+	// an old busybox without -print0 walks nothing: a complaint about no path, which every rule
+	// of the walk takes for its own
+	if w := walk("1", "", "find: unrecognized: -print0\n"); len(w.Unreadable) != 1 || w.Unreadable[0].Path != "" {
+		t.Errorf("a find that cannot print NUL-terminated: %+v", w)
+	}
 	big := strings.Repeat("/usr/bin/x\x00", WalkLimit/11+1)[:WalkLimit]
 	if w := walk("141", big, ""); !w.Truncated || w.Err != "" {
 		t.Errorf("a list cut at the limit: truncated %v, err %q", w.Truncated, w.Err)

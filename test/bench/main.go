@@ -40,6 +40,7 @@ func main() {
 	goss := flag.String("goss", "", "a goss binary: compare with goss run the way its Packer provisioner runs it")
 	others := flag.Int("others", 0, "also run Serverspec and Testinfra (Debian's packages) up to this many checks")
 	parts := flag.String("breakdown", "100,1000", "numbers of checks at which to measure the parts of the probe in the image")
+	hygieneMix := flag.Int("hygiene", 100, "measure hygiene {} alone and beside the mix of this many checks (0: not at all)")
 	flag.Parse()
 
 	t := newTarget(*host, *key)
@@ -68,6 +69,11 @@ func main() {
 		fmt.Fprintf(os.Stderr, "bench: the parts of the probe for %d checks measured\n", n)
 	}
 	m := machine()
+	var hygiene string
+	if *hygieneMix > 0 {
+		hygiene = hygieneTable(measureHygiene(t, inv.mix(*hygieneMix), *runs), m)
+		fmt.Fprintf(os.Stderr, "bench: hygiene {} measured\n")
+	}
 	table := markdown(rows, *goss != "", *others > 0, m)
 	if len(stages) > 0 {
 		table += "\n" + breakdownTable(breakdownSizes, stages) + breakdownNote + ownTimeTable(rows, breakdownSizes, stages)
@@ -78,10 +84,13 @@ func main() {
 	} else {
 		table += "\n**Left in the image after this run:**\n\n```\n" + left + "```\n"
 	}
-	fmt.Print(table)
+	fmt.Print(table + "\n" + hygiene)
 	if *out != "" {
 		os.MkdirAll(*out, 0o755)
 		must(os.WriteFile(filepath.Join(*out, "results.md"), []byte(table), 0o644))
+		if hygiene != "" {
+			must(os.WriteFile(filepath.Join(*out, "hygiene.md"), []byte(hygiene), 0o644))
+		}
 		must(os.WriteFile(filepath.Join(*out, "chart.svg"), []byte(chart(rows, *goss != "", *others > 0, m)), 0o644))
 	}
 	if left != "" {
