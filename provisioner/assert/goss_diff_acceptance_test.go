@@ -164,7 +164,10 @@ func TestAccGossDiff(t *testing.T) {
 	gossDiffUpload(t, gossBin, corpus)
 	d := newGossDiff()
 	for _, entry := range entries {
-		rendered, validated := gossDiffRun(t, entry)
+		rendered, validated, code, stderr := gossDiffRun(t, entry)
+		if code != 0 && code != 1 { // 1: some attribute failed
+			t.Fatalf("goss validate %s: exit %d\n%s%s", entry, code, validated, stderr)
+		}
 		d.addGoss(entry, rendered, validated)
 	}
 
@@ -183,6 +186,89 @@ func TestAccGossDiff(t *testing.T) {
 	d.report(t)
 	if len(d.cases) < 400 {
 		t.Errorf("the corpus has only %d attributes", len(d.cases))
+	}
+
+	// 4. what assert refuses at packer validate, one gossfile at a time
+	gossDiffRefused(t, corpus)
+}
+
+// gossDiffRefused runs goss and `packer validate` on each gossfile of the corpus's refused/
+// folder: what assert cannot honour, or refuses on purpose, one resource a file. goss must reach
+// the verdicts of meta.expect (or crash, where it says crash: goss panics and exits 2); packer
+// validate must fail, naming the gossfile, and for each attribute in meta.refused the resource's
+// key, the attribute and the text given there.
+func gossDiffRefused(t *testing.T, corpus string) {
+	files, err := filepath.Glob(filepath.Join(corpus, "refused", "*.yaml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no refused gossfiles in %s: %v", corpus, err)
+	}
+	host, key := target(t)
+	for _, f := range files {
+		file := "refused/" + filepath.Base(f)
+		t.Run(file, func(t *testing.T) {
+			rendered, validated, code, stderr := gossDiffRun(t, file)
+			d := newGossDiff()
+			crash := code == 2 && strings.Contains(stderr, "panic:")
+			var resources map[string]gossDiffResource
+			if crash {
+				resources, _ = d.expectations(file, rendered)
+			} else {
+				resources = d.addGoss(file, rendered, validated)
+			}
+			if len(resources) != 1 {
+				t.Errorf("%s has %d resources: a refused gossfile holds one, so that each refusal is seen alone", file, len(resources))
+			}
+			says := false
+			for _, c := range d.cases {
+				says = says || c.expect == "crash"
+			}
+			if crash || says {
+				if code != 2 || !strings.Contains(stderr, "panic:") {
+					t.Errorf("goss validate %s: exit %d, want a panic (exit 2)\n%s", file, code, stderr)
+				}
+				for a, c := range d.cases {
+					if c.expect != "crash" {
+						t.Errorf("%s: %s: meta.expect says %s, but goss crashes on the file", file, a, c.expect)
+					}
+				}
+			} else {
+				if code != 0 && code != 1 {
+					t.Fatalf("goss validate %s: exit %d\n%s%s", file, code, validated, stderr)
+				}
+				for a, c := range d.cases {
+					if c.goss != c.expect {
+						d.problem(file, a.String(), c.expect, c.goss, "", "goss does not reach the verdict the corpus says ("+c.gossErr+")")
+					}
+				}
+			}
+			for _, p := range d.problems {
+				if !strings.Contains(p[5], "neither pass, fail, error nor skip") || p[2] != "crash" {
+					t.Error(strings.Join(p, " | "))
+				}
+			}
+
+			files, _ := json.Marshal([]string{file})
+			code, out := packer(t, corpus, "validate", "-var", "host="+host, "-var", "ssh_key="+key,
+				"-var", "goss_files="+string(files), "-var", "report="+filepath.Join(t.TempDir(), "assert.json"), ".")
+			if code != 1 {
+				t.Fatalf("packer validate with %s: exit %d, want 1\n%s", file, code, out)
+			}
+			want := []string{file}
+			for _, res := range resources {
+				meta, _ := res.attrs["meta"].(map[string]any)
+				refused, _ := meta["refused"].(map[string]any)
+				if len(refused) == 0 {
+					t.Errorf("%s %s has no meta.refused: say what packer validate must say", file, res.key)
+				}
+				for attr, text := range refused {
+					want = append(want, res.key, attr, fmt.Sprint(text))
+				}
+			}
+			mustContain(t, out, want...)
+			if t.Failed() {
+				t.Logf("packer validate:\n%s", out)
+			}
+		})
 	}
 }
 
@@ -257,25 +343,23 @@ func gossDiffUpload(t *testing.T, gossBin, corpus string) {
 	}
 }
 
-// gossDiffRun runs goss on one top-level gossfile in the target and returns its rendering (the
-// file as goss reads it, includes and templates done) and its JSON verdicts.
-func gossDiffRun(t *testing.T, entry string) (rendered, validated string) {
+// gossDiffRun runs goss on one gossfile of the corpus in the target and returns its rendering
+// (the file as goss reads it, includes and templates done), and its JSON verdicts with its exit
+// status and stderr.
+func gossDiffRun(t *testing.T, file string) (rendered, validated string, code int, stderr string) {
 	gossCmd := ""
 	for k, v := range gossDiffEnv {
 		gossCmd += k + "=" + gossDiffQuote(v) + " "
 	}
-	gossCmd += gossDiffRemote + "/goss -g " + gossDiffQuote(gossDiffRemote+"/corpus/"+entry) +
+	gossCmd += gossDiffRemote + "/goss -g " + gossDiffQuote(gossDiffRemote+"/corpus/"+file) +
 		" --vars " + gossDiffRemote + "/corpus/vars/vars.yaml --vars-inline " + gossDiffQuote(gossDiffVarsInline)
 	// no cd: goss runs in the SSH login's folder, where assert's probe runs
 	rendered, errOut, code := gossDiffSSH(t, gossCmd+" render", nil)
 	if code != 0 {
-		t.Fatalf("goss render %s: exit %d\n%s", entry, code, errOut)
+		t.Fatalf("goss render %s: exit %d\n%s", file, code, errOut)
 	}
-	validated, errOut, code = gossDiffSSH(t, gossCmd+" validate -f json", nil)
-	if code != 0 && code != 1 { // 1: some attribute failed
-		t.Fatalf("goss validate %s: exit %d\n%s%s", entry, code, validated, errOut)
-	}
-	return rendered, validated
+	validated, stderr, code = gossDiffSSH(t, gossCmd+" validate -f json", nil)
+	return rendered, validated, code, stderr
 }
 
 // A gossDiffResource is a resource of goss's rendering.
@@ -286,10 +370,10 @@ type gossDiffResource struct {
 
 // addGoss reads what goss made of one top-level gossfile: its rendering, whose resources' meta.expect
 // become the cases, and its JSON output, the verdicts.
-func (d *gossDiff) addGoss(entry, rendered, validated string) {
+func (d *gossDiff) addGoss(entry, rendered, validated string) map[string]gossDiffResource {
 	resources, ok := d.expectations(entry, rendered)
 	if !ok {
-		return
+		return nil
 	}
 	var results struct {
 		Results []struct {
@@ -305,7 +389,7 @@ func (d *gossDiff) addGoss(entry, rendered, validated string) {
 	}
 	if err := json.Unmarshal([]byte(validated), &results); err != nil {
 		d.problem(entry, "", "", "", "", "goss validate -f json: "+err.Error())
-		return
+		return resources
 	}
 	for _, r := range results.Results {
 		typ, ok := gossTypes[r.Type]
@@ -349,6 +433,7 @@ func (d *gossDiff) addGoss(entry, rendered, validated string) {
 		c.gossSay, c.title = r.Summary, r.Title
 		c.meta = len(r.Meta) > 1
 	}
+	return resources
 }
 
 // expectations reads goss's rendering of a gossfile: each resource's meta.expect becomes the
