@@ -92,14 +92,15 @@ hy_end() {
 #   nopasswd - - REASON         /etc/passwd could not be read
 # Folder hits (test d) are measured with one du at the end, in hy-du.
 #
-# The walk: one find over the roots of hy-roots (/ and the mounts named), staying on each (-xdev), which
-# lists the set-uid and set-gid files (s), the world-writable files and folders in the folders
-# of hy-sys outside those of hy-excl (w), and the files named *.pem in the home folders that
-# hold a private key (k), each NUL-terminated, the last with a k before it ("k/root/id.pem").
-# Then one stat for all it listed, "%f %u %g %n" (raw mode in hex, uid, gid, path), and, for the folders
-# a mount covers (which -xdev does not enter), hy-dirs: each mount point of
-# /proc/self/mountinfo that is a folder, NUL-terminated (one with an escape in its name is
-# written as it is there, and the plugin takes it for a folder).
+# The walk: one find over the roots of hy-roots (/ and the mounts named; a root that is a
+# symlink is followed), staying on each (-xdev), which lists the set-uid and set-gid files (s),
+# the world-writable files and folders in the folders of hy-sys outside those of hy-excl (w),
+# and the files named *.pem in the home folders that hold a private key (k), each
+# NUL-terminated, the last with a k before it ("k/root/id.pem"); the roots that are not folders
+# go to hy-noroot. Then one stat for all it listed, "%f %u %g %n" (raw mode in hex, uid, gid,
+# path), and, for the folders a mount covers (which -xdev does not enter), hy-dirs: each mount
+# point of /proc/self/mountinfo that is a folder, NUL-terminated (one with an escape in its
+# name is written as it is there, and the plugin takes it for a folder).
 #
 # The verification: the package manager's own check of every file it installed, its output in
 # hy-v (at most LIMIT bytes), its complaints in hy-ve, its exit status in hy-vst, the manager in
