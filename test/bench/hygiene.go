@@ -76,7 +76,7 @@ func measureHygiene(t *target, mix []check.Check, runs int) hygieneFigures {
 func hygieneTable(f hygieneFigures, m string) string {
 	var b strings.Builder
 	b.WriteString("# What `hygiene {}` costs\n\n")
-	b.WriteString("Measured by `make bench` (test/bench/hygiene.go) on the systemd Debian 12 target as built (debootstrap minbase " +
+	b.WriteString("Written by test/bench/hygiene.go, which `make bench` runs (`-hygiene 100`, the default), on the systemd Debian 12 target as built (debootstrap minbase " +
 		"with openssh-server, nginx, sudo, cron, dbus: about 10,000 files, 274 MB, 153 packages), where the rules find the host keys, " +
 		"the machine id, the test key in authorized_keys and apt's lists (the builds set `continue_on_failure`). Medians.\n\n")
 	b.WriteString("| packer build | time | what hygiene {} adds |\n|---|---:|---:|\n")
