@@ -80,6 +80,40 @@ W=` + gossDiffWeb + `
 mkdir "$W"
 echo "the folder's index" >"$W/index.html"
 cp "$D/data.json" "$W/data.json"
+# TLS servers, one for each resource of tls.yaml (s_server serves one connection at a time, and
+# stalls a second one): 8443, 8446 and 8447 for anyone, 8444 and 8445 only for a client with a
+# certificate its CA signed
+mkdir "$D/tls"
+cd "$D/tls"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=127.0.0.1 \
+	-addext subjectAltName=IP:127.0.0.1 -keyout key.pem -out cert.pem -days 2 2>/dev/null
+for port in 8443 8444 8445 8446 8447; do
+	verify=""
+	case $port in 8444 | 8445) verify="-Verify 1 -CAfile cert.pem" ;; esac
+	setsid openssl s_server -quiet -accept 127.0.0.1:$port -cert cert.pem -key key.pem $verify -www </dev/null >/dev/null 2>&1 &
+	echo $! >s_server-$port.pid
+done
+# until they listen
+for port in 8443 8444 8445 8446 8447; do
+	i=0
+	until [ -n "$(ss -Htln "sport = :$port")" ]; do
+		i=$((i + 1)); [ $i -lt 50 ] || { echo "s_server on $port does not listen" >&2; exit 1; }
+		sleep 0.1
+	done
+done
+`
+
+// gossDiffCleanup removes what the harness put in the target, and says what is left.
+const gossDiffCleanup = `for p in ` + gossDiffRemote + `/corpus/data/tls/s_server-*.pid; do
+	[ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null
+done
+i=0
+while pgrep -x openssl >/dev/null && [ $i -lt 30 ]; do sleep 0.1; i=$((i + 1)); done
+rm -rf ` + gossDiffRemote + ` ` + gossDiffWeb + `
+ls -d ` + gossDiffRemote + ` ` + gossDiffWeb + ` 2>/dev/null
+pgrep -x goss
+pgrep -x openssl
+true
 `
 
 // A gossDifference is an attribute where assert reports another verdict than goss on purpose.
@@ -324,8 +358,7 @@ func gossDiffUpload(t *testing.T, gossBin, corpus string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		out, _, code := gossDiffSSH(t, "rm -rf "+gossDiffRemote+" "+gossDiffWeb+
-			"; ls -d "+gossDiffRemote+" "+gossDiffWeb+" 2>/dev/null; pgrep -x goss || true", nil)
+		out, _, code := gossDiffSSH(t, gossDiffCleanup, nil)
 		if code != 0 || strings.TrimSpace(out) != "" {
 			t.Errorf("the harness left something in the target (exit %d): %s", code, out)
 		}
