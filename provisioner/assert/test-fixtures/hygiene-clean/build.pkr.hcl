@@ -17,7 +17,8 @@ build {
       "cp -a /var/lib/apt/lists $B/lists",
     ]
   }
-  # the clean-up of docs/provisioners/assert.mdx, "Seal-time hygiene"
+  # the clean-up of docs/provisioners/assert.mdx, "Seal-time hygiene" (the target has no
+  # cloud-init: its line falls back on removing what cloud-init would leave)
   provisioner "shell" {
     inline = [
       "apt-get clean",
