@@ -118,13 +118,28 @@ true
 
 // A gossDifference is an attribute where assert reports another verdict than goss on purpose.
 type gossDifference struct {
-	assert string // assert's status: passed, failed, error or skipped
-	why    string
+	assert  string // assert's status: passed, failed, error or skipped
+	problem string // a part of what assert's problem says, or ""
+	why     string
 }
 
 // gossDiffDifferences are the attributes, as "TYPE KEY ATTRIBUTE", where assert's verdict differs
 // from goss's on purpose.
 var gossDiffDifferences = map[string]gossDifference{}
+
+// gossDiffNotChecked is the difference of every attribute that goss skips because the first
+// attribute of its resource did not pass (resource/resource.go, shouldSkip).
+var gossDiffNotChecked = gossDifference{"error", "not checked, because",
+	"goss skips the attributes after a first one that did not pass; assert reports them as errors, not " +
+		"checked, so that a retry that makes the first one pass checks them too (internal/goss, Check.Gather)"}
+
+// gossFirstAttrs are the attributes goss tests first, and after which it skips the others when
+// they did not pass (shouldSkip).
+var gossFirstAttrs = map[string][]string{
+	"file": {"exists"}, "package": {"installed"}, "port": {"listening"}, "user": {"exists"},
+	"group": {"exists"}, "dns": {"resolvable", "resolveable"}, "mount": {"exists"},
+	"interface": {"exists"}, "http": {"status"},
+}
 
 // gossTypes are goss's resource type names in its JSON output (the Go type's name), and the key
 // that names the type in a gossfile.
@@ -159,22 +174,25 @@ func (a gossAttr) String() string { return a.typ + " " + a.key + " " + a.attr }
 // A gossCase is one attribute of the corpus: what its meta.expect says, and what goss and assert
 // made of it.
 type gossCase struct {
-	entry   string // the top-level gossfile goss ran
-	expect  string // pass, fail, error or skip
-	goss    string // the same words; "" when goss did not report it
-	gossErr string // goss's err
-	gossSay string // goss's summary line
-	title   string // goss's title
-	meta    bool   // the resource has meta beyond expect
-	assert  *report.CheckOutcome
+	entry    string // the top-level gossfile goss ran
+	expect   string // pass, fail, error or skip
+	goss     string // the same words; "" when goss did not report it
+	gossErr  string // goss's err
+	gossSay  string // goss's summary line
+	title    string // goss's title
+	meta     bool   // the resource has meta beyond expect
+	raw      any    // the attribute's value, as goss renders it
+	skipTrue bool   // the resource has skip: true
+	assert   *report.CheckOutcome
 }
 
 // gossDiff is what the harness learns of a corpus: its cases, and every mismatch found, as rows
 // of the table the test prints (gossfile, attribute, corpus, goss, assert, problem).
 type gossDiff struct {
-	cases    map[gossAttr]*gossCase
-	problems [][]string
-	tally    map[string]int // "GOSS ASSERT" verdict pairs compared
+	cases     map[gossAttr]*gossCase
+	resources []gossDiffResource // as goss renders them
+	problems  [][]string
+	tally     map[string]int // "GOSS ASSERT" verdict pairs compared
 }
 
 func newGossDiff() *gossDiff {
@@ -204,6 +222,8 @@ func TestAccGossDiff(t *testing.T) {
 		}
 		d.addGoss(entry, rendered, validated)
 	}
+	d.report(t) // what goss already disagrees with, before the build
+	d.problems = nil
 
 	// 2. assert, in a real packer build
 	var doc report.Document
@@ -223,15 +243,21 @@ func TestAccGossDiff(t *testing.T) {
 	}
 
 	// 4. what assert refuses at packer validate, one gossfile at a time
-	gossDiffRefused(t, corpus)
+	refused := gossDiffRefused(t, corpus)
+
+	// 5. the corpus covers every attribute and every matcher of goss v0.4.9
+	for _, p := range d.coverage(refused) {
+		t.Error(p)
+	}
 }
 
 // gossDiffRefused runs goss and `packer validate` on each gossfile of the corpus's refused/
 // folder: what assert cannot honour, or refuses on purpose, one resource a file. goss must reach
 // the verdicts of meta.expect (or crash, where it says crash: goss panics and exits 2); packer
-// validate must fail, naming the gossfile, and for each attribute in meta.refused the resource's
-// key, the attribute and the text given there.
-func gossDiffRefused(t *testing.T, corpus string) {
+// validate must fail, naming the gossfile, and for each attribute in meta.refused (the key ""
+// for the resource itself) the resource, the attribute and the text given there. It returns the
+// refused resources.
+func gossDiffRefused(t *testing.T, corpus string) (all []gossDiffResource) {
 	files, err := filepath.Glob(filepath.Join(corpus, "refused", "*.yaml"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no refused gossfiles in %s: %v", corpus, err)
@@ -252,6 +278,7 @@ func gossDiffRefused(t *testing.T, corpus string) {
 			if len(resources) != 1 {
 				t.Errorf("%s has %d resources: a refused gossfile holds one, so that each refusal is seen alone", file, len(resources))
 			}
+			all = append(all, d.resources...)
 			says := false
 			for _, c := range d.cases {
 				says = says || c.expect == "crash"
@@ -287,7 +314,8 @@ func gossDiffRefused(t *testing.T, corpus string) {
 			if code != 1 {
 				t.Fatalf("packer validate with %s: exit %d, want 1\n%s", file, code, out)
 			}
-			want := []string{file}
+			// gossfile.Error's form: FILE[:LINE]: TYPE "KEY": [ATTRIBUTE: ]PROBLEM
+			want := []string{"goss_files: " + file + ":"}
 			for _, res := range resources {
 				meta, _ := res.attrs["meta"].(map[string]any)
 				refused, _ := meta["refused"].(map[string]any)
@@ -295,7 +323,11 @@ func gossDiffRefused(t *testing.T, corpus string) {
 					t.Errorf("%s %s has no meta.refused: say what packer validate must say", file, res.key)
 				}
 				for attr, text := range refused {
-					want = append(want, res.key, attr, fmt.Sprint(text))
+					where := fmt.Sprintf("%s %q: ", res.typ, res.key)
+					if attr != "" {
+						where += attr + ": "
+					}
+					want = append(want, where+fmt.Sprint(text))
 				}
 			}
 			mustContain(t, out, want...)
@@ -304,6 +336,7 @@ func gossDiffRefused(t *testing.T, corpus string) {
 			}
 		})
 	}
+	return all
 }
 
 // gossDiffEntries are the corpus's top-level gossfiles, relative to the corpus: *.yaml and *.json.
@@ -397,8 +430,8 @@ func gossDiffRun(t *testing.T, file string) (rendered, validated string, code in
 
 // A gossDiffResource is a resource of goss's rendering.
 type gossDiffResource struct {
-	key   string
-	attrs map[string]any
+	typ, key string
+	attrs    map[string]any
 }
 
 // addGoss reads what goss made of one top-level gossfile: its rendering, whose resources' meta.expect
@@ -484,7 +517,8 @@ func (d *gossDiff) expectations(entry, rendered string) (map[string]gossDiffReso
 			if name, ok := attrs[gossNameAttrs[typ]].(string); ok && name != "" && name != key {
 				id = key + ": " + name
 			}
-			byID[typ+"\x00"+id] = gossDiffResource{key, attrs}
+			byID[typ+"\x00"+id] = gossDiffResource{typ, key, attrs}
+			d.resources = append(d.resources, gossDiffResource{typ, key, attrs})
 			meta, _ := attrs["meta"].(map[string]any)
 			expect, ok := meta["expect"].(map[string]any)
 			if !ok || len(expect) == 0 {
@@ -506,11 +540,109 @@ func (d *gossDiff) expectations(entry, rendered string) (map[string]gossDiffReso
 				if _, ok := attrs[attr]; !ok {
 					d.problem(entry, a.String(), verdict, "", "", "meta.expect names an attribute the resource does not set")
 				}
-				d.cases[a] = &gossCase{entry: entry, expect: verdict}
+				d.cases[a] = &gossCase{entry: entry, expect: verdict, raw: attrs[attr], skipTrue: attrs["skip"] == true}
 			}
 		}
 	}
 	return byID, true
+}
+
+// gossAttributes are the attributes of goss v0.4.9's resource types (resource/*.go, the struct
+// tags): those that hold a matcher, then the options that say what to look at and how.
+var gossAttributes = map[string][2][]string{
+	"file": {{"exists", "mode", "size", "owner", "uid", "group", "gid", "linked-to", "filetype", "contains", "contents", "md5", "sha256", "sha512"},
+		{"path", "title", "meta", "skip"}},
+	"package":      {{"installed", "versions"}, {"name", "skip"}},
+	"service":      {{"enabled", "running", "runlevels"}, {"name", "skip"}},
+	"port":         {{"listening", "ip"}, {"port", "skip"}},
+	"user":         {{"exists", "uid", "gid", "groups", "home", "shell"}, {"username", "skip"}},
+	"group":        {{"exists", "gid"}, {"groupname", "skip"}},
+	"command":      {{"exit-status", "stdout", "stderr"}, {"exec", "timeout", "title", "skip"}},
+	"process":      {{"running"}, {"comm", "title", "skip"}},
+	"kernel-param": {{"value"}, {"name", "skip"}},
+	"mount":        {{"exists", "opts", "vfs-opts", "source", "filesystem", "usage"}, {"mountpoint", "timeout", "skip"}},
+	"http": {{"status", "headers", "body"}, {"url", "method", "allow-insecure", "no-follow-redirects", "timeout", "request-headers",
+		"request-body", "username", "password", "ca-file", "cert-file", "key-file", "proxy", "skip"}},
+	"addr":      {{"reachable"}, {"address", "local-address", "timeout", "skip"}},
+	"dns":       {{"resolvable", "resolveable", "addrs"}, {"resolve", "timeout", "server", "skip"}},
+	"interface": {{"exists", "addrs", "mtu"}, {"name", "skip"}},
+	"matching":  {{"matches"}, {"content", "as-reader", "title", "skip"}},
+}
+
+// gossMatchers are the matchers of goss v0.4.9 (resource/gomega.go, matcherToGomegaMatcher).
+var gossMatchers = []string{"equal", "not", "and", "or", "consist-of", "contain-element", "contain-elements",
+	"contain-substring", "have-prefix", "have-suffix", "match-regexp", "have-len", "have-key", "have-patterns",
+	"gt", "ge", "lt", "le", "semver-constraint", "gjson"}
+
+// coverage says what the corpus lacks: an attribute that holds a matcher must be seen by goss to
+// pass and not to pass (fail, or error where goss can do no other), every matcher must be seen
+// to pass and to fail, and every option must be set somewhere, in the corpus or in refused/.
+func (d *gossDiff) coverage(refused []gossDiffResource) []string {
+	seen := map[string]bool{} // "TYPE ATTR VERDICT", "matcher NAME VERDICT", "option TYPE ATTR"
+	for a, c := range d.cases {
+		verdict := c.goss
+		if verdict == "error" {
+			verdict = "fail"
+		}
+		seen[a.typ+" "+a.attr+" "+verdict] = true
+		gossDiffMatchers(c.raw, func(name string) { seen["matcher "+name+" "+c.goss] = true })
+	}
+	for _, r := range append(append([]gossDiffResource{}, d.resources...), refused...) {
+		for attr, v := range r.attrs {
+			if v != nil && v != false && v != 0 && v != "" {
+				seen["option "+r.typ+" "+attr] = true
+			}
+		}
+	}
+	var lacks []string
+	for typ, attrs := range gossAttributes {
+		for _, attr := range attrs[0] {
+			for _, verdict := range []string{"pass", "fail"} {
+				if !seen[typ+" "+attr+" "+verdict] {
+					lacks = append(lacks, fmt.Sprintf("the corpus has no %s %s that goss sees to %s", typ, attr, verdict))
+				}
+			}
+		}
+		for _, attr := range attrs[1] {
+			if !seen["option "+typ+" "+attr] {
+				lacks = append(lacks, fmt.Sprintf("the corpus sets no %s %s", typ, attr))
+			}
+		}
+	}
+	for _, m := range gossMatchers {
+		for _, verdict := range []string{"pass", "fail"} {
+			if !seen["matcher "+m+" "+verdict] {
+				lacks = append(lacks, fmt.Sprintf("the corpus has no %s matcher that goss sees to %s", m, verdict))
+			}
+		}
+	}
+	sort.Strings(lacks)
+	return lacks
+}
+
+// gossDiffMatchers calls f with the name of every matcher in a raw matcher value: the keys of its
+// maps, but those of the maps that are values to compare (equal's, have-key's, gjson's paths).
+func gossDiffMatchers(raw any, f func(string)) {
+	switch v := raw.(type) {
+	case []any:
+		for _, e := range v {
+			gossDiffMatchers(e, f)
+		}
+	case map[string]any:
+		for name, arg := range v {
+			f(name)
+			switch name {
+			case "equal":
+			case "gjson":
+				paths, _ := arg.(map[string]any)
+				for _, m := range paths {
+					gossDiffMatchers(m, f)
+				}
+			default:
+				gossDiffMatchers(arg, f)
+			}
+		}
+	}
 }
 
 // gossDiffBuild runs the packer build over the corpus and reads its JSON report.
@@ -576,18 +708,17 @@ func (d *gossDiff) compare(doc report.Document, differences map[string]gossDiffe
 		if c.goss == "" {
 			continue
 		}
-		want, why := map[string]string{"pass": "passed", "fail": "failed", "error": "error", "skip": "skipped"}[c.goss], ""
-		if diff, ok := differences[a.String()]; ok {
-			want, why = diff.assert, diff.why
-		}
+		want, diff, differs := d.expected(a, differences)
 		switch {
 		case c.assert == nil:
 			row("assert does not report it")
 			continue
-		case status != want && why != "":
-			row("assert should differ from goss as documented (" + want + ": " + why + "), but reports " + status)
+		case status != want && differs:
+			row("assert should differ from goss as documented (" + want + ": " + diff.why + "), but reports " + status)
 		case status != want:
 			row("assert differs from goss")
+		case differs && diff.problem != "" && !strings.Contains(strings.Join(c.assert.Problems, "\n"), diff.problem):
+			row(fmt.Sprintf("assert differs from goss as documented, but its problem does not say %q: %q", diff.problem, c.assert.Problems))
 		}
 		if c.assert.Description != c.title {
 			row(fmt.Sprintf("assert's description %q is not goss's title %q", c.assert.Description, c.title))
@@ -606,6 +737,24 @@ func (d *gossDiff) compare(doc report.Document, differences map[string]gossDiffe
 			d.problem("", name, "", "", "", "a documented difference names an attribute the corpus does not have")
 		}
 	}
+}
+
+// expected is the status assert must report for an attribute: goss's verdict in assert's words
+// (pass is passed, fail failed, error error, skip skipped), unless assert differs on purpose, as
+// differences lists or as gossDiffNotChecked says.
+func (d *gossDiff) expected(a gossAttr, differences map[string]gossDifference) (string, gossDifference, bool) {
+	c := d.cases[a]
+	if diff, ok := differences[a.String()]; ok {
+		return diff.assert, diff, true
+	}
+	if c.goss == "skip" && !c.skipTrue {
+		for _, first := range gossFirstAttrs[a.typ] {
+			if f := d.cases[gossAttr{a.typ, a.key, first}]; f != nil && (f.goss == "fail" || f.goss == "error") {
+				return gossDiffNotChecked.assert, gossDiffNotChecked, true
+			}
+		}
+	}
+	return map[string]string{"pass": "passed", "fail": "failed", "error": "error", "skip": "skipped"}[c.goss], gossDifference{}, false
 }
 
 // sorted are the cases' attributes by gossfile, then by name.
@@ -630,7 +779,9 @@ func (d *gossDiff) report(t *testing.T) {
 		tally = append(tally, fmt.Sprintf("%s: %d", k, n))
 	}
 	sort.Strings(tally)
-	t.Logf("%d attributes compared (goss's verdict, then assert's): %s", len(d.cases), strings.Join(tally, ", "))
+	if len(tally) > 0 {
+		t.Logf("%d attributes compared (goss's verdict, then assert's): %s", len(d.cases), strings.Join(tally, ", "))
+	}
 	if len(d.problems) == 0 {
 		return
 	}
@@ -703,7 +854,6 @@ func gossDiffQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'
 func TestGossDiffHarnessFindsEveryMismatch(t *testing.T) {
 	dir := filepath.Join("test-fixtures", "goss-diff", "harness")
 	rendered, validated := string(readFile(t, filepath.Join(dir, "small.render"))), string(readFile(t, filepath.Join(dir, "small.json")))
-	status := map[string]string{"pass": "passed", "fail": "failed", "error": "error", "skip": "skipped"}
 	// agreeing is the report assert would write if it agreed with goss on every attribute
 	agreeing := func() report.Document {
 		d := newGossDiff()
@@ -711,7 +861,11 @@ func TestGossDiffHarnessFindsEveryMismatch(t *testing.T) {
 		var doc report.Document
 		for _, a := range d.sorted() {
 			c := d.cases[a]
-			ch := report.CheckOutcome{Block: "goss[small.yaml]", Kind: "goss", Subject: a.String(), Description: c.title, Status: status[c.goss]}
+			want, diff, _ := d.expected(a, nil)
+			ch := report.CheckOutcome{Block: "goss[small.yaml]", Kind: "goss", Subject: a.String(), Description: c.title, Status: want}
+			if diff.problem != "" {
+				ch.Problems = []string{diff.problem + " the first"}
+			}
 			if c.meta {
 				ch.Details = []string{`meta: {"owner": "team"}`}
 			}
@@ -758,8 +912,14 @@ func TestGossDiffHarnessFindsEveryMismatch(t *testing.T) {
 			want: "package no-such-package-xyz installed|fail|fail|passed|assert differs from goss"},
 		{name: "an error is not a failure", change: func(doc *report.Document) { find(doc, "http closed status").Status = "failed" },
 			want: "http closed status|error|error|failed|assert differs from goss"},
-		{name: "a skip is not a pass", change: func(doc *report.Document) { find(doc, "http closed body").Status = "passed" },
-			want: "http closed body|skip|skip|passed|assert differs from goss"},
+		{name: "a skip is not a pass", change: func(doc *report.Document) { find(doc, "file no-such-file mode").Status = "passed" },
+			want: "file no-such-file mode|skip|skip|passed|assert differs from goss"},
+		{name: "an attribute goss skips after a first that did not pass is an error",
+			change: func(doc *report.Document) { find(doc, "package no-such-package-xyz versions").Status = "skipped" },
+			want:   "package no-such-package-xyz versions|skip|skip|skipped|assert should differ from goss as documented (error: goss skips"},
+		{name: "a documented difference with another problem",
+			change: func(doc *report.Document) { find(doc, "http closed body").Problems = []string{"no response"} },
+			want:   `http closed body|skip|skip|error|assert differs from goss as documented, but its problem does not say "not checked, because"`},
 		{name: "an attribute assert does not report", change: func(doc *report.Document) { doc.Checks = doc.Checks[1:]; doc.Summary.Total-- },
 			want: "assert does not report it"},
 		{name: "an attribute goss does not report", change: func(doc *report.Document) {
@@ -784,12 +944,12 @@ func TestGossDiffHarnessFindsEveryMismatch(t *testing.T) {
 			want: "the report's summary counts"},
 		{name: "a documented difference that holds",
 			change:      func(doc *report.Document) { find(doc, "http closed status").Status = "failed" },
-			differences: map[string]gossDifference{"http closed status": {"failed", "a refused connection is seen"}}},
+			differences: map[string]gossDifference{"http closed status": {assert: "failed", why: "a refused connection is seen"}}},
 		{name: "a documented difference that does not hold",
-			differences: map[string]gossDifference{"http closed status": {"failed", "a refused connection is seen"}},
+			differences: map[string]gossDifference{"http closed status": {assert: "failed", why: "a refused connection is seen"}},
 			want:        "assert should differ from goss as documented (failed: a refused connection is seen), but reports error"},
 		{name: "a documented difference of nothing",
-			differences: map[string]gossDifference{"http gone status": {"failed", "no reason"}},
+			differences: map[string]gossDifference{"http gone status": {assert: "failed", why: "no reason"}},
 			want:        "http gone status||||a documented difference names an attribute the corpus does not have"},
 		{name: "the corpus says another verdict than goss reaches",
 			rendered: strings.Replace(rendered, "installed: fail", "installed: pass", 1),
@@ -799,7 +959,7 @@ func TestGossDiffHarnessFindsEveryMismatch(t *testing.T) {
 			want:     "matching too-short matches|error|fail|failed|goss does not reach the verdict the corpus says"},
 		{name: "the corpus expects what goss does not report",
 			validated: withGoss(func(r map[string]any) bool { return r["property"] != "Body" }),
-			want:      "http closed body|skip||skipped|goss does not report it"},
+			want:      "http closed body|skip||error|goss does not report it"},
 		{name: "goss reports what the corpus has no expectation for",
 			rendered: strings.Replace(rendered, "                linked-to: pass\n", "", 1),
 			want:     "file bin-link linked-to||||goss reports an attribute that has no meta.expect"},
