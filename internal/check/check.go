@@ -108,6 +108,7 @@ type Result struct {
 	Found       []string // what the probe saw of the subject, in words, for the JSON report
 	Probes      int      // how many probes the check was in: more than 1 when it was retried
 	Warning     bool     // the check has severity "warning": if it does not pass, the build goes on
+	SkipReason  string   // for Skipped, why, when it is not skip = true: "ssh_host_keys = false"
 }
 
 // Failing reports whether the result fails the build: a check that failed or could not be
@@ -224,7 +225,7 @@ func (s *Suite) Judge(f *probe.Facts) []Result {
 // newResult is a result on c, a pass until judged otherwise.
 func newResult(c Declared) Result {
 	return Result{Block: c.Block, Kind: c.Kind(), Subject: c.Subject(), Description: c.Describe(),
-		Expectation: c.Expectation(), Probes: 1, Warning: c.common().warning()}
+		Expectation: c.Expectation(), Probes: 1, Warning: c.common().warning(), SkipReason: c.common().skipReason}
 }
 
 // Undecided is the result of a check that no probe could decide, because the probe itself

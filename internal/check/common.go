@@ -12,6 +12,9 @@ type Common struct {
 	// `"error"` (the default): a check that does not pass fails the build. `"warning"`: it is
 	// reported as a warning and counted in the summary, and the build goes on.
 	Severity string `mapstructure:"severity"`
+	// why the check is skipped when skip is not set: a hygiene rule switched off by its
+	// attribute says which ("ssh_host_keys = false")
+	skipReason string
 }
 
 // The severities a check may have.

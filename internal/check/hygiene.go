@@ -118,6 +118,9 @@ func (h *Hygiene) Expand(block string) []Check {
 	for i, r := range hygieneRules {
 		c := &hygieneCheck{h: h, rule: r, block: block, first: i == 0, second: block != "hygiene[0]"}
 		c.Common = Common{Description: h.Description, Skip: h.Skip || !boolOr(r.on(h), true), Severity: h.Severity}
+		if !h.Skip && c.Skip {
+			c.skipReason = r.name + " = false"
+		}
 		if r.name == "package_caches" {
 			c.Severity = SeverityWarning
 			if h.PackageCachesSeverity != "" {

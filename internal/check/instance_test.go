@@ -42,4 +42,3 @@ func TestInstanceOSNamesWhatIsKnown(t *testing.T) {
 		}
 	}
 }
-

@@ -181,7 +181,7 @@ var (
 )
 
 func makeRuns(t *testing.T) map[string]Run {
-	build := Build{Name: "ami", Source: "amazon-ebs.ubuntu", Type: "amazon-ebs", RunUUID: "5b1d5a3e-8a4f-4c2e-9d3b-2f6a7c1e0b94"}
+	build := Build{Name: "ubuntu", Source: "amazon-ebs.ubuntu", Type: "amazon-ebs", RunUUID: "5b1d5a3e-8a4f-4c2e-9d3b-2f6a7c1e0b94"}
 	return map[string]Run{
 		"failing": {Plugin: "0.2.0-dev", Build: build, Instance: debian, Started: started, Duration: 3456789 * time.Microsecond,
 			Results: failingChecks(t)},

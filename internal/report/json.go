@@ -100,7 +100,7 @@ func NewDocument(run Run) Document {
 			ID: run.Instance.OSID, Version: run.Instance.OSVersion, Name: run.Instance.OSName,
 			Family: run.Instance.OSFamily, Error: run.Instance.OSErr}},
 		Started:  run.Started.UTC().Format("2006-01-02T15:04:05.000Z07:00"),
-		Duration: run.Duration.Round(time.Millisecond).Seconds(),
+		Duration: float64(run.Duration.Round(time.Millisecond).Milliseconds()) / 1000,
 		Verdict:  run.Verdict(),
 		Summary: SummaryInfo{Total: len(run.Results), Passed: c.Passed, Failed: c.Failed,
 			Errored: c.Errored, Warnings: c.Warnings, Skipped: c.Skipped},

@@ -16,12 +16,12 @@ import (
 // docs/report/README.md says how each part maps and why:
 //
 //   - <testsuites> holds one <testsuite> for the run, named "assert: " and the build as Packer's
-//     log names it ("assert: ami.null.target"), with the real duration of the checks, the
+//     source built ("assert: null.target"), with the real duration of the checks, the
 //     timestamp they started, the instance's host name, and <properties> named as the JSON
 //     report's fields (instance.os.pretty_name, plugin.version, build.run_uuid, verdict, …).
 //   - Each check is a <testcase> named by its block and subject, and its description where given
 //     ("file[1] /etc/shadow (no world access)"); its classname is the build and the kind
-//     ("ami.null.target.file"), so that Jenkins shows the build as the package and the kind as
+//     ("null.target.file"), so that Jenkins shows the source as the package and the kind as
 //     the class. Its time is 0: one probe gathers every fact at once, so no check has a time of
 //     its own; the suite has the real time.
 //   - A check that failed has a <failure>, one that could not be decided an <error>, each with

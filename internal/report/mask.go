@@ -11,98 +11,58 @@ import (
 // Masked is what a sensitive value is replaced with, as Packer's own log writes it.
 const Masked = "<sensitive>"
 
-// Mask returns run with every sensitive value replaced by Masked wherever it appears: in the
-// checks' subjects, descriptions, expectations, problems, details and facts, in the instance's
-// names and in the build's. Report files are written by the plugin, not by Packer, so Packer's
-// masking of its log does not reach them. A value is masked as it is, and as the report quotes
-// and escapes text (Go's %q, and the escaping of control characters of lines from the image).
-func Mask(run Run, secrets []string) Run {
-	r := newMasker(secrets)
-	if r == nil {
+// Mask returns run with every sensitive value replaced by Masked wherever the image or the
+// template could have put it: in the checks' subjects, descriptions, expectations, problems,
+// details and facts, and in the instance's names. Names the plugin makes itself (a block's name,
+// the kind, the builder's type, the run's UUID, the plugin's version) are left as they are: a
+// short value would otherwise break them. Report files are written by the plugin, not by
+// Packer, so Packer's masking of its log does not reach them.
+func Mask(run Run, secrets []string) Run { return NewMasker(secrets).Run(run) }
+
+// Run returns run masked as Mask says. A nil Masker masks nothing.
+func (m *Masker) Run(run Run) Run {
+	if m == nil {
 		return run
 	}
-	run.Build = Build{Name: r.Replace(run.Build.Name), Source: r.Replace(run.Build.Source),
-		Type: r.Replace(run.Build.Type), RunUUID: r.Replace(run.Build.RunUUID)}
+	run.Build.Name, run.Build.Source = m.Replace(run.Build.Name), m.Replace(run.Build.Source)
 	i := &run.Instance
-	i.Hostname, i.OSID, i.OSVersion = r.Replace(i.Hostname), r.Replace(i.OSID), r.Replace(i.OSVersion)
-	i.OSName, i.OSFamily, i.OSErr = r.Replace(i.OSName), r.Replace(i.OSFamily), r.Replace(i.OSErr)
-	run.Results = MaskResults(run.Results, secrets)
+	i.Hostname, i.OSID, i.OSVersion = m.Replace(i.Hostname), m.Replace(i.OSID), m.Replace(i.OSVersion)
+	i.OSName, i.OSFamily, i.OSErr = m.Replace(i.OSName), m.Replace(i.OSFamily), m.Replace(i.OSErr)
+	run.Results = m.Results(run.Results)
 	return run
 }
 
-// MaskResults returns a copy of results with every sensitive value replaced by Masked.
-func MaskResults(results []check.Result, secrets []string) []check.Result {
-	r := newMasker(secrets)
-	if r == nil {
-		return results
-	}
-	masked := make([]check.Result, len(results))
-	for k, res := range results {
-		res.Block, res.Subject, res.Description = r.Replace(res.Block), r.Replace(res.Subject), r.Replace(res.Description)
-		res.Expectation = r.Replace(res.Expectation)
-		res.Problems, res.Details, res.Found = maskAll(r, res.Problems), maskAll(r, res.Details), maskAll(r, res.Found)
-		masked[k] = res
-	}
-	return masked
-}
-
-// A masker replaces sensitive values, whole, or cut short where the report shortened a text
-// ("…"): a long command line or output line is cut at a fixed length, which may fall inside a
-// value.
-type masker struct {
+// A Masker replaces sensitive values in the texts of a report: whole, in each form the report
+// writes text in (as it is, quoted as Go quotes it, with control characters escaped as lines
+// from the image are, with runs of blanks squeezed to one as a command line is in a check's
+// subject), and cut short where the report shortened a text, after a start of the value (a
+// long command line, cut with "..." or "…") or before its end (the last bytes of a long
+// message, after a leading "…").
+type Masker struct {
 	whole *strings.Replacer
 	forms []string // every form of every value, longest first
 }
 
-// minCut is the shortest start of a value that is masked where a text was cut after it: shorter
-// starts are too common to tell.
+// minCut is the shortest part of a value that is masked where a text was cut inside the value:
+// shorter parts are too common to tell.
 const minCut = 4
 
-func (m *masker) Replace(s string) string {
-	s = m.whole.Replace(s)
-	if !strings.Contains(s, "…") {
-		return s
-	}
-	var b strings.Builder
-	for {
-		i := strings.Index(s, "…")
-		if i < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		head := s[:i]
-		for _, f := range m.forms {
-			if k := cutStart(head, f); k > 0 {
-				head = head[:len(head)-k] + Masked
-				break
-			}
-		}
-		b.WriteString(head + "…")
-		s = s[i+len("…"):]
-	}
-}
+// cuts are the marks the report puts where it shortened a text.
+var cuts = []string{"…", "..."}
 
-// cutStart is the length of the longest start of value, minCut bytes or more (or the whole of a
-// shorter value), that text ends with; 0 if none.
-func cutStart(text, value string) int {
-	for k := min(len(value)-1, len(text)); k >= min(minCut, len(value)); k-- {
-		if strings.HasSuffix(text, value[:k]) {
-			return k
-		}
-	}
-	return 0
-}
-
-// newMasker replaces each secret, and the forms the report writes it in, longest first, so that
-// a secret that holds another is masked whole. It is nil when there is nothing to mask.
-func newMasker(secrets []string) *masker {
+// NewMasker makes the masker of values; nil when there is nothing to mask.
+func NewMasker(values []string) *Masker {
 	forms := map[string]bool{}
-	for _, s := range secrets {
-		if s == "" {
+	for _, s := range values {
+		if strings.TrimSpace(s) == "" {
 			continue
 		}
 		quoted := strconv.Quote(s)
-		forms[s], forms[quoted[1:len(quoted)-1]], forms[check.Visible(s)] = true, true, true
+		for _, f := range []string{s, quoted[1 : len(quoted)-1], check.Visible(s), strings.Join(strings.Fields(s), " ")} {
+			if f != "" {
+				forms[f] = true
+			}
+		}
 	}
 	if len(forms) == 0 {
 		return nil
@@ -118,16 +78,89 @@ func newMasker(secrets []string) *masker {
 	for _, f := range list {
 		pairs = append(pairs, f, Masked)
 	}
-	return &masker{whole: strings.NewReplacer(pairs...), forms: list}
+	return &Masker{whole: strings.NewReplacer(pairs...), forms: list}
 }
 
-func maskAll(r *masker, list []string) []string {
+// Replace masks every value in s. A nil Masker masks nothing.
+func (m *Masker) Replace(s string) string {
+	if m == nil {
+		return s
+	}
+	s = m.whole.Replace(s)
+	for _, cut := range cuts {
+		s = m.cutAt(s, cut)
+	}
+	return s
+}
+
+// cutAt masks, around each mark where a text was cut, a start of a value just before it and an
+// end of a value just after it.
+func (m *Masker) cutAt(s, cut string) string {
+	if !strings.Contains(s, cut) {
+		return s
+	}
+	parts := strings.Split(s, cut)
+	for i := range parts {
+		for _, f := range m.forms {
+			if i < len(parts)-1 {
+				if k := endsWithStart(parts[i], f); k > 0 {
+					parts[i] = parts[i][:len(parts[i])-k] + Masked
+				}
+			}
+			if i > 0 {
+				if k := startsWithEnd(parts[i], f); k > 0 {
+					parts[i] = Masked + parts[i][k:]
+				}
+			}
+		}
+	}
+	return strings.Join(parts, cut)
+}
+
+// endsWithStart is the length of the longest start of value, minCut bytes or more (or all but
+// the last byte of a shorter value), that text ends with; 0 if none.
+func endsWithStart(text, value string) int {
+	for k := min(len(value)-1, len(text)); k >= min(minCut, len(value)-1) && k > 0; k-- {
+		if strings.HasSuffix(text, value[:k]) {
+			return k
+		}
+	}
+	return 0
+}
+
+// startsWithEnd is the length of the longest end of value, minCut bytes or more, that text
+// starts with; 0 if none.
+func startsWithEnd(text, value string) int {
+	for k := min(len(value)-1, len(text)); k >= min(minCut, len(value)-1) && k > 0; k-- {
+		if strings.HasPrefix(text, value[len(value)-k:]) {
+			return k
+		}
+	}
+	return 0
+}
+
+// Results returns a copy of results with every sensitive value masked.
+func (m *Masker) Results(results []check.Result) []check.Result {
+	if m == nil {
+		return results
+	}
+	masked := make([]check.Result, len(results))
+	for k, r := range results {
+		r.Subject, r.Description, r.Expectation = m.Replace(r.Subject), m.Replace(r.Description), m.Replace(r.Expectation)
+		r.Problems, r.Details, r.Found = m.all(r.Problems), m.all(r.Details), m.all(r.Found)
+		r.SkipReason = m.Replace(r.SkipReason)
+		masked[k] = r
+	}
+	return masked
+}
+
+func (m *Masker) all(list []string) []string {
 	if list == nil {
 		return nil
 	}
 	out := make([]string, len(list))
 	for i, s := range list {
-		out[i] = r.Replace(s)
+		out[i] = m.Replace(s)
 	}
 	return out
 }

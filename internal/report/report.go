@@ -103,6 +103,8 @@ func Line(r check.Result) string {
 	switch {
 	case r.Status == check.Pass && r.Expectation != "":
 		b.WriteString(": " + r.Expectation)
+	case r.Status == check.Skipped && r.SkipReason != "":
+		b.WriteString(": skipped (" + r.SkipReason + ")")
 	case r.Status == check.Skipped:
 		b.WriteString(": skipped (skip = true)")
 	case r.Warned() && r.Status == check.Error:

@@ -48,7 +48,8 @@ func summary(diags hcl.Diagnostics) string {
 }
 
 var (
-	templateSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "variable", LabelNames: []string{"name"}}}}
+	templateSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "variable", LabelNames: []string{"name"}}, {Type: "local", LabelNames: []string{"name"}}}}
+	localSchema    = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "sensitive"}}}
 	variableSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "type"}, {Name: "default"}}}
 )
 
@@ -63,6 +64,10 @@ func (f *finder) readDeclarations(file *hcl.File, name string, defaults *source)
 		return
 	}
 	for _, block := range content.Blocks {
+		if block.Type == "local" && len(block.Labels) == 1 {
+			f.readLocal(block)
+			continue
+		}
 		if len(block.Labels) != 1 || !f.names[block.Labels[0]] {
 			continue
 		}
@@ -207,4 +212,21 @@ func envFunc(env []string) function.Function {
 			return cty.StringVal(""), nil
 		},
 	})
+}
+
+// readLocal notes a `local "name"` block with sensitive = true (or a sensitive that cannot be
+// evaluated without Packer, which may be true).
+func (f *finder) readLocal(block *hcl.Block) {
+	attrs, _, _ := block.Body.PartialContent(localSchema)
+	if attrs == nil {
+		return
+	}
+	a, ok := attrs.Attributes["sensitive"]
+	if !ok {
+		return
+	}
+	v, diags := a.Expr.Value(nil)
+	if diags.HasErrors() || !v.IsKnown() || v.IsNull() || v.Type() != cty.Bool || v.True() {
+		f.locals[block.Labels[0]] = true
+	}
 }

@@ -42,7 +42,8 @@ type finder struct {
 	names   map[string]bool
 	values  valueSet
 	decls   map[string]decl
-	sources []*source // weakest first
+	sources []*source       // weakest first
+	locals  map[string]bool // the sensitive locals of the template
 }
 
 // decl is what a variable block says of a variable's type. known is false when the block was not
@@ -55,14 +56,11 @@ type decl struct {
 // Find returns every value that the variables named may have in this build. userVars is
 // packer_user_variables (legacy JSON templates; nil for HCL2): a name found there is resolved.
 func (l Lookup) Find(names []string, userVars map[string]string) Result {
-	f := &finder{l: l, names: map[string]bool{}, values: valueSet{}, decls: map[string]decl{}}
+	f := &finder{l: l, names: map[string]bool{}, values: valueSet{}, decls: map[string]decl{}, locals: map[string]bool{}}
 	for _, n := range nonEmpty(names) {
 		f.names[n] = true
 	}
 	res := Result{Reasons: map[string]string{}}
-	if len(f.names) == 0 {
-		return res
-	}
 	for n := range f.names {
 		if v, ok := userVars[n]; ok {
 			f.values.add(v)
@@ -80,6 +78,10 @@ func (l Lookup) Find(names []string, userVars map[string]string) Result {
 	}
 	sort.Strings(res.Unresolved)
 	res.Values = f.values.sorted()
+	for n := range f.locals {
+		res.SensitiveLocals = append(res.SensitiveLocals, n)
+	}
+	sort.Strings(res.SensitiveLocals)
 	return res
 }
 

@@ -58,6 +58,11 @@ type Result struct {
 	Unresolved []string
 	// Reasons says, for each unresolved name, why; a reason never holds a value.
 	Reasons map[string]string
+	// SensitiveLocals names the template's `local` blocks with sensitive = true, sorted. Packer
+	// masks their values in its own log but tells plugins nothing of them, and their values come
+	// from expressions (vault(), data sources) that only Packer can evaluate: the user must list
+	// them to mask them.
+	SensitiveLocals []string
 }
 
 // MinPiece is the fewest characters a line or a trimmed form of a value must have to be masked
@@ -75,9 +80,6 @@ func Values(names []string, userVars map[string]string) (values []string, unreso
 // Find looks for the values of the sensitive variables named in the packer process that started
 // this plugin (ParentPacker), in the plugin's own environment and in the files packer read.
 func Find(names []string, userVars map[string]string) Result {
-	if len(nonEmpty(names)) == 0 {
-		return Result{Reasons: map[string]string{}}
-	}
 	return System().Find(names, userVars)
 }
 
@@ -134,4 +136,15 @@ func (s valueSet) sorted() []string {
 		return out[i] < out[j]
 	})
 	return out
+}
+
+// Expand returns values with the pieces Find gives of the values it finds (each line of a value
+// of several lines, the value without blanks around it), each once, longest first: for values
+// the user lists to mask, so that they are masked as thoroughly as those found.
+func Expand(values []string) []string {
+	s := valueSet{}
+	for _, v := range values {
+		s.add(v)
+	}
+	return s.sorted()
 }

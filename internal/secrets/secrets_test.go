@@ -495,7 +495,7 @@ func TestFindNoNames(t *testing.T) {
 		t.Errorf("no names gave %+v", r)
 	}
 	values, unresolved := Values([]string{""}, nil)
-	if values != nil || unresolved != nil {
+	if len(values) != 0 || len(unresolved) != 0 {
 		t.Errorf("an empty name gave %q %q", values, unresolved)
 	}
 }
@@ -557,4 +557,31 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// TestSensitiveLocalsAreNamed: the template's sensitive locals, whose values only Packer can
+// evaluate, are named so that the user can be told to list them; a local that is not sensitive,
+// or the locals block (never sensitive), is not.
+func TestSensitiveLocalsAreNamed(t *testing.T) {
+	c := findCase{args: []string{"."}, files: map[string]string{
+		dir + "/a.pkr.hcl": `
+local "token" {
+  expression = vault("secret/data/x", "token")
+  sensitive  = true
+}
+local "plain" {
+  expression = "x"
+  sensitive  = false
+}
+local "maybe" {
+  expression = "y"
+  sensitive  = var.hide
+}
+locals { open = "z" }
+`,
+	}}
+	r := c.lookup().Find(nil, nil)
+	if want := []string{"maybe", "token"}; !reflect.DeepEqual(r.SensitiveLocals, want) {
+		t.Errorf("sensitive locals %q, want %q", r.SensitiveLocals, want)
+	}
 }

@@ -275,10 +275,15 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 		return err
 	}
 	checks := p.config.checks()
+	// everything said from here on is masked, as the report files are: Packer masks only whole
+	// values of sensitive variables, not a command line cut inside one
+	masker := report.NewMasker(p.secrets(ui))
+	ui = &maskingUI{Ui: ui, masker: masker}
 	ui.Say(fmt.Sprintf("Checking %d assertions in one probe%s...", len(checks), skipped(checks)))
 	run := report.Run{Plugin: version.PluginVersion.FormattedVersion(), Build: p.build(generatedData), Started: time.Now()}
 	var err error
 	run.Results, run.Instance, err = p.probe(ctx, ui, comm, checks)
+	probed := err == nil // the first probe ran: its verdicts are worth a line each
 	if err != nil {
 		run.Results = undecided(checks, err)
 	}
@@ -305,8 +310,8 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 		}
 	}
 	run.Duration = time.Since(run.Started)
-	masked := report.Mask(run, p.secrets(ui))
-	if err == nil {
+	masked := masker.Run(run)
+	if probed {
 		report.Log(ui, masked, p.config.Quiet)
 	}
 	// for an assert-attestation post-processor, which refuses to certify a build whose
@@ -325,7 +330,7 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("assert: %w", err)
+		return errors.New(masker.Replace("assert: " + err.Error()))
 	}
 	if err := report.Err(masked.Results); err != nil {
 		if p.config.ContinueOnFailure {
@@ -365,16 +370,24 @@ func (p *Provisioner) build(generatedData map[string]interface{}) report.Build {
 // writes files, which Packer's own masking does not reach.
 func (p *Provisioner) secrets(ui packersdk.Ui) []string {
 	found := secrets.Find(p.config.PackerSensitiveVars, p.config.PackerUserVars)
-	if len(found.Unresolved) > 0 && len(p.config.Reports) > 0 {
+	// the report files and the results handed to assert-attestation are written by the plugin
+	if len(found.Unresolved) > 0 {
 		var why []string
 		for _, name := range found.Unresolved {
 			why = append(why, name+" ("+found.Reasons[name]+")")
 		}
 		ui.Error(fmt.Sprintf("WARNING: assert: the values of the sensitive %s %s could not be found, so the report files "+
-			"cannot mask them if a check uses them: list them in sensitive_values, like sensitive_values = [var.%s]",
+			"and the results kept for assert-attestation cannot mask them if a check uses them: list them in sensitive_values, "+
+			"like sensitive_values = [var.%s]",
 			plural(len(found.Unresolved), "variable", "variables"), strings.Join(why, ", "), found.Unresolved[0]))
 	}
-	return append(append([]string(nil), p.config.SensitiveValues...), found.Values...)
+	if len(found.SensitiveLocals) > 0 && len(p.config.SensitiveValues) == 0 {
+		ui.Error(fmt.Sprintf("WARNING: assert: the template has sensitive locals (%s), whose values Packer does not give "+
+			"plugins: if a check uses them, list them in sensitive_values, like sensitive_values = [local.%s], so that "+
+			"the report files and the results kept for assert-attestation mask them",
+			strings.Join(found.SensitiveLocals, ", "), found.SensitiveLocals[0]))
+	}
+	return append(secrets.Expand(p.config.SensitiveValues), found.Values...)
 }
 
 // skipped says how many checks are skipped, if any: ", 2 of them skipped".

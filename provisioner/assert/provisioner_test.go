@@ -201,9 +201,15 @@ func TestEveryKindIsNamedLikeItsBlock(t *testing.T) {
 	if want := v.NumField(); len(kinds) != want {
 		t.Errorf("%d kinds of check, want one for each of the %d fields of Checks", len(kinds), want)
 	}
+	// a block is one check, or several of its own kind (hygiene's rules)
 	for _, k := range kinds {
-		if len(k.Checks) != 1 || k.Checks[0].Kind() != k.Block {
-			t.Errorf("block %s holds %d checks of kind %v", k.Block, len(k.Checks), k.Checks)
+		if len(k.Checks) == 0 {
+			t.Errorf("block %s holds no checks", k.Block)
+		}
+		for _, c := range k.Checks {
+			if c.Kind() != k.Block {
+				t.Errorf("block %s holds a check of kind %s", k.Block, c.Kind())
+			}
 		}
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
+
 	"github.com/assertkit/packer-plugin-assert/internal/report"
 )
 
@@ -120,3 +122,13 @@ func plural(n int, one, many string) string {
 	}
 	return many
 }
+
+// maskingUI masks sensitive values in everything the provisioner says.
+type maskingUI struct {
+	packersdk.Ui
+	masker *report.Masker
+}
+
+func (u *maskingUI) Say(s string)     { u.Ui.Say(u.masker.Replace(s)) }
+func (u *maskingUI) Error(s string)   { u.Ui.Error(u.masker.Replace(s)) }
+func (u *maskingUI) Message(s string) { u.Ui.Message(u.masker.Replace(s)) }
