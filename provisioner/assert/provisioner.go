@@ -70,6 +70,19 @@ type Settings struct {
 	// variables that the plugin finds itself (see "Sensitive values" below). Each is replaced
 	// by `<sensitive>`.
 	SensitiveValues []string `mapstructure:"sensitive_values"`
+	// goss v0.4.9 suites to run as checks: gossfiles (`.yaml`, `.yml` or `.json`) or globs of
+	// them, relative to the folder Packer runs in, like `["${path.root}/goss.yaml"]`. Each is
+	// read and rendered on the machine that runs Packer as goss renders it (templates, includes),
+	// and every attribute of every resource becomes a check of its own, named `goss[FILE] TYPE
+	// KEY ATTRIBUTE`, in the same probe as the check blocks. See "Goss suites" below.
+	GossFiles []string `mapstructure:"goss_files"`
+	// A YAML or JSON file of variables for the gossfiles' templates (`.Vars`), as goss's `--vars`,
+	// relative to the folder Packer runs in.
+	GossVars string `mapstructure:"goss_vars"`
+	// Variables for the gossfiles' templates that replace those of `goss_vars` of the same name,
+	// as goss's `--vars-inline` (the goss provisioner's `vars_inline`): each value a string.
+	GossVarsInline map[string]string `mapstructure:"goss_vars_inline"`
+	goss           *gossLoad         // the gossfiles, loaded once by validate (goss.go)
 }
 
 // ReportFile is a `report` block: a file the results are written to.
@@ -244,20 +257,21 @@ func (c *Config) checks() []check.Declared {
 	for _, kind := range check.Kinds(&c.Checks) {
 		checks = append(checks, kind.Checks...)
 	}
+	checks = append(checks, c.Settings.gossChecks()...)
 	return check.Declare(checks)
 }
 
 // validate names the block of every configuration problem, like `file[2].mode: …`.
 func (c *Config) validate() []error {
 	checks := c.checks()
-	if len(checks) == 0 {
+	errs := c.Settings.gossErrors()
+	if len(checks) == 0 && len(c.GossFiles) == 0 {
 		var names []string
 		for _, kind := range check.Kinds(&c.Checks) {
 			names = append(names, kind.Block)
 		}
-		return []error{fmt.Errorf("no checks: add at least one block of %s", strings.Join(names, ", "))}
+		return append(errs, fmt.Errorf("no checks: add at least one block of %s, or goss_files", strings.Join(names, ", ")))
 	}
-	var errs []error
 	for _, ch := range checks {
 		for _, err := range check.Validate(ch) {
 			errs = append(errs, fmt.Errorf("%s.%w", ch.Block, err))
@@ -275,6 +289,7 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 		return err
 	}
 	checks := p.config.checks()
+	p.config.Settings.sayGossWarnings(ui)
 	// everything said from here on is masked, as the report files are: Packer masks only whole
 	// values of sensitive variables, not a command line cut inside one
 	masker := report.NewMasker(p.secrets(ui))
