@@ -14,7 +14,8 @@ import (
 var allowed = []string{"sh", "stat", "head", "readlink", "cat", "wc", "mktemp", "setsid", "sleep",
 	"rm", "xargs", "dpkg-query", "rpm", "apk", "pacman", "getent", "id", "stty", "systemctl", "ls", "rc-service", "rc-update",
 	"uname", "ip", "ifconfig", "sha256sum", "sha512sum",
-	"curl", "wget", "bash", "nc", "true"}
+	"curl", "wget", "bash", "nc", "true",
+	"find", "grep", "du", "printf", "dpkg"} // the hygiene walk (find, its grep and printf), its sizes, and dpkg --verify
 
 // shimPath makes a folder where every program of the system's folders is a wrapper that logs its
 // name to $SHIM_LOG, then runs the real program. The probe puts the system's folders after the
