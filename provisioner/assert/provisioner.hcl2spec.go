@@ -82,6 +82,9 @@ type FlatConfig struct {
 	Quiet               *bool                    `mapstructure:"quiet" cty:"quiet" hcl:"quiet"`
 	Reports             []FlatReportFile         `mapstructure:"report" cty:"report" hcl:"report"`
 	SensitiveValues     []string                 `mapstructure:"sensitive_values" cty:"sensitive_values" hcl:"sensitive_values"`
+	GossFiles           []string                 `mapstructure:"goss_files" cty:"goss_files" hcl:"goss_files"`
+	GossVars            *string                  `mapstructure:"goss_vars" cty:"goss_vars" hcl:"goss_vars"`
+	GossVarsInline      map[string]string        `mapstructure:"goss_vars_inline" cty:"goss_vars_inline" hcl:"goss_vars_inline"`
 	File                []check.FlatFile         `mapstructure:"file" cty:"file" hcl:"file"`
 	Package             []check.FlatPackage      `mapstructure:"package" cty:"package" hcl:"package"`
 	Service             []check.FlatService      `mapstructure:"service" cty:"service" hcl:"service"`
@@ -129,6 +132,9 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"quiet":                      &hcldec.AttrSpec{Name: "quiet", Type: cty.Bool, Required: false},
 		"report":                     &hcldec.BlockListSpec{TypeName: "report", Nested: hcldec.ObjectSpec((*FlatReportFile)(nil).HCL2Spec())},
 		"sensitive_values":           &hcldec.AttrSpec{Name: "sensitive_values", Type: cty.List(cty.String), Required: false},
+		"goss_files":                 &hcldec.AttrSpec{Name: "goss_files", Type: cty.List(cty.String), Required: false},
+		"goss_vars":                  &hcldec.AttrSpec{Name: "goss_vars", Type: cty.String, Required: false},
+		"goss_vars_inline":           &hcldec.AttrSpec{Name: "goss_vars_inline", Type: cty.Map(cty.String), Required: false},
 		"file":                       &hcldec.BlockListSpec{TypeName: "file", Nested: hcldec.ObjectSpec((*check.FlatFile)(nil).HCL2Spec())},
 		"package":                    &hcldec.BlockListSpec{TypeName: "package", Nested: hcldec.ObjectSpec((*check.FlatPackage)(nil).HCL2Spec())},
 		"service":                    &hcldec.BlockListSpec{TypeName: "service", Nested: hcldec.ObjectSpec((*check.FlatService)(nil).HCL2Spec())},
@@ -178,14 +184,17 @@ func (*FlatReportFile) HCL2Spec() map[string]hcldec.Spec {
 // FlatSettings is an auto-generated flat version of Settings.
 // Where the contents of a field with a `mapstructure:,squash` tag are bubbled up.
 type FlatSettings struct {
-	UseSudo           *bool            `mapstructure:"use_sudo" cty:"use_sudo" hcl:"use_sudo"`
-	CheckTimeout      *string          `mapstructure:"check_timeout" cty:"check_timeout" hcl:"check_timeout"`
-	ContinueOnFailure *bool            `mapstructure:"continue_on_failure" cty:"continue_on_failure" hcl:"continue_on_failure"`
-	Retries           *int             `mapstructure:"retries" cty:"retries" hcl:"retries"`
-	RetryDelay        *string          `mapstructure:"retry_delay" cty:"retry_delay" hcl:"retry_delay"`
-	Quiet             *bool            `mapstructure:"quiet" cty:"quiet" hcl:"quiet"`
-	Reports           []FlatReportFile `mapstructure:"report" cty:"report" hcl:"report"`
-	SensitiveValues   []string         `mapstructure:"sensitive_values" cty:"sensitive_values" hcl:"sensitive_values"`
+	UseSudo           *bool             `mapstructure:"use_sudo" cty:"use_sudo" hcl:"use_sudo"`
+	CheckTimeout      *string           `mapstructure:"check_timeout" cty:"check_timeout" hcl:"check_timeout"`
+	ContinueOnFailure *bool             `mapstructure:"continue_on_failure" cty:"continue_on_failure" hcl:"continue_on_failure"`
+	Retries           *int              `mapstructure:"retries" cty:"retries" hcl:"retries"`
+	RetryDelay        *string           `mapstructure:"retry_delay" cty:"retry_delay" hcl:"retry_delay"`
+	Quiet             *bool             `mapstructure:"quiet" cty:"quiet" hcl:"quiet"`
+	Reports           []FlatReportFile  `mapstructure:"report" cty:"report" hcl:"report"`
+	SensitiveValues   []string          `mapstructure:"sensitive_values" cty:"sensitive_values" hcl:"sensitive_values"`
+	GossFiles         []string          `mapstructure:"goss_files" cty:"goss_files" hcl:"goss_files"`
+	GossVars          *string           `mapstructure:"goss_vars" cty:"goss_vars" hcl:"goss_vars"`
+	GossVarsInline    map[string]string `mapstructure:"goss_vars_inline" cty:"goss_vars_inline" hcl:"goss_vars_inline"`
 }
 
 // FlatMapstructure returns a new FlatSettings.
@@ -208,6 +217,9 @@ func (*FlatSettings) HCL2Spec() map[string]hcldec.Spec {
 		"quiet":               &hcldec.AttrSpec{Name: "quiet", Type: cty.Bool, Required: false},
 		"report":              &hcldec.BlockListSpec{TypeName: "report", Nested: hcldec.ObjectSpec((*FlatReportFile)(nil).HCL2Spec())},
 		"sensitive_values":    &hcldec.AttrSpec{Name: "sensitive_values", Type: cty.List(cty.String), Required: false},
+		"goss_files":          &hcldec.AttrSpec{Name: "goss_files", Type: cty.List(cty.String), Required: false},
+		"goss_vars":           &hcldec.AttrSpec{Name: "goss_vars", Type: cty.String, Required: false},
+		"goss_vars_inline":    &hcldec.AttrSpec{Name: "goss_vars_inline", Type: cty.Map(cty.String), Required: false},
 	}
 	return s
 }
