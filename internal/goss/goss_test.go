@@ -206,6 +206,8 @@ command:
 dns:
   A:localhost:
     resolvable: true
+  localhost:
+    resolveable: true
 file:
   /etc/motd:
     exists: true
@@ -222,6 +224,7 @@ file:
 		`user "root": uid: "0" should be an integer, not a string (goss reads it as 0`,
 		`command "true": timeout: 1500 ms is rounded up to 2 s`,
 		`dns "A:localhost": the query type A is ignored without a server`,
+		`dns "localhost": resolveable: is goss's old spelling of resolvable`,
 		`file "/etc/motd": contains: is deprecated in goss`,
 		`file "/etc/skipped": exists: is missing`,
 	} {
@@ -235,6 +238,9 @@ file:
 			if ok, err := c.value.Match(0); !ok || err != nil {
 				t.Errorf("uid \"0\" does not match 0: %v", err)
 			}
+		}
+		if c.Resource.ID == "localhost" && c.Attr != "resolvable" {
+			t.Errorf("the old spelling makes the check %s, want resolvable as goss reports it", c.Subject())
 		}
 		if c.Resource.ID == "/etc/skipped" && !c.Skip() {
 			t.Errorf("%s is not skipped", c.Subject())

@@ -876,7 +876,7 @@ func (h addrHost) reachable(a probe.AddrFacts) measured {
 var dnsQtype = regexp.MustCompile(`^[A-Z]+$`)
 
 // buildDNS follows resource/dns.go and system/dns.go: resolvable (or the old spelling
-// resolveable, when resolvable is not set), then addrs, sorted, within timeout milliseconds (0 is
+// resolveable, when resolvable is not set, reported as resolvable as goss does), then addrs, sorted, within timeout milliseconds (0 is
 // goss's default, 500 ms). Without a server goss resolves the name as its programs do
 // (net.LookupHost, a query type prefix ignored); a name that does not resolve is not resolvable.
 func buildDNS(b *builder) {
@@ -892,14 +892,17 @@ func buildDNS(b *builder) {
 			"as the image's programs do, and cannot ask a named server; leave server out, or check the server with a command resource")
 	}
 	timeout := b.millis("timeout", 500)
-	attr := "resolvable"
 	if _, set := b.raw("resolvable"); !set {
-		if _, old := b.raw("resolveable"); old {
-			attr = "resolveable" // goss's backwards compatibility: the old spelling when the new one is not set
+		if old, set := b.raw("resolveable"); set {
+			// goss's backwards compatibility: the old spelling when the new one is not set, reported
+			// as resolvable
+			b.warnf("resolveable", "is goss's old spelling of resolvable, which its results and these checks name it")
+			b.r.Attrs = copyAttrs(b.r.Attrs)
+			b.r.Attrs["resolvable"] = old
 		}
 	}
 	lookup := func(pl *probe.Plan) probe.Fact[probe.DNSFacts] { return pl.DNS(name, timeout) }
-	b.add(attr, firstAttr, from(lookup, dnsResolvable))
+	b.add("resolvable", firstAttr, from(lookup, dnsResolvable))
 	b.add("addrs", optional, from(lookup, dnsAddrs))
 }
 
