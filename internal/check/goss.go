@@ -19,7 +19,11 @@ type GossCheck struct {
 
 // NewGossCheck makes a check of a goss check.
 func NewGossCheck(g *goss.Check) *GossCheck {
-	return &GossCheck{g: g, Common: Common{Description: g.Title(), Skip: g.Skip()}}
+	c := &GossCheck{g: g, Common: Common{Description: g.Title(), Skip: g.Skip()}}
+	if c.Skip {
+		c.skipReason = "skip: true in the gossfile"
+	}
+	return c
 }
 
 func (c *GossCheck) Kind() string        { return "goss" }
@@ -53,8 +57,8 @@ func (c *GossCheck) Gather(p *probe.Plan, _ Options) Judge {
 
 // A SkipError is the Err of an Outcome that was not decided on purpose, as the tool the check
 // stands in for would skip it: goss skips a resource's other attributes when its first one
-// measured false. It is to be reported as skipped, with Reason in its details; until Suite.Judge
-// knows it, it is reported as an error, which fails safe.
+// measured false. It is to be reported as skipped, with Reason as its SkipReason; until
+// Suite.Judge knows it, it is reported as an error, which fails safe.
 type SkipError struct{ Reason string }
 
 func (e *SkipError) Error() string { return e.Reason }

@@ -108,7 +108,7 @@ file:
 		t.Errorf("cannot-compare: %+v", r)
 	}
 	for _, name := range []string{"matching skipped matches", "file /etc/never-asked exists"} {
-		if r := byName[name]; r.Status != Skipped {
+		if r := byName[name]; r.Status != Skipped || r.SkipReason != "skip: true in the gossfile" {
 			t.Errorf("%s: %+v", name, r)
 		}
 	}

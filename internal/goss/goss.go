@@ -196,7 +196,7 @@ func (c *Check) Gather(p *probe.Plan) Judge {
 		v := first(f)
 		switch {
 		case v.Status == Pass && v.value == false:
-			return Verdict{Status: Skip, Problem: fmt.Sprintf("skipped, as goss skips it: %s is false", c.first.Attr)}
+			return Verdict{Status: Skip, Problem: fmt.Sprintf("goss skips it when %s is false", c.first.Attr)}
 		case v.Status != Pass:
 			// goss skips it too, but reporting it as skipped would let a retry that makes the
 			// first attribute pass leave this one unchecked
