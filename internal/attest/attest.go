@@ -38,10 +38,14 @@ const (
 	// PayloadType is the DSSE payload type of an in-toto statement.
 	PayloadType = "application/vnd.in-toto+json"
 	// ArtifactIDDigest is the digest algorithm under which the subject of an artifact without
-	// files holds the artifact's ID as Packer reports it: an AMI's "us-east-1:ami-0abc…", a
-	// Google Compute image's name, an Azure managed image's resource ID. The in-toto digest-set
-	// specification allows such immutable, non-cryptographic identifiers for VM images.
+	// files holds the artifact's ID as Packer reports it, like an AMI's "us-east-1:ami-0abc…".
+	// The in-toto digest-set specification allows immutable, non-cryptographic identifiers for
+	// VM images; only IDs known never to name another image are taken as such (ImmutableID),
+	// others only when the user allows them.
 	ArtifactIDDigest = "packerArtifactId"
+	// MutableAnnotation marks, with true, a subject whose ID is a name that may since name
+	// another image.
+	MutableAnnotation = "packerArtifactIdMutable"
 )
 
 // The results of a test-result predicate.
@@ -61,14 +65,35 @@ type Artifact struct {
 // nullBuilder is the builder ID of Packer's null builder, whose artifact is nothing.
 const nullBuilder = "fnoeding.null"
 
-// imageID is a container image ID as the docker builder reports it.
-var imageID = regexp.MustCompile(`^sha256:([0-9a-f]{64})$`)
+// The IDs that name one image for ever. An image ID of Docker is the sha256 of the image's
+// configuration, so it names that content; an Amazon machine image ID is never given to another
+// image, even after the image is deregistered (Amazon's artifact ID is "region:ami-…", one per
+// region, comma-separated).
+var (
+	imageID = regexp.MustCompile(`^sha256:([0-9a-f]{64})$`)
+	amiID   = regexp.MustCompile(`^([a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+:)?ami-([0-9a-f]{8}|[0-9a-f]{17})$`)
+)
 
-// Subjects are the in-toto subjects of a: the sha256 of each of its files, else its container
-// image ID (a sha256), else one subject per entry of its comma-separated ID. Reading the files
-// stops when ctx ends.
-func Subjects(ctx context.Context, a Artifact) ([]*intoto.ResourceDescriptor, error) {
-	annotations, _ := structpb.NewStruct(map[string]any{"packerBuilderId": a.BuilderID})
+// ImmutableID reports whether id, one of an artifact's IDs, names one image for ever: a Docker
+// image ID or an Amazon machine image ID. Other IDs are names that can name another image
+// later: a Docker "repository:tag" (which docker-tag and docker-push report), a Google Compute
+// image's name (free again once the image is deleted), an Azure resource ID (made of names).
+func ImmutableID(id string) bool { return imageID.MatchString(id) || amiID.MatchString(id) }
+
+// Subjects are the in-toto subjects of a: the sha256 of each of its files, named by the file's
+// name (not its folder on the machine that ran Packer); else its Docker image ID (a sha256);
+// else one subject per entry of its comma-separated ID. An ID that is not known to be immutable
+// (ImmutableID) is refused unless allowMutable, and then marked with MutableAnnotation. Reading
+// the files stops when ctx ends.
+func Subjects(ctx context.Context, a Artifact, allowMutable bool) ([]*intoto.ResourceDescriptor, error) {
+	annotations := func(extra map[string]any) *structpb.Struct {
+		m := map[string]any{"packerBuilderId": a.BuilderID}
+		for k, v := range extra {
+			m[k] = v
+		}
+		s, _ := structpb.NewStruct(m)
+		return s
+	}
 	var subjects []*intoto.ResourceDescriptor
 	switch {
 	case len(a.Files) > 0:
@@ -82,8 +107,8 @@ func Subjects(ctx context.Context, a Artifact) ([]*intoto.ResourceDescriptor, er
 			if err != nil {
 				return nil, fmt.Errorf("artifact file %s: %w", f, err)
 			}
-			subjects = append(subjects, &intoto.ResourceDescriptor{Name: filepath.ToSlash(f),
-				Digest: map[string]string{"sha256": sum}, Annotations: annotations})
+			subjects = append(subjects, &intoto.ResourceDescriptor{Name: filepath.Base(f),
+				Digest: map[string]string{"sha256": sum}, Annotations: annotations(nil)})
 		}
 	case a.BuilderID == nullBuilder:
 		return nil, errors.New("the artifact is the null builder's, which is nothing: there is nothing to certify; " +
@@ -91,13 +116,27 @@ func Subjects(ctx context.Context, a Artifact) ([]*intoto.ResourceDescriptor, er
 			"post-processor before this one, listing the files the build made)")
 	case imageID.MatchString(a.ID):
 		subjects = append(subjects, &intoto.ResourceDescriptor{Name: a.ID,
-			Digest: map[string]string{"sha256": imageID.FindStringSubmatch(a.ID)[1]}, Annotations: annotations})
+			Digest: map[string]string{"sha256": imageID.FindStringSubmatch(a.ID)[1]}, Annotations: annotations(nil)})
 	case strings.TrimSpace(a.ID) != "":
+		var mutable []string
 		for _, id := range strings.Split(a.ID, ",") {
-			if id = strings.TrimSpace(id); id != "" {
-				subjects = append(subjects, &intoto.ResourceDescriptor{Name: id,
-					Digest: map[string]string{ArtifactIDDigest: id}, Annotations: annotations})
+			if id = strings.TrimSpace(id); id == "" {
+				continue
 			}
+			var extra map[string]any
+			if !ImmutableID(id) {
+				mutable = append(mutable, id)
+				extra = map[string]any{MutableAnnotation: true}
+			}
+			subjects = append(subjects, &intoto.ResourceDescriptor{Name: id,
+				Digest: map[string]string{ArtifactIDDigest: id}, Annotations: annotations(extra)})
+		}
+		if len(mutable) > 0 && !allowMutable {
+			return nil, fmt.Errorf("the artifact's ID %q (of %s) is a name, not an ID that names one image for ever (a "+
+				"Docker image ID \"sha256:…\" or an Amazon machine image ID): the name can later name another image, "+
+				"which verification would then take for the one checked. Certify the image by an immutable ID (for "+
+				"Docker, put this post-processor before docker-tag and docker-push, on the docker builder's artifact), or "+
+				"set allow_mutable_artifact_id = true to certify the name, knowing that", strings.Join(mutable, ","), a.BuilderID)
 		}
 	default:
 		return nil, fmt.Errorf("the artifact (of %s) has neither files nor an ID: there is nothing to name in the attestation", a.BuilderID)
@@ -148,21 +187,35 @@ type Report struct {
 }
 
 // Refuse says why reports cannot certify an artifact: a check that fails the build failed or
-// could not be decided, or no check ran at all. It is nil when they can.
+// could not be decided, a check or a report has a status this plugin does not know, or no
+// check passed (every check skipped, or only warnings that did not pass). It is nil when they
+// can.
 func Refuse(reports []Report) error {
 	var failed []string
-	ran := 0
+	passed, warned, skipped := 0, 0, 0
 	for _, r := range reports {
 		for _, c := range r.Doc.Checks {
 			switch c.Status {
-			case "passed", "warning":
-				ran++
+			case "passed":
+				passed++
+			case "warning":
+				warned++
+			case "skipped":
+				skipped++
 			case "failed", "error":
 				failed = append(failed, fmt.Sprintf("%s%s %s (%s: %s)", r.Prefix, c.Block, c.Subject, c.Status, strings.Join(c.Problems, "; ")))
+			default:
+				failed = append(failed, fmt.Sprintf("%s%s %s (status %q, which this plugin does not know)", r.Prefix, c.Block, c.Subject, c.Status))
 			}
 		}
-		if r.Doc.Verdict == "failed" && len(failed) == 0 {
-			failed = append(failed, r.Prefix+"the report's verdict")
+		switch r.Doc.Verdict {
+		case "passed", "warned":
+		case "failed":
+			if len(failed) == 0 {
+				failed = append(failed, r.Prefix+"the report's verdict (failed)")
+			}
+		default:
+			failed = append(failed, fmt.Sprintf("%sthe report's verdict (%q, which this plugin does not know)", r.Prefix, r.Doc.Verdict))
 		}
 	}
 	switch {
@@ -174,8 +227,8 @@ func Refuse(reports []Report) error {
 		}
 		return fmt.Errorf("%d %s did not pass, so the artifact is not certified: %s%s",
 			len(failed), plural(len(failed), "check", "checks"), strings.Join(shown, ", "), more)
-	case ran == 0:
-		return errors.New("no check ran (every check is skipped), so nothing was seen to certify the artifact")
+	case passed == 0:
+		return fmt.Errorf("no check passed (%d warned without passing, %d skipped), so nothing was seen to certify the artifact", warned, skipped)
 	}
 	return nil
 }
@@ -199,7 +252,8 @@ func Statement(subjects []*intoto.ResourceDescriptor, reports []Report, url stri
 				pred.PassedTests = append(pred.PassedTests, name)
 			case "warning":
 				pred.WarnedTests = append(pred.WarnedTests, name)
-			case "failed", "error":
+			case "skipped":
+			default: // failed or error: Refuse lets none through, nor a status it does not know
 				pred.FailedTests = append(pred.FailedTests, name)
 			}
 		}

@@ -38,6 +38,19 @@ func reportOf(t *testing.T, results ...check.Result) Report {
 	return Report{File: "image.tar.report.json", Bytes: b, Doc: d}
 }
 
+// withStatus is r with the status of its i-th check changed, as a report of another version
+// of the plugin could have it.
+func withStatus(r Report, i int, status string) Report {
+	r.Doc.Checks = append([]report.CheckOutcome(nil), r.Doc.Checks...)
+	r.Doc.Checks[i].Status = status
+	return r
+}
+
+func withVerdict(r Report, verdict string) Report {
+	r.Doc.Verdict = verdict
+	return r
+}
+
 func result(block, subject string, st check.Status, warning bool) check.Result {
 	return check.Result{Block: block, Kind: strings.Split(block, "[")[0], Subject: subject, Status: st, Warning: warning, Probes: 1,
 		Problems: map[bool][]string{true: {"mode is 0644, want 0600"}}[st == check.Fail]}
@@ -59,22 +72,24 @@ func TestSubjectsOfEachKindOfArtifact(t *testing.T) {
 	other := filepath.Join(dir, "image.vmdk")
 	os.WriteFile(other, nil, 0o644)
 	tests := []struct {
-		name string
-		a    Artifact
-		want []string // name alg:digest
+		name    string
+		a       Artifact
+		mutable bool
+		want    []string // name alg:digest
 	}{
-		{"files_by_sha256", Artifact{BuilderID: "packer.post-processor.artifice", Files: []string{hello, other, hello}},
-			[]string{hello + " sha256:" + helloSHA256, other + " sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}},
-		{"files_win_over_an_id", Artifact{BuilderID: "mitchellh.vmware", ID: "VM", Files: []string{hello}}, []string{hello + " sha256:" + helloSHA256}},
-		{"docker_image_by_its_id", Artifact{BuilderID: "packer.docker", ID: "sha256:" + helloSHA256},
+		// a file is named by its name alone: the folder it was in on the machine that ran Packer is no one's business
+		{"files_by_sha256", Artifact{BuilderID: "packer.post-processor.artifice", Files: []string{hello, other, hello}}, false,
+			[]string{"image.tar sha256:" + helloSHA256, "image.vmdk sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}},
+		{"files_win_over_an_id", Artifact{BuilderID: "mitchellh.vmware", ID: "VM", Files: []string{hello}}, false, []string{"image.tar sha256:" + helloSHA256}},
+		{"docker_image_by_its_id", Artifact{BuilderID: "packer.docker", ID: "sha256:" + helloSHA256}, false,
 			[]string{"sha256:" + helloSHA256 + " sha256:" + helloSHA256}},
-		{"amazon_images_one_per_region", Artifact{BuilderID: "mitchellh.amazonebs", ID: "eu-west-1:ami-0a1b2c3d,us-east-1:ami-0e1f2a3b"},
-			[]string{"eu-west-1:ami-0a1b2c3d packerArtifactId:eu-west-1:ami-0a1b2c3d", "us-east-1:ami-0e1f2a3b packerArtifactId:us-east-1:ami-0e1f2a3b"}},
-		{"google_image_by_name", Artifact{BuilderID: "packer.googlecompute", ID: "web-20240101"}, []string{"web-20240101 packerArtifactId:web-20240101"}},
+		{"amazon_images_one_per_region", Artifact{BuilderID: "mitchellh.amazonebs", ID: "eu-west-1:ami-0a1b2c3d,us-gov-west-1:ami-0e1f2a3b4c5d6e7f8"}, false,
+			[]string{"eu-west-1:ami-0a1b2c3d packerArtifactId:eu-west-1:ami-0a1b2c3d", "us-gov-west-1:ami-0e1f2a3b4c5d6e7f8 packerArtifactId:us-gov-west-1:ami-0e1f2a3b4c5d6e7f8"}},
+		{"google_image_by_name_when_allowed", Artifact{BuilderID: "packer.googlecompute", ID: "web-20240101"}, true, []string{"web-20240101 packerArtifactId:web-20240101"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			subjects, err := Subjects(context.Background(), tt.a)
+			subjects, err := Subjects(context.Background(), tt.a, tt.mutable)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -85,6 +100,9 @@ func TestSubjectsOfEachKindOfArtifact(t *testing.T) {
 				}
 				if s.GetAnnotations().GetFields()["packerBuilderId"].GetStringValue() != tt.a.BuilderID {
 					t.Errorf("subject %s does not name the builder", s.GetName())
+				}
+				if _, marked := s.GetAnnotations().GetFields()[MutableAnnotation]; marked != tt.mutable {
+					t.Errorf("subject %s: marked mutable %v, want %v", s.GetName(), marked, tt.mutable)
 				}
 			}
 			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
@@ -114,11 +132,45 @@ func TestArtifactsWithNothingToAttest(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Subjects(tt.ctx, tt.a)
+			_, err := Subjects(tt.ctx, tt.a, true)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("got %v, want %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// An ID that is a name (docker-tag's and docker-push's "repository:tag", a Google Compute
+// image's name, an Azure resource ID) can later name another image: it is not certified unless
+// the user allows it, knowing that.
+func TestMutableNamesAreNotSubjectsUnlessAllowed(t *testing.T) {
+	for _, a := range []Artifact{
+		{BuilderID: "packer.post-processor.docker-tag", ID: "registry.example.com/web:latest"},
+		{BuilderID: "packer.post-processor.docker-push", ID: "registry.example.com/web:1.2"},
+		{BuilderID: "packer.googlecompute", ID: "web-image"},
+		{BuilderID: "Azure.ResourceManagement.VMImage", ID: "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Compute/images/web"},
+		{BuilderID: "mitchellh.amazonebs", ID: "us-east-1:ami-0a1b2c3d,us-east-1:web"}, // one name among IDs
+		{BuilderID: "packer.docker", ID: "sha256:" + helloSHA256[:63]},                 // not a whole sha256
+	} {
+		t.Run(a.ID, func(t *testing.T) {
+			_, err := Subjects(context.Background(), a, false)
+			if err == nil || !strings.Contains(err.Error(), "is a name, not an ID that names one image for ever") ||
+				!strings.Contains(err.Error(), "allow_mutable_artifact_id = true") {
+				t.Fatalf("got %v", err)
+			}
+		})
+	}
+}
+
+func TestImmutableID(t *testing.T) {
+	for id, want := range map[string]bool{
+		"ami-0a1b2c3d": true, "us-east-1:ami-0a1b2c3d4e5f6a7b8": true, "cn-north-1:ami-0a1b2c3d": true,
+		"sha256:" + helloSHA256: true, "ami-0a1b2c3": false, "us-east-1:ami-0A1B2C3D": false, "web:latest": false,
+		"us-east-1:ami-0a1b2c3d,us-west-2:ami-0a1b2c3d": false, "registry/web@sha256:" + helloSHA256: false,
+	} {
+		if got := ImmutableID(id); got != want {
+			t.Errorf("ImmutableID(%q) = %v, want %v", id, got, want)
+		}
 	}
 }
 
@@ -131,11 +183,14 @@ func TestWhatIsNotCertified(t *testing.T) {
 		{"a_failed_check", []Report{reportOf(t, pass, fail)}, "1 check did not pass, so the artifact is not certified: file[1] /etc/shadow (failed: mode is 0644, want 0600)"},
 		{"a_check_that_could_not_be_decided", []Report{reportOf(t, pass, errored)}, "service[0] nginx (error: )"},
 		{"a_failure_in_the_second_provisioner", []Report{reportOf(t, pass), {Doc: reportOf(t, fail).Doc, Prefix: "assert[1]."}}, "assert[1].file[1] /etc/shadow"},
-		{"every_check_skipped", []Report{reportOf(t, skipped)}, "no check ran (every check is skipped)"},
-		{"no_checks", []Report{reportOf(t)}, "no check ran"},
+		{"every_check_skipped", []Report{reportOf(t, skipped)}, "no check passed (0 warned without passing, 1 skipped), so nothing was seen"},
+		{"no_checks", []Report{reportOf(t)}, "no check passed"},
+		{"warnings_alone_that_did_not_pass", []Report{reportOf(t, warned, skipped)}, "no check passed (1 warned without passing, 1 skipped)"},
+		{"a_status_it_does_not_know", []Report{withStatus(reportOf(t, pass, pass2), 1, "maybe")}, `package[0] nginx (status "maybe", which this plugin does not know)`},
+		{"a_verdict_it_does_not_know", []Report{withVerdict(reportOf(t, pass), "fine")}, `the report's verdict ("fine", which this plugin does not know)`},
+		{"a_failed_verdict_without_a_failed_check", []Report{withVerdict(reportOf(t, pass), "failed")}, "the report's verdict (failed)"},
 		{"passed", []Report{reportOf(t, pass, skipped)}, ""},
 		{"warned", []Report{reportOf(t, pass, warned)}, ""},
-		{"a_warning_alone_was_seen", []Report{reportOf(t, warned)}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -23,12 +23,17 @@ NAME.intoto.dsse.json file) before the artifact is deployed:
   - that it holds an in-toto Statement v1 with a test-result predicate;
   - that every artifact given is a subject of the statement: a file by its sha256, an
     artifact without files (a cloud or container image) by its ID;
-  - that the copies of the JSON reports beside ENVELOPE are the reports the statement names;
-  - the result: PASSED, or WARNED (checks of severity "warning" did not pass), is accepted;
-    FAILED never is.
+  - that the copies of the JSON reports beside ENVELOPE are the reports the statement names,
+    and that the unsigned copy NAME.intoto.json beside it, if any, is the signed statement;
+  - the result: PASSED is accepted; WARNED (checks of severity "warning" did not pass) only
+    with -accept-warned; FAILED never.
 
 It exits 0 when everything is verified, 1 when anything is not (the artifact must not be
-trusted), and 2 when it is called wrongly.
+trusted), and 2 when it is called wrongly. A policy that reads the statement must read the one
+that was verified: -print-statement writes it to standard output (and what was verified to
+standard error), only when everything is verified.
+
+The command is the plugin's binary: ` + "`packer plugins installed`" + ` prints where packer put it.
 
 Options:
 `
@@ -48,7 +53,9 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Var(&files, "artifact", "an artifact `FILE` to verify against the attestation's subjects; repeatable")
 	fs.Var(&ids, "artifact-id", "the `ID` of an artifact without files, as Packer reports it: "+`an AMI "us-east-1:ami-0abc…", `+
 		`a Docker image ID "sha256:…", a Google Compute image's name, an Azure image's resource ID; repeatable`)
-	failOnWarned := fs.Bool("fail-on-warned", false, "refuse an attestation whose result is WARNED")
+	acceptWarned := fs.Bool("accept-warned", false, "accept an attestation whose result is WARNED (checks of severity \"warning\" did not pass)")
+	printStatement := fs.Bool("print-statement", false, "when everything is verified, write the signed statement (JSON) to standard output, "+
+		"for a policy to read, and what was verified to standard error")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usage)
 		fs.PrintDefaults()
@@ -80,6 +87,10 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case len(files) == 0 && len(ids) == 0:
 		return wrong("give the artifact to verify: -artifact FILE, or -artifact-id ID for an artifact without files")
 	}
+	report := stdout
+	if *printStatement {
+		report = stderr
+	}
 	failed := func(err error) int {
 		fmt.Fprintf(stderr, "NOT VERIFIED: %v\n", err)
 		return 1
@@ -97,14 +108,24 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return failed(err)
 	}
-	fmt.Fprintln(stdout, envelope)
-	v, err := Verify(ctx, env, Check{Key: key, Files: files, IDs: ids, ReportDir: filepath.Dir(envelope), FailOnWarned: *failOnWarned})
+	check := Check{Key: key, Files: files, IDs: ids, ReportDir: filepath.Dir(envelope), AcceptWarned: *acceptWarned}
+	if name, ok := strings.CutSuffix(envelope, ".intoto.dsse.json"); ok {
+		check.UnsignedCopy = name + ".intoto.json"
+	}
+	fmt.Fprintln(report, envelope)
+	v, err := Verify(ctx, env, check)
 	for _, line := range v.Lines {
-		fmt.Fprintln(stdout, "  "+line)
+		fmt.Fprintln(report, "  "+line)
 	}
 	if err != nil {
 		return failed(err)
 	}
-	fmt.Fprintf(stdout, "VERIFIED: %s passed its checks (%s)\n", strings.Join(append(files, ids...), ", "), v.Result)
+	fmt.Fprintf(report, "VERIFIED: %s passed its checks (%s)\n", strings.Join(append(files, ids...), ", "), v.Result)
+	if *printStatement {
+		if _, err := stdout.Write(v.Statement); err != nil {
+			fmt.Fprintf(stderr, "%s: writing the statement: %v\n", CommandName, err)
+			return 1
+		}
+	}
 	return 0
 }

@@ -3,6 +3,7 @@ package attest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,7 +33,7 @@ func TestTheCommandVerifies(t *testing.T) {
 	if status != 0 {
 		t.Fatalf("exit %d\n%s%s", status, out, errs)
 	}
-	for _, want := range []string{env + "\n", "  signature: verified with ed25519 key ", "  subject: " + artifact + " has sha256 " + helloSHA256,
+	for _, want := range []string{env + "\n", "  signature: verified with ed25519 key ", "  subject: " + artifact + " has sha256 " + helloSHA256 + ", the digest of subject \"image.tar\"",
 		"  report: " + filepath.Join(filepath.Dir(env), "image.tar.report.json") + " has the sha256 the attestation names",
 		"VERIFIED: " + artifact + " passed its checks (PASSED)"} {
 		if !strings.Contains(out, want) {
@@ -41,10 +42,42 @@ func TestTheCommandVerifies(t *testing.T) {
 	}
 }
 
+// -print-statement writes the verified statement, and nothing else, to standard output, for a
+// policy to read; what was verified goes to standard error.
+func TestTheCommandPrintsTheVerifiedStatement(t *testing.T) {
+	env, artifact := written(t)
+	status, out, errs := run("-print-statement", "-key", keyFile("ed25519.pub.pem"), "-artifact", artifact, env)
+	if status != 0 {
+		t.Fatalf("exit %d\n%s%s", status, out, errs)
+	}
+	var e struct{ Payload []byte }
+	b, _ := os.ReadFile(env)
+	json.Unmarshal(b, &e)
+	if out != string(e.Payload) || !strings.HasPrefix(out, "{") {
+		t.Errorf("standard output is not the signed statement:\n%s", out)
+	}
+	if !strings.Contains(errs, "VERIFIED: "+artifact+" passed its checks (PASSED)") {
+		t.Errorf("standard error:\n%s", errs)
+	}
+}
+
+// tamperedCopy writes, beside a copy of the envelope env, an unsigned statement that is not
+// the signed one, and returns the copy's name.
+func tamperedCopy(t *testing.T, env string) string {
+	t.Helper()
+	dir := t.TempDir()
+	b, _ := os.ReadFile(env)
+	copyEnv := filepath.Join(dir, "image.tar.intoto.dsse.json")
+	os.WriteFile(copyEnv, b, 0o644)
+	os.WriteFile(filepath.Join(dir, "image.tar.intoto.json"), []byte(`{"_type": "https://in-toto.io/Statement/v1"}`), 0o644)
+	return copyEnv
+}
+
 func TestTheCommandRefuses(t *testing.T) {
 	env, artifact := written(t)
 	tampered := filepath.Join(t.TempDir(), "image.tar")
 	os.WriteFile(tampered, []byte("hello?\n"), 0o644)
+	badCopy := tamperedCopy(t, env)
 	tests := []struct {
 		name string
 		args []string
@@ -55,6 +88,8 @@ func TestTheCommandRefuses(t *testing.T) {
 		{"a_private_key", []string{"-key", keyFile("ed25519.pem"), "-artifact", artifact, env}, "NOT VERIFIED: -key " + keyFile("ed25519.pem") + ": it is a private key"},
 		{"no_envelope_file", []string{"-key", keyFile("ed25519.pub.pem"), "-artifact", artifact, env + ".gone"}, "NOT VERIFIED: open " + env + ".gone: no such file or directory"},
 		{"an_id_it_does_not_name", []string{"-key", keyFile("ed25519.pub.pem"), "-artifact-id", "us-east-1:ami-0a1b2c3d", env}, "NOT VERIFIED: artifact ID us-east-1:ami-0a1b2c3d is no subject"},
+		{"an_unsigned_copy_that_is_not_the_statement", []string{"-key", keyFile("ed25519.pub.pem"), "-artifact", artifact, "-print-statement", badCopy},
+			"NOT VERIFIED: the unsigned copy " + strings.TrimSuffix(badCopy, ".dsse.json") + ".json is not the statement that was signed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -62,8 +97,8 @@ func TestTheCommandRefuses(t *testing.T) {
 			if status != 1 || !strings.Contains(errs, tt.want) {
 				t.Fatalf("exit %d, want 1 saying %q\n%s%s", status, tt.want, out, errs)
 			}
-			if strings.Contains(out, "VERIFIED:") {
-				t.Errorf("it says verified:\n%s", out)
+			if strings.Contains(out, "VERIFIED:") || strings.Contains(out, "{") {
+				t.Errorf("it says verified, or prints a statement:\n%s", out)
 			}
 		})
 	}

@@ -30,12 +30,24 @@ const PublicKeyFormats = "a PEM public key (\"BEGIN PUBLIC KEY\", as `openssl pk
 
 // A Key signs or verifies DSSE envelopes: ed25519, ECDSA P-256 with SHA-256 (the
 // securesystemslib scheme ecdsa-sha2-nistp256), or RSASSA-PSS with SHA-256
-// (rsassa-pss-sha256).
+// (rsassa-pss-sha256, the scheme of securesystemslib and in-toto; cosign verifies RSA keys with
+// PKCS#1 v1.5 only, so it refuses these signatures).
+//
+// A signature names no key: its keyid is empty. DSSE leaves the keyid optional and its
+// meaning to each verifier, and verifiers skip a signature whose keyid is not the one they
+// compute for their key: securesystemslib computes the sha256 of the key's canonical JSON form
+// (Key.ID), sigstore and cosign the sha256 of its SSH form. With no keyid, every verifier tries
+// the signature with its key.
 type Key struct {
 	sv   dsse.SignerVerifier
 	Type string // ed25519, ecdsa or rsa
 	ID   string // the securesystemslib key ID: the sha256 of the public key's canonical form
 }
+
+// unnamed signs with its key but gives no key ID (see Key).
+type unnamed struct{ dsse.SignerVerifier }
+
+func (unnamed) KeyID() (string, error) { return "", nil }
 
 // String names the key for a person, never showing any of its secret: "ed25519 key 3f2a9c…".
 func (k *Key) String() string { return k.Type + " key " + k.ID }
@@ -196,7 +208,7 @@ func usable(pub crypto.PublicKey) error {
 
 // sign signs the DSSE pre-authentication encoding of a payload.
 func (k *Key) sign(ctx context.Context, payloadType string, payload []byte) (*dsse.Envelope, error) {
-	es, err := dsse.NewEnvelopeSigner(k.sv)
+	es, err := dsse.NewEnvelopeSigner(unnamed{k.sv})
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package attest
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -24,19 +25,21 @@ type Check struct {
 	Files        []string // artifact files: each one's sha256 must be a subject's
 	IDs          []string // artifact IDs (an AMI "us-east-1:ami-0abc", an image "sha256:…"): each must be a subject's
 	ReportDir    string   // where to look for the copies of the reports the predicate names
-	FailOnWarned bool     // a WARNED result fails verification too
+	UnsignedCopy string   // the unsigned copy of the statement written beside the envelope, if any: it must be the signed statement
+	AcceptWarned bool     // a WARNED result is accepted; else it fails verification, as FAILED does
 }
 
 // A Verification is what Verify saw, line by line for a person, and its outcome.
 type Verification struct {
-	Lines  []string // what was verified, in order
-	Result string   // PASSED, WARNED or FAILED, as the predicate says; "" when it was not read
+	Lines     []string // what was verified, in order
+	Result    string   // PASSED, WARNED or FAILED, as the predicate says; "" when it was not read
+	Statement []byte   // the statement whose signature verified, as it was signed; nil when none did
 }
 
 // Verify checks env, a DSSE envelope, against c: the signature with c.Key, the statement's
 // type and predicate type, every artifact given against the subjects, the reports beside it
-// against their digests, then the result. It returns an error saying what did not match; then
-// the artifact must not be trusted.
+// against their digests, the unsigned copy against the signed statement, then the result. It
+// returns an error saying what did not match; then the artifact must not be trusted.
 func Verify(ctx context.Context, env []byte, c Check) (*Verification, error) {
 	v := &Verification{}
 	if len(c.Files) == 0 && len(c.IDs) == 0 {
@@ -56,6 +59,9 @@ func Verify(ctx context.Context, env []byte, c Check) (*Verification, error) {
 	if _, err := ev.Verify(ctx, &e); err != nil {
 		var ids []string
 		for _, s := range e.Signatures {
+			if s.KeyID == "" {
+				s.KeyID = "(none named)"
+			}
 			ids = append(ids, s.KeyID)
 		}
 		return v, fmt.Errorf("the signature does not verify with %s (the envelope has %d signature(s), by key(s) %s): "+
@@ -95,6 +101,14 @@ func Verify(ctx context.Context, env []byte, c Check) (*Verification, error) {
 		}
 		v.Lines = append(v.Lines, line)
 	}
+	if c.UnsignedCopy != "" {
+		line, err := matchCopy(c.UnsignedCopy, payload)
+		if err != nil {
+			problems = append(problems, err.Error())
+		} else if line != "" {
+			v.Lines = append(v.Lines, line)
+		}
+	}
 	v.Lines = append(v.Lines, fmt.Sprintf("result: %s: %d passed, %d warned, %d failed",
 		pred.GetResult(), len(pred.GetPassedTests()), len(pred.GetWarnedTests()), len(pred.GetFailedTests())))
 	for _, w := range pred.GetWarnedTests() {
@@ -106,13 +120,31 @@ func Verify(ctx context.Context, env []byte, c Check) (*Verification, error) {
 	switch {
 	case pred.GetResult() == Failed:
 		problems = append(problems, "the attestation says the checks FAILED")
-	case pred.GetResult() == Warned && c.FailOnWarned:
-		problems = append(problems, "the attestation says checks WARNED, and warnings are not accepted")
+	case pred.GetResult() == Warned && !c.AcceptWarned:
+		problems = append(problems, "the attestation says checks WARNED (checks of severity \"warning\" did not pass), "+
+			"which is accepted only with -accept-warned")
 	}
 	if len(problems) > 0 {
 		return v, errors.New(strings.Join(problems, "; "))
 	}
+	v.Statement = payload
 	return v, nil
+}
+
+// matchCopy compares the unsigned copy of the statement, when there is one, with the statement
+// that was signed: a policy that reads the copy must read what was signed.
+func matchCopy(name string, signed []byte) (string, error) {
+	b, err := os.ReadFile(name)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "", nil
+	case err != nil:
+		return "", fmt.Errorf("the unsigned copy %s: %w", name, err)
+	case !bytes.Equal(b, signed):
+		return "", fmt.Errorf("the unsigned copy %s is not the statement that was signed: it changed, or was never this "+
+			"attestation's; read the statement from the envelope (-print-statement)", name)
+	}
+	return fmt.Sprintf("unsigned copy: %s is the signed statement", name), nil
 }
 
 // parseStatement reads a signed payload: an in-toto Statement v1 with a test-result predicate,
@@ -167,7 +199,11 @@ func matchID(subjects []*intoto.ResourceDescriptor, id string) (string, error) {
 	for _, s := range subjects {
 		d := s.GetDigest()
 		if d[ArtifactIDDigest] == id || imageID.MatchString(id) && d["sha256"] == imageID.FindStringSubmatch(id)[1] {
-			return fmt.Sprintf("subject: artifact ID %s is subject %q", id, s.GetName()), nil
+			line := fmt.Sprintf("subject: artifact ID %s is subject %q", id, s.GetName())
+			if !ImmutableID(id) {
+				line += " (a name, which may since name another image than the one checked)"
+			}
+			return line, nil
 		}
 	}
 	return "", fmt.Errorf("artifact ID %s is no subject of the attestation (%s)", id, describe(subjects))

@@ -47,7 +47,7 @@ func signed(t *testing.T, key *Key, results ...check.Result) fixture {
 	os.WriteFile(f.artifact, []byte("hello\n"), 0o644)
 	rep := reportOf(t, results...)
 	os.WriteFile(filepath.Join(dir, rep.File), rep.Bytes, 0o644)
-	subjects, err := Subjects(context.Background(), Artifact{BuilderID: "packer.post-processor.artifice", Files: []string{f.artifact}})
+	subjects, err := Subjects(context.Background(), Artifact{BuilderID: "packer.post-processor.artifice", Files: []string{f.artifact}}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +193,7 @@ func TestATamperedArtifactFails(t *testing.T) {
 	os.WriteFile(f.artifact, []byte("hello!\n"), 0o644)
 	_, err := Verify(context.Background(), f.env, f.check(publicKey(t, "ed25519.pub.pem")))
 	mustFail(t, err, "artifact "+f.artifact+": its sha256 "+sha([]byte("hello!\n"))+" is the digest of no subject of the attestation",
-		"it names "+f.artifact+" sha256:"+helloSHA256, "it is not the artifact that was checked, or it changed since")
+		"it names image.tar sha256:"+helloSHA256, "it is not the artifact that was checked, or it changed since")
 }
 
 func TestAnotherKeyFails(t *testing.T) {
@@ -228,17 +228,89 @@ func TestAReportNotBesideIsSaidNotFailed(t *testing.T) {
 	}
 }
 
-func TestWarnedPassesUnlessWarningsAreRefused(t *testing.T) {
+// WARNED means checks of severity "warning" did not pass: a deploy pipeline accepts it only
+// when it says so.
+func TestWarnedFailsUnlessAccepted(t *testing.T) {
 	f := signed(t, privateKey(t, "ed25519.pem"), pass, warned)
 	c := f.check(publicKey(t, "ed25519.pub.pem"))
 	v, err := Verify(context.Background(), f.env, c)
+	mustFail(t, err, `the attestation says checks WARNED (checks of severity "warning" did not pass), which is accepted only with -accept-warned`)
+	if v.Result != Warned || v.Statement != nil {
+		t.Errorf("result %q, statement %q", v.Result, v.Statement)
+	}
+	c.AcceptWarned = true
+	v, err = Verify(context.Background(), f.env, c)
 	if err != nil || v.Result != Warned || !strings.Contains(strings.Join(v.Lines, "\n"), "warned: port[0] tcp/443") {
 		t.Fatalf("got %+v, %v", v, err)
 	}
-	c.FailOnWarned = true
-	_, err = Verify(context.Background(), f.env, c)
-	mustFail(t, err, "the attestation says checks WARNED, and warnings are not accepted")
 }
+
+// The statement a policy reads is the one whose signature verified, byte for byte; an unsigned
+// copy beside the envelope must be that statement, or verification fails.
+func TestTheVerifiedStatementAndItsUnsignedCopy(t *testing.T) {
+	f := signed(t, privateKey(t, "ed25519.pem"))
+	c := f.check(publicKey(t, "ed25519.pub.pem"))
+	c.UnsignedCopy = filepath.Join(f.dir, "image.tar.intoto.json")
+	// no copy: nothing to compare
+	v, err := Verify(context.Background(), f.env, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e dsse.Envelope
+	json.Unmarshal(f.env, &e)
+	payload, _ := e.DecodeB64Payload()
+	if !bytes.Equal(v.Statement, payload) {
+		t.Fatalf("the statement returned is not the signed payload:\n%s", v.Statement)
+	}
+	os.WriteFile(c.UnsignedCopy, payload, 0o644)
+	if v, err := Verify(context.Background(), f.env, c); err != nil || !strings.Contains(strings.Join(v.Lines, "\n"), "unsigned copy: "+c.UnsignedCopy+" is the signed statement") {
+		t.Fatalf("the true copy: %v\n%s", err, strings.Join(v.Lines, "\n"))
+	}
+	os.WriteFile(c.UnsignedCopy, bytes.Replace(payload, []byte(`"passedTests"`), []byte(`"passedTests" `), 1), 0o644)
+	v, err = Verify(context.Background(), f.env, c)
+	mustFail(t, err, "the unsigned copy "+c.UnsignedCopy+" is not the statement that was signed")
+	if v.Statement != nil {
+		t.Error("a statement is returned although verification failed")
+	}
+}
+
+// The envelope names no key (keyid ""): a verifier that computes key IDs its own way, as
+// sigstore and cosign do (the sha256 of the key's SSH form), skips a signature whose keyid is
+// not the one it computes, and tries one that names none.
+func TestASignatureNamesNoKey(t *testing.T) {
+	f := signed(t, privateKey(t, "ed25519.pem"))
+	var e dsse.Envelope
+	json.Unmarshal(f.env, &e)
+	if len(e.Signatures) != 1 || e.Signatures[0].KeyID != "" {
+		t.Fatalf("signatures %+v, want one with no keyid", e.Signatures)
+	}
+	pub := publicKey(t, "ed25519.pub.pem")
+	ev, err := dsse.NewEnvelopeVerifier(ownKeyID{pub.sv, "SHA256:a-cosign-style-key-id"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ev.Verify(context.Background(), &e); err != nil {
+		t.Fatalf("a verifier with its own key IDs: %v", err)
+	}
+	// with the securesystemslib key ID in the envelope (as before), that verifier skips it
+	e.Signatures[0].KeyID = pub.ID
+	if _, err := ev.Verify(context.Background(), &e); err == nil {
+		t.Fatal("the keyid is not what makes the difference")
+	}
+	// an envelope naming the securesystemslib key ID still verifies here
+	env, _ := json.Marshal(e)
+	if _, err := Verify(context.Background(), env, f.check(pub)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// ownKeyID is a verifier that names its key its own way.
+type ownKeyID struct {
+	dsse.SignerVerifier
+	id string
+}
+
+func (o ownKeyID) KeyID() (string, error) { return o.id, nil }
 
 // The post-processor never signs failed checks; a FAILED statement signed by other means is not
 // accepted either.
@@ -309,9 +381,10 @@ func TestVerifyByArtifactID(t *testing.T) {
 	}{
 		{Artifact{BuilderID: "mitchellh.amazonebs", ID: "eu-west-1:ami-0a1b2c3d,us-east-1:ami-0e1f2a3b"}, "us-east-1:ami-0e1f2a3b", "us-east-1:ami-0a1b2c3d"},
 		{Artifact{BuilderID: "packer.docker", ID: "sha256:" + helloSHA256}, "sha256:" + helloSHA256, "sha256:" + sha([]byte("x"))},
+		{Artifact{BuilderID: "packer.googlecompute", ID: "web-20240101"}, "web-20240101", "web-20240102"},
 	} {
 		t.Run(tt.artifact.BuilderID, func(t *testing.T) {
-			subjects, err := Subjects(context.Background(), tt.artifact)
+			subjects, err := Subjects(context.Background(), tt.artifact, true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -326,6 +399,10 @@ func TestVerifyByArtifactID(t *testing.T) {
 				t.Fatal(err)
 			}
 			if !strings.Contains(strings.Join(v.Lines, "\n"), "subject: artifact ID "+tt.good+" is subject") {
+				t.Errorf("lines %q", v.Lines)
+			}
+			// a name is said to be one
+			if said := strings.Contains(strings.Join(v.Lines, "\n"), "(a name, which may since name another image than the one checked)"); said == ImmutableID(tt.good) {
 				t.Errorf("lines %q", v.Lines)
 			}
 			_, err = Verify(context.Background(), env, Check{Key: pub, IDs: []string{tt.bad}, ReportDir: t.TempDir()})

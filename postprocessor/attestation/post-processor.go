@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -34,23 +35,40 @@ type Config struct {
 	// The private key that signs the attestation, a file on the machine that runs Packer: an
 	// unencrypted PEM key (PKCS#8 as `openssl genpkey` writes it, PKCS#1, SEC 1) or an OpenSSH
 	// key as `ssh-keygen` writes it, of type ed25519, ECDSA P-256 or RSA (2048 bits or more,
-	// signed with RSASSA-PSS and SHA-256). With a key, the statement is written signed, in a
-	// DSSE envelope: `NAME.intoto.dsse.json`. The key is read when Packer prepares the build,
-	// so that a key that cannot sign fails `packer validate`; nothing of it is ever logged.
+	// signed with RSASSA-PSS and SHA-256, which cosign does not verify: use ed25519 or ECDSA for
+	// cosign). With a key, the statement is written signed, in a DSSE envelope:
+	// `NAME.intoto.dsse.json`. The key is read when Packer prepares the build, so that a key that
+	// cannot sign fails `packer validate` rather than the end of a long build; nothing of it is
+	// ever logged. Keep it readable by the user who runs Packer alone (mode 0600): the
+	// post-processor warns when others may read it.
 	KeyFile string `mapstructure:"key_file"`
 	// Write the statement unsigned too, as `NAME.intoto.json`, for a tool that signs statements
 	// itself, or for reading. Defaults to true without `key_file` (the unsigned statement is then
-	// the only attestation) and to false with it.
+	// the only attestation) and to false with it. A policy must read the statement that was
+	// verified, not this copy: `verify-attestation` checks that the copy is the signed statement,
+	// and `-print-statement` gives the verified one.
 	UnsignedStatement config.Trilean `mapstructure:"unsigned_statement"`
+	// Write a copy of each assert provisioner's JSON report beside the attestation
+	// (`NAME.assert-report.json`, or `NAME.assert-report-N.json` for several), which the
+	// attestation names by digest and `verify-attestation` compares. The reports hold what the
+	// checks found, command output included (masked as the provisioner masks its reports). Set
+	// false to publish the attestation alone. Defaults to true.
+	CopyReports config.Trilean `mapstructure:"copy_reports"`
+	// Certify an artifact without files by its ID even when the ID is a name that can later name
+	// another image: a Google Compute image's name (free again once the image is deleted), an
+	// Azure resource ID, the "repository:tag" that docker-tag and docker-push hand on.
+	// Verification by such a name proves nothing about the image the name names by then. By
+	// default only IDs that name one image for ever are certified: Amazon machine image IDs and
+	// Docker image IDs ("sha256:…"); files are always certified by their sha256.
+	AllowMutableArtifactID bool `mapstructure:"allow_mutable_artifact_id"`
 	// The folder to write the files in, on the machine that runs Packer; made when missing.
 	// Defaults to the folder of the artifact's first file, or, for an artifact without files (a
 	// cloud image), the folder Packer runs in.
 	OutputDirectory string `mapstructure:"output_directory"`
 	// The name the files start with. Defaults to the name of the artifact's first file (so that
 	// `out/web.tar.gz` gets `out/web.tar.gz.intoto.dsse.json`), or, for an artifact without
-	// files, to the builder type and the source's name, like `amazon-ebs.web`, which is unique
-	// among the builds of a template. Builds that run in parallel must not share one: use
-	// `"${source.name}"` in it.
+	// files, to the builder type and the source's name, like `amazon-ebs.web`. Builds that run in
+	// parallel must not share one: use `"${source.name}"` in it.
 	OutputName string `mapstructure:"output_name"`
 	// A link to the run, like a CI job's page (`"${env("CI_JOB_URL")}"`), put in the predicate's
 	// `url`.
@@ -61,7 +79,7 @@ type Config struct {
 type PostProcessor struct {
 	config Config
 	key    *attest.Key
-	// registers it with the build, so that a provisioner of another build is not taken for one of its own
+	// registers it with the build, so that its build's provisioners can be told from another's
 	handoff handoff.Slot
 }
 
@@ -99,7 +117,11 @@ func (p *PostProcessor) Configure(raws ...interface{}) error {
 	if len(errs) > 0 {
 		return &packersdk.MultiError{Errors: errs}
 	}
-	return p.handoff.Register(handoff.PostProcessor, handoff.Current(c.PackerConfig))
+	// a failed registration is the post-processor's refusal when it runs, not packer validate's
+	if err := p.handoff.Register(handoff.PostProcessor, handoff.Current(c.PackerConfig)); err != nil {
+		log.Printf("[WARN] assert-attestation: %v", err)
+	}
+	return nil
 }
 
 // outputs are the paths of the files the post-processor writes for the artifact.
@@ -139,8 +161,8 @@ func (p *PostProcessor) outputsFor(files []string) outputs {
 }
 
 // PostProcess writes the attestation of artifact, or refuses, saying why, when the build's
-// checks did not pass, when their results are missing or not this build's. It passes the
-// artifact on unchanged.
+// checks did not pass, when their results are missing or cannot be told from another build's.
+// It passes the artifact on unchanged.
 func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, artifact packersdk.Artifact) (packersdk.Artifact, bool, bool, error) {
 	art := attest.Artifact{BuilderID: artifact.BuilderId(), ID: artifact.Id(), Files: artifact.Files()}
 	out := p.outputsFor(art.Files)
@@ -161,10 +183,11 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui packersdk.Ui, artifa
 
 func (p *PostProcessor) certify(ctx context.Context, ui packersdk.Ui, art attest.Artifact, out outputs) error {
 	build := handoff.Current(p.config.PackerConfig)
-	records, err := handoff.Load(build)
+	res, err := p.handoff.Load(build)
 	if err != nil {
 		return err
 	}
+	records := res.Records
 	reports := make([]attest.Report, len(records))
 	for i, r := range records {
 		reports[i] = attest.Report{File: filepath.Base(out.report(i, len(records))), Bytes: r.Report, Doc: r.Doc}
@@ -173,9 +196,9 @@ func (p *PostProcessor) certify(ctx context.Context, ui packersdk.Ui, art attest
 		}
 	}
 	if err := attest.Refuse(reports); err != nil {
-		return fmt.Errorf("build %s: %w", build, err)
+		return fmt.Errorf("build %s: %w", res.Build, err)
 	}
-	subjects, err := attest.Subjects(ctx, art)
+	subjects, err := attest.Subjects(ctx, art, p.config.AllowMutableArtifactID)
 	if err != nil {
 		return err
 	}
@@ -187,46 +210,52 @@ func (p *PostProcessor) certify(ctx context.Context, ui packersdk.Ui, art attest
 	if err != nil {
 		return err
 	}
-	var written []string
-	write := func(name string, b []byte) error {
-		if err := writeFile(name, b); err != nil {
-			return err
-		}
-		written = append(written, name)
-		return nil
-	}
+	var files []output
 	if p.key != nil {
 		env, err := attest.Sign(ctx, p.key, statement)
 		if err != nil {
 			return fmt.Errorf("signing with key_file: %w", err)
 		}
-		if err := write(out.envelope(), env); err != nil {
-			return err
-		}
+		files = append(files, output{out.envelope(), env})
 	}
 	if p.config.UnsignedStatement.True() || p.key == nil && !p.config.UnsignedStatement.False() {
-		if err := write(out.statement(), statement); err != nil {
-			return err
+		files = append(files, output{out.statement(), statement})
+	}
+	if !p.config.CopyReports.False() {
+		for i, r := range reports {
+			files = append(files, output{out.report(i, len(reports)), r.Bytes})
 		}
 	}
-	for i, r := range reports {
-		if err := write(out.report(i, len(reports)), r.Bytes); err != nil {
-			return err
-		}
+	if err := writeAll(files); err != nil {
+		return fmt.Errorf("writing the attestation (nothing of it was left): %w", err)
 	}
 	pred := st.GetPredicate().GetFields()
 	var names []string
 	for _, s := range subjects {
 		names = append(names, s.GetName())
 	}
-	ui.Say(fmt.Sprintf("Certified %s: %s, %d checks passed and %d warned in %d assert %s",
+	ui.Say(fmt.Sprintf("Certified %s: %s, %d checks passed and %d warned in %d assert %s of build %s",
 		strings.Join(names, ", "), pred["result"].GetStringValue(), len(pred["passedTests"].GetListValue().GetValues()),
-		len(pred["warnedTests"].GetListValue().GetValues()), len(reports), plural(len(reports), "provisioner", "provisioners")))
+		len(pred["warnedTests"].GetListValue().GetValues()), len(reports), plural(len(reports), "provisioner", "provisioners"), res.Build))
+	var written []string
+	for _, f := range files {
+		written = append(written, f.name)
+	}
 	signed := ""
 	if p.key != nil {
 		signed = " (signed with " + p.key.String() + ")"
 	}
 	ui.Say("Wrote " + strings.Join(written, ", ") + signed)
+	if len(res.After) > 0 {
+		ui.Error(fmt.Sprintf("Warning: the attestation covers the instance as the assert provisioners saw it, and provisioners "+
+			"of build %s run after the last of them (%s): what they changed was not checked. Make assert the last provisioner "+
+			"that changes the image.", res.Build, strings.Join(res.After, ", ")))
+	}
+	if p.key != nil {
+		if err := shared(p.config.KeyFile); err != nil {
+			ui.Error("Warning: key_file " + p.config.KeyFile + ": " + err.Error())
+		}
+	}
 	return nil
 }
 
@@ -263,26 +292,52 @@ func (o outputs) clear() ([]string, error) {
 	return removed, nil
 }
 
-// writeFile writes b to name whole or not at all, making its folder when missing.
-func writeFile(name string, b []byte) error {
-	dir := filepath.Dir(name)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+// An output is a file the post-processor writes.
+type output struct {
+	name string
+	b    []byte
+}
+
+// writeAll writes every file whole, or none: each is written to a temporary file beside it,
+// and only when all are written are they renamed into place; a rename that fails takes back
+// those done. Their folder is made when missing. Files are mode 0644: they are made to be
+// published.
+func writeAll(files []output) error {
+	var temps []string
+	defer func() {
+		for _, t := range temps {
+			os.Remove(t) // those not renamed
+		}
+	}()
+	for _, f := range files {
+		dir := filepath.Dir(f.name)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		tmp, err := os.CreateTemp(dir, "."+filepath.Base(f.name)+".*")
+		if err != nil {
+			return err
+		}
+		temps = append(temps, tmp.Name())
+		_, err = tmp.Write(f.b)
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = os.Chmod(tmp.Name(), 0o644)
+		}
+		if err != nil {
+			return err
+		}
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(name)+".*")
-	if err != nil {
-		return err
+	for i, f := range files {
+		if err := os.Rename(temps[i], f.name); err != nil {
+			for _, done := range files[:i] {
+				os.Remove(done.name)
+			}
+			return err
+		}
 	}
-	defer os.Remove(f.Name()) // when the rename did not happen
-	_, err = f.Write(b)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(f.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), name)
-	}
-	return err
+	temps = nil
+	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -85,11 +86,24 @@ func (a artifact) with(files ...string) artifact { a.files = files; return a }
 
 var artifice = artifact{builderID: "packer.post-processor.artifice"}
 
+// The tests play a `packer build` of a template with one build of source null.target: its
+// assert provisioners (as many as the test prepares) and this post-processor.
+var current struct {
+	dir          string // the template's folder
+	provisioners int
+}
+
+// invocation is the packer command of the test's run.
+func invocation() handoff.Invocation {
+	return handoff.Invocation{PID: os.Getpid(), Template: current.dir}
+}
+
 // inRun makes the test a packer run of its own, with a hand-off folder of its own.
 func inRun(t *testing.T, uuid string) {
 	t.Helper()
 	t.Setenv("TMPDIR", t.TempDir())
 	t.Setenv(handoff.RunUUIDEnv, uuid)
+	current.dir, current.provisioners = t.TempDir(), 0
 }
 
 // provisioned is what an assert provisioner of build null.target leaves: prepared, then run.
@@ -103,13 +117,14 @@ func provisioned(t *testing.T, uuid string, results ...check.Result) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var s handoff.Slot
+	s := handoff.Slot{Packer: invocation}
 	if err := s.Register(handoff.Provisioner, b); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Save(doc, b); err != nil {
 		t.Fatal(err)
 	}
+	current.provisioners++
 }
 
 var (
@@ -122,7 +137,13 @@ var (
 // configured is the post-processor of build null.target as Packer configures it.
 func configured(t *testing.T, settings map[string]interface{}) *PostProcessor {
 	t.Helper()
+	template := "build {\n  sources = [\"source.null.target\"]\n" + strings.Repeat("  provisioner \"assert\" {}\n", current.provisioners) +
+		"  post-processor \"assert-attestation\" {}\n}\n"
+	if err := os.WriteFile(filepath.Join(current.dir, "build.pkr.hcl"), []byte(template), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	p := &PostProcessor{}
+	p.handoff.Packer = invocation
 	raws := map[string]interface{}{"packer_build_name": "target", "packer_builder_type": "null"}
 	for k, v := range settings {
 		raws[k] = v
@@ -191,7 +212,7 @@ func TestASignedAttestationBesideTheArtifact(t *testing.T) {
 		t.Errorf("result %s", v.Result)
 	}
 	said := strings.Join(u.said, "\n")
-	for _, want := range []string{"Certified " + art.files[0] + ": PASSED, 2 checks passed and 0 warned in 1 assert provisioner",
+	for _, want := range []string{"Certified image.tar.gz: PASSED, 2 checks passed and 0 warned in 1 assert provisioner of build null.target",
 		"Wrote " + art.files[0] + ".intoto.dsse.json, " + art.files[0] + ".assert-report.json (signed with ed25519 key "} {
 		if !strings.Contains(said, want) {
 			t.Errorf("the post-processor does not say %q:\n%s", want, said)
@@ -271,7 +292,7 @@ func TestMissingResultsAreNotCertified(t *testing.T) {
 	p := configured(t, map[string]interface{}{"key_file": privateEd})
 	art := artifice.with(tarball(t))
 	_, _, _, err := p.PostProcess(context.Background(), &ui{}, art)
-	if err == nil || !strings.Contains(err.Error(), `no assert provisioner has run in build null.target of this packer run: add a provisioner "assert" block to the build`) {
+	if err == nil || !strings.Contains(err.Error(), `build null.target has no assert provisioner, so nothing was checked to certify its artifact: add a provisioner "assert" block to it`) {
 		t.Fatalf("got %v", err)
 	}
 	if got := strings.Join(files(t, filepath.Dir(art.files[0])), " "); got != "image.tar.gz" {
@@ -286,7 +307,7 @@ func TestResultsOfAnotherRunAreNotCertified(t *testing.T) {
 	t.Setenv(handoff.RunUUIDEnv, runUUID)
 	p := configured(t, nil)
 	_, _, _, err := p.PostProcess(context.Background(), &ui{}, artifice.with(tarball(t)))
-	if err == nil || !strings.Contains(err.Error(), "no assert provisioner has run in build null.target of this packer run") {
+	if err == nil || !strings.Contains(err.Error(), "null.target (1 assert, 1 assert-attestation), but Packer prepared, in this order: post-processor") {
 		t.Fatalf("got %v", err)
 	}
 }
@@ -395,5 +416,127 @@ func TestConfigurationProblemsAllAtOnce(t *testing.T) {
 	err = p.Configure(map[string]interface{}{"key_file": publicEd})
 	if err == nil || !strings.Contains(err.Error(), "it holds a public key, not a private key") {
 		t.Errorf("got %v", err)
+	}
+}
+
+// The files of an attestation are written all or none: when one cannot be written (here a
+// folder is where the report's copy goes), the signed envelope is not left behind either.
+func TestAnAttestationIsWrittenWholeOrNotAtAll(t *testing.T) {
+	inRun(t, runUUID)
+	provisioned(t, runUUID, pass)
+	p := configured(t, map[string]interface{}{"key_file": privateEd, "unsigned_statement": true})
+	art := artifice.with(tarball(t))
+	if err := os.Mkdir(art.files[0]+".assert-report.json", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(art.files[0]+".assert-report.json", "x"), nil, 0o644) // a folder that is not empty: clear cannot remove it
+	_, _, _, err := p.PostProcess(context.Background(), &ui{}, art)
+	if err == nil || !strings.Contains(err.Error(), "an earlier attestation cannot be removed") {
+		t.Fatalf("got %v", err)
+	}
+	if got := strings.Join(files(t, filepath.Dir(art.files[0])), " "); got != "image.tar.gz image.tar.gz.assert-report.json" {
+		t.Errorf("files %s", got)
+	}
+	// the rename of the last file fails: the files renamed before it are taken back
+	dir := t.TempDir()
+	os.Mkdir(filepath.Join(dir, "c"), 0o755)
+	os.WriteFile(filepath.Join(dir, "c", "x"), nil, 0o644)
+	err = writeAll([]output{{filepath.Join(dir, "a"), []byte("a")}, {filepath.Join(dir, "b"), []byte("b")}, {filepath.Join(dir, "c"), []byte("c")}})
+	if err == nil {
+		t.Fatal("renaming onto a folder that is not empty worked")
+	}
+	if got := strings.Join(files(t, dir), " "); got != "c" {
+		t.Errorf("left %s, want the folder c alone", got)
+	}
+}
+
+// copy_reports = false publishes the attestation alone; the statement still names the reports
+// by digest.
+func TestWithoutCopiesOfTheReports(t *testing.T) {
+	inRun(t, runUUID)
+	provisioned(t, runUUID, pass)
+	p := configured(t, map[string]interface{}{"copy_reports": false})
+	art := artifice.with(tarball(t))
+	if _, _, _, err := p.PostProcess(context.Background(), &ui{}, art); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(files(t, filepath.Dir(art.files[0])), " "); got != "image.tar.gz image.tar.gz.intoto.json" {
+		t.Fatalf("files %s", got)
+	}
+	b, _ := os.ReadFile(art.files[0] + ".intoto.json")
+	if !strings.Contains(string(b), `"name": "image.tar.gz.assert-report.json"`) {
+		t.Errorf("the statement does not name the report:\n%s", b)
+	}
+}
+
+// A Google Compute image is named, not identified for ever: not certified unless allowed.
+func TestAnArtifactKnownByANameIsCertifiedOnlyWhenAllowed(t *testing.T) {
+	inRun(t, runUUID)
+	provisioned(t, runUUID, pass)
+	image := artifact{builderID: "packer.googlecompute", id: "web-20240101"}
+	dir := t.TempDir()
+	_, _, _, err := configured(t, map[string]interface{}{"output_directory": dir}).PostProcess(context.Background(), &ui{}, image)
+	if err == nil || !strings.Contains(err.Error(), `the artifact's ID "web-20240101" (of packer.googlecompute) is a name`) {
+		t.Fatalf("got %v", err)
+	}
+	if got := files(t, dir); len(got) != 0 {
+		t.Errorf("files %s", got)
+	}
+	inRun(t, runUUID) // another run: Packer prepares a post-processor once
+	provisioned(t, runUUID, pass)
+	p := configured(t, map[string]interface{}{"output_directory": dir, "allow_mutable_artifact_id": true})
+	if _, _, _, err := p.PostProcess(context.Background(), &ui{}, image); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "null.target.intoto.json"))
+	if !strings.Contains(string(b), `"packerArtifactIdMutable": true`) {
+		t.Errorf("the subject is not marked as a name:\n%s", b)
+	}
+}
+
+// The post-processor warns when provisioners run after the last assert provisioner, and when
+// others may read the signing key.
+func TestWarnings(t *testing.T) {
+	inRun(t, runUUID)
+	provisioned(t, runUUID, pass)
+	p := configured(t, map[string]interface{}{"key_file": privateEd})
+	template := `
+build {
+  sources = ["source.null.target"]
+  provisioner "assert" {}
+  provisioner "shell" {}
+  provisioner "file" { direction = "download" }
+  post-processor "assert-attestation" {}
+}`
+	os.WriteFile(filepath.Join(current.dir, "build.pkr.hcl"), []byte(template), 0o644)
+	past := time.Now().Add(-time.Minute)
+	os.Chtimes(filepath.Join(current.dir, "build.pkr.hcl"), past, past) // as Packer read it
+	os.Chmod(privateEd, 0o644)
+	defer os.Chmod(privateEd, 0o600)
+	var u ui
+	if _, _, _, err := p.PostProcess(context.Background(), &u, artifice.with(tarball(t))); err != nil {
+		t.Fatal(err)
+	}
+	said := strings.Join(u.said, "\n")
+	for _, want := range []string{
+		"[error] Warning: the attestation covers the instance as the assert provisioners saw it, and provisioners of build null.target run after the last of them (shell): what they changed was not checked",
+		"[error] Warning: key_file " + privateEd + ": its mode is 0644, so other users may read the private key: chmod 600 it",
+	} {
+		if !strings.Contains(said, want) {
+			t.Errorf("the post-processor does not say %q:\n%s", want, said)
+		}
+	}
+}
+
+// A hand-off folder that cannot be used does not fail Packer's preparation (packer validate):
+// the post-processor refuses when it runs, saying why.
+func TestAnUnusableHandOffFolderRefusesWhenRunning(t *testing.T) {
+	inRun(t, runUUID)
+	run := filepath.Join(os.TempDir(), "packer-plugin-assert-"+strconv.Itoa(os.Getuid())+"-"+runUUID)
+	os.WriteFile(run, []byte("in the way"), 0o600)
+	p := configured(t, nil) // Configure does not fail
+	_, _, _, err := p.PostProcess(context.Background(), &ui{}, artifice.with(tarball(t)))
+	if err == nil || !strings.Contains(err.Error(), "the post-processor could not register when Packer prepared it") {
+		t.Fatalf("got %v", err)
 	}
 }
