@@ -76,12 +76,40 @@ func verify(t *testing.T, args ...string) (int, string) {
 }
 
 // handoffRoot points packer (and so its plugins) at a temporary folder of the test's own, and
-// returns where the hand-off files of root's runs go.
+// returns it: the hand-off folders of the test's runs go there.
 func handoffRoot(t *testing.T) string {
 	t.Helper()
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
-	return filepath.Join(tmp, "packer-plugin-assert-"+strconv.Itoa(os.Getuid()))
+	return tmp
+}
+
+// handoffRuns are the hand-off folders of the runs in root.
+func handoffRuns(t *testing.T, root string) []string {
+	t.Helper()
+	runs, err := filepath.Glob(filepath.Join(root, "packer-plugin-assert-"+strconv.Itoa(os.Getuid())+"-*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return runs
+}
+
+// statementOf reads an unsigned statement.
+func statementOf(t *testing.T, name string) statement {
+	t.Helper()
+	var st statement
+	if err := json.Unmarshal(contents(t, name), &st); err != nil {
+		t.Fatalf("the statement %s does not parse: %v", name, err)
+	}
+	return st
+}
+
+// noAttestation fails the test when out holds an attestation.
+func noAttestation(t *testing.T, out string) {
+	t.Helper()
+	if left, _ := filepath.Glob(filepath.Join(out, "*.intoto*")); len(left) != 0 {
+		t.Errorf("an attestation was written: %v", left)
+	}
 }
 
 // contents is a file the build wrote.
@@ -128,7 +156,7 @@ type statement struct {
 // TestAccAttestationCertifiesTheArtifact: two sources build at once, each with two assert
 // provisioners; each artifact is certified with its own build's results, the statement parses,
 // its subject is the artifact's sha256, the signature verifies with the public key, and a
-// tampered statement, a tampered artifact or another key fail verification.
+// tampered statement, artifact, report or unsigned copy, or another key, fail verification.
 func TestAccAttestationCertifiesTheArtifact(t *testing.T) {
 	root := handoffRoot(t)
 	out := t.TempDir()
@@ -137,10 +165,11 @@ func TestAccAttestationCertifiesTheArtifact(t *testing.T) {
 		t.Fatalf("exit %d, want 0", code)
 	}
 	mustContain(t, log,
-		"null.target (assert-attestation): Certified "+out+"/target.tar.gz: WARNED, 4 checks passed and 1 warned in 2 assert provisioners",
-		"null.second (assert-attestation): Certified "+out+"/second.tar.gz: WARNED, 4 checks passed and 1 warned in 2 assert provisioners",
+		"null.target (assert-attestation): Certified target.tar.gz: WARNED, 4 checks passed and 1 warned in 2 assert provisioners of build null.target",
+		"null.second (assert-attestation): Certified second.tar.gz: WARNED, 4 checks passed and 1 warned in 2 assert provisioners of build null.second",
 		"(signed with ed25519 key ",
 	)
+	mustNotContain(t, log, "Warning: the attestation covers the instance")
 	for _, source := range []string{"target", "second"} {
 		artifact := filepath.Join(out, source+".tar.gz")
 		env := artifact + ".intoto.dsse.json"
@@ -148,16 +177,13 @@ func TestAccAttestationCertifiesTheArtifact(t *testing.T) {
 		if tar, err := exec.Command("tar", "-xzOf", artifact, "built-by").Output(); err != nil || strings.TrimSpace(string(tar)) != source {
 			t.Fatalf("%s holds %q (%v), want the tarball %s made in the instance", artifact, tar, err, source)
 		}
-		var st statement
-		if err := json.Unmarshal(contents(t, artifact+".intoto.json"), &st); err != nil {
-			t.Fatalf("the statement does not parse: %v", err)
-		}
+		st := statementOf(t, artifact+".intoto.json")
 		p := st.Predicate
 		switch {
 		case st.Type != "https://in-toto.io/Statement/v1", st.PredicateType != "https://in-toto.io/attestation/test-result/v0.1":
 			t.Errorf("%s: types %q and %q", source, st.Type, st.PredicateType)
-		case len(st.Subject) != 1 || st.Subject[0].Name != artifact || st.Subject[0].Digest["sha256"] != sha256sum(t, artifact):
-			t.Errorf("%s: subject %+v, want %s with the sha256 sha256sum prints", source, st.Subject, artifact)
+		case len(st.Subject) != 1 || st.Subject[0].Name != source+".tar.gz" || st.Subject[0].Digest["sha256"] != sha256sum(t, artifact):
+			t.Errorf("%s: subject %+v, want %s.tar.gz with the sha256 sha256sum prints", source, st.Subject, source)
 		case p.Result != "WARNED", p.URL != "https://ci.example.com/jobs/"+source:
 			t.Errorf("%s: result %q, url %q", source, p.Result, p.URL)
 		case strings.Join(p.WarnedTests, "|") != "assert[1].file[0] /etc/motd.d/does-not-exist", len(p.FailedTests) != 0,
@@ -183,25 +209,33 @@ func TestAccAttestationCertifiesTheArtifact(t *testing.T) {
 			}
 		}
 
-		code, said := verify(t, "-key", testPub, "-artifact", artifact, env)
+		// WARNED is refused unless the pipeline accepts it
+		if code, said := verify(t, "-key", testPub, "-artifact", artifact, env); code != 1 {
+			t.Errorf("WARNED without -accept-warned: exit %d, want 1", code)
+		} else {
+			mustContain(t, said, "NOT VERIFIED: the attestation says checks WARNED")
+		}
+		code, said := verify(t, "-key", testPub, "-artifact", artifact, "-accept-warned", env)
 		if code != 0 {
 			t.Fatalf("%s: verify-attestation exit %d, want 0", source, code)
 		}
-		mustContain(t, said, "signature: verified with ed25519 key", "result: WARNED: 4 passed, 1 warned, 0 failed",
-			"VERIFIED: "+artifact+" passed its checks (WARNED)")
-		if code, said := verify(t, "-key", testPub, "-artifact", artifact, "-fail-on-warned", env); code != 1 {
-			t.Errorf("-fail-on-warned: exit %d, want 1", code)
-		} else {
-			mustContain(t, said, "NOT VERIFIED: the attestation says checks WARNED, and warnings are not accepted")
-		}
-		if code, said := verify(t, "-key", otherPub, "-artifact", artifact, env); code != 1 {
+		mustContain(t, said, "signature: verified with ed25519 key", "unsigned copy: "+artifact+".intoto.json is the signed statement",
+			"result: WARNED: 4 passed, 1 warned, 0 failed", "VERIFIED: "+artifact+" passed its checks (WARNED)")
+		if code, said := verify(t, "-key", otherPub, "-artifact", artifact, "-accept-warned", env); code != 1 {
 			t.Errorf("another key: exit %d, want 1", code)
 		} else {
 			mustContain(t, said, "NOT VERIFIED: the signature does not verify")
 		}
 	}
+	// the statement a policy reads is the one verified, on standard output alone
+	cmd := exec.Command(verifier(t), "verify-attestation", "-print-statement", "-accept-warned", "-key", testPub,
+		"-artifact", filepath.Join(out, "target.tar.gz"), filepath.Join(out, "target.tar.gz.intoto.dsse.json"))
+	printed, err := cmd.Output()
+	if err != nil || !bytes.Equal(printed, contents(t, filepath.Join(out, "target.tar.gz.intoto.json"))) {
+		t.Errorf("-print-statement: %v, printed\n%s", err, printed)
+	}
 	// the other build's artifact is not this build's
-	if code, said := verify(t, "-key", testPub, "-artifact", filepath.Join(out, "second.tar.gz"), filepath.Join(out, "target.tar.gz.intoto.dsse.json")); code != 1 {
+	if code, said := verify(t, "-key", testPub, "-accept-warned", "-artifact", filepath.Join(out, "second.tar.gz"), filepath.Join(out, "target.tar.gz.intoto.dsse.json")); code != 1 {
 		t.Errorf("the other source's artifact: exit %d, want 1", code)
 	} else {
 		mustContain(t, said, "is the digest of no subject of the attestation")
@@ -221,16 +255,24 @@ func TestAccAttestationCertifiesTheArtifact(t *testing.T) {
 	b, _ := json.Marshal(e)
 	tamperedEnv := filepath.Join(out, "forged.intoto.dsse.json")
 	os.WriteFile(tamperedEnv, b, 0o644)
-	if code, said := verify(t, "-key", testPub, "-artifact", filepath.Join(out, "second.tar.gz"), tamperedEnv); code != 1 {
+	if code, said := verify(t, "-key", testPub, "-accept-warned", "-artifact", filepath.Join(out, "second.tar.gz"), tamperedEnv); code != 1 {
 		t.Errorf("a tampered statement: exit %d, want 1", code)
 	} else {
 		mustContain(t, said, "NOT VERIFIED: the signature does not verify with ed25519 key")
+	}
+	// a tampered unsigned copy, which a policy might read
+	unsigned := filepath.Join(out, "second.tar.gz.intoto.json")
+	os.WriteFile(unsigned, bytes.Replace(contents(t, unsigned), []byte(`"WARNED"`), []byte(`"PASSED"`), 1), 0o644)
+	if code, said := verify(t, "-key", testPub, "-accept-warned", "-artifact", filepath.Join(out, "second.tar.gz"), filepath.Join(out, "second.tar.gz.intoto.dsse.json")); code != 1 {
+		t.Errorf("a tampered unsigned copy: exit %d, want 1", code)
+	} else {
+		mustContain(t, said, "NOT VERIFIED: the unsigned copy "+unsigned+" is not the statement that was signed")
 	}
 	// a tampered artifact
 	f, _ := os.OpenFile(artifact, os.O_APPEND|os.O_WRONLY, 0)
 	f.Write([]byte{0})
 	f.Close()
-	if code, said := verify(t, "-key", testPub, "-artifact", artifact, artifact+".intoto.dsse.json"); code != 1 {
+	if code, said := verify(t, "-key", testPub, "-accept-warned", "-artifact", artifact, artifact+".intoto.dsse.json"); code != 1 {
 		t.Errorf("a tampered artifact: exit %d, want 1", code)
 	} else {
 		mustContain(t, said, "NOT VERIFIED: artifact "+artifact+": its sha256", "is the digest of no subject of the attestation")
@@ -238,24 +280,40 @@ func TestAccAttestationCertifiesTheArtifact(t *testing.T) {
 	// a tampered report
 	rep := filepath.Join(out, "second.tar.gz.assert-report-0.json")
 	os.WriteFile(rep, bytes.Replace(contents(t, rep), []byte(`"verdict": "passed"`), []byte(`"verdict": "failed"`), 1), 0o644)
-	if code, said := verify(t, "-key", testPub, "-artifact", filepath.Join(out, "second.tar.gz"), filepath.Join(out, "second.tar.gz.intoto.dsse.json")); code != 1 {
+	if code, said := verify(t, "-key", testPub, "-accept-warned", "-artifact", filepath.Join(out, "second.tar.gz"), filepath.Join(out, "second.tar.gz.intoto.dsse.json")); code != 1 {
 		t.Errorf("a tampered report: exit %d, want 1", code)
 	} else {
 		mustContain(t, said, "it is not the report of the checks attested")
 	}
 
 	// the hand-off files are on the host, in a folder of this run; nothing went into the image
-	runs, _ := os.ReadDir(root)
+	runs := handoffRuns(t, root)
 	if len(runs) != 1 {
-		t.Errorf("the hand-off folder %s holds %d runs, want this one", root, len(runs))
+		t.Errorf("%s holds the hand-off folders %v, want this run's", root, runs)
 	}
 	if left := ssh(t, "ls -d /tmp/attest-* /tmp/packer-plugin-assert* 2>/dev/null || true"); strings.TrimSpace(left) != "" {
 		t.Errorf("the build left files in the image: %s", left)
 	}
 	// a later run removes the folder of this one, whose packer has ended
 	build(t, "attestation-noassert", "out="+t.TempDir())
-	if runs2, _ := os.ReadDir(root); len(runs2) != 1 || runs2[0].Name() == runs[0].Name() {
-		t.Errorf("after a later run, the hand-off folder holds %v, want the later run's alone", runs2)
+	if runs2 := handoffRuns(t, root); len(runs2) != 1 || runs2[0] == runs[0] {
+		t.Errorf("after a later run, the hand-off folders are %v, want the later run's alone", runs2)
+	}
+}
+
+// TestAccAttestationValidateWritesNothing: packer validate prepares every component, and
+// neither the provisioner nor the post-processor writes anything for it.
+func TestAccAttestationValidateWritesNothing(t *testing.T) {
+	root := handoffRoot(t)
+	host, key := target(t)
+	code, log := packer(t, filepath.Join("test-fixtures", "attestation-two-blocks"), "validate", "-var", "ssh_key="+key, "-var", "host="+host,
+		"-var", "out="+t.TempDir(), ".")
+	t.Logf("packer validate: exit %d\n%s", code, log)
+	if code != 0 {
+		t.Fatalf("exit %d, want 0", code)
+	}
+	if left, _ := os.ReadDir(root); len(left) != 0 {
+		t.Errorf("packer validate left %v in %s", left, root)
 	}
 }
 
@@ -278,38 +336,128 @@ func TestAccAttestationRefusesFailedChecks(t *testing.T) {
 			} else {
 				mustNotContain(t, log, "Running post-processor")
 			}
-			left, _ := filepath.Glob(filepath.Join(out, "*.intoto*"))
-			if len(left) != 0 {
-				t.Errorf("a build with failing checks left an attestation: %v", left)
-			}
+			noAttestation(t, out)
 		})
 	}
 }
 
-// TestAccAttestationRefusesASourceOfTwoBuilds: Packer tells a plugin the source, not the build
-// block: two build blocks of one source cannot be told apart, and neither is certified.
-func TestAccAttestationRefusesASourceOfTwoBuilds(t *testing.T) {
+// TestAccAttestationTwoBuildBlocksOfOneSource: two build blocks build one source, each checking
+// something of its own; Packer tells the plugin the same source for both. Each attestation holds
+// its own build's checks, and no other's.
+func TestAccAttestationTwoBuildBlocksOfOneSource(t *testing.T) {
 	handoffRoot(t)
 	out := t.TempDir()
-	code, log := build(t, "attestation-reuse", "out="+out)
-	if code != 1 {
-		t.Fatalf("exit %d, want 1", code)
+	code, log := build(t, "attestation-two-blocks", "out="+out)
+	if code != 0 {
+		t.Fatalf("exit %d, want 0", code)
 	}
-	for _, b := range []string{"one.null.target", "two.null.renamed"} {
-		mustContain(t, log, b+": Running post-processor: (type assert-attestation)")
-	}
-	if strings.Count(log, "source null.target is built by more than one build block in this run") < 2 {
-		t.Errorf("both builds should be refused for sharing their source")
-	}
-	left, _ := filepath.Glob(filepath.Join(out, "*.intoto*"))
-	if len(left) != 0 {
-		t.Errorf("an attestation was written: %v", left)
+	mustContain(t, log,
+		"one.null.target (assert-attestation): Certified one.txt: PASSED, 1 checks passed and 0 warned in 1 assert provisioner of build one.null.target",
+		"two.null.renamed (assert-attestation): Certified two.txt: PASSED, 1 checks passed and 0 warned in 1 assert provisioner of build two.null.renamed")
+	for name, want := range map[string]string{"one": "package[0] nginx", "two": "file[0] /etc/hostname"} {
+		if got := strings.Join(statementOf(t, filepath.Join(out, name+".txt.intoto.json")).Predicate.PassedTests, "|"); got != want {
+			t.Errorf("%s's attestation: passed %q, want %q alone", name, got, want)
+		}
 	}
 }
 
-// TestAccAttestationNeedsThisRunsResults: results an earlier run of the same source left do not
-// certify a build that has no assert provisioner.
-func TestAccAttestationNeedsThisRunsResults(t *testing.T) {
+// TestAccAttestationTwoNamesOfOneSource, the review's scenario A: one build block builds one
+// source as "hardened" and "debug", checks hardened only, and certifies both in one chain.
+// Hardened is certified with its checks; debug is refused, saying why, however late it runs.
+func TestAccAttestationTwoNamesOfOneSource(t *testing.T) {
+	handoffRoot(t)
+	out := t.TempDir()
+	code, log := build(t, "attestation-two-names", "out="+out)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (debug is refused)", code)
+	}
+	mustContain(t, log,
+		"null.hardened (assert-attestation): Certified hardened.img: PASSED, 1 checks passed and 0 warned in 1 assert provisioner of build null.hardened",
+		"Build 'null.debug' errored",
+		"assert-attestation: build null.debug has no assert provisioner, so nothing was checked to certify its artifact "+
+			"(the assert provisioners of source null.target in this run are those of null.hardened)")
+	mustNotContain(t, log, "null.debug (assert-attestation): Certified")
+	if _, err := os.Stat(filepath.Join(out, "debug.img.intoto.json")); !os.IsNotExist(err) {
+		t.Errorf("debug.img has an attestation (%v)", err)
+	}
+	if got := strings.Join(statementOf(t, filepath.Join(out, "hardened.img.intoto.json")).Predicate.PassedTests, "|"); got != "file[0] /etc/nginx/nginx.conf" {
+		t.Errorf("hardened's attestation: passed %q", got)
+	}
+}
+
+// TestAccAttestationABuildThatChecksNothing, the review's scenario B: build "checked" checks and
+// certifies; build "unchecked" builds the same source renamed, checks nothing, and has the same
+// chain. Unchecked is refused and its image cannot be verified; with -only=checked.* the run
+// builds checked alone, which is certified.
+func TestAccAttestationABuildThatChecksNothing(t *testing.T) {
+	handoffRoot(t)
+	out := t.TempDir()
+	code, log := build(t, "attestation-unchecked-build", "out="+out, "key_file="+testKey)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (unchecked is refused)", code)
+	}
+	mustContain(t, log,
+		"checked.null.target (assert-attestation): Certified checked.img: PASSED, 1 checks passed and 0 warned in 1 assert provisioner of build checked.null.target",
+		"assert-attestation: build unchecked.null.quick has no assert provisioner")
+	mustNotContain(t, log, "unchecked.null.quick (assert-attestation): Certified")
+	if code, said := verify(t, "-key", testPub, "-artifact", filepath.Join(out, "unchecked.img"), filepath.Join(out, "unchecked.img.intoto.dsse.json")); code != 1 {
+		t.Errorf("verify-attestation of unchecked.img: exit %d, want 1", code)
+	} else {
+		mustContain(t, said, "NOT VERIFIED: open "+filepath.Join(out, "unchecked.img.intoto.dsse.json")+": no such file or directory")
+	}
+	if code, _ := verify(t, "-key", testPub, "-artifact", filepath.Join(out, "checked.img"), filepath.Join(out, "checked.img.intoto.dsse.json")); code != 0 {
+		t.Errorf("verify-attestation of checked.img: exit %d, want 0", code)
+	}
+
+	host, key := target(t)
+	out2 := t.TempDir()
+	code, log = packer(t, filepath.Join("test-fixtures", "attestation-unchecked-build"), "build", "-color=false", "-only=checked.*",
+		"-var", "ssh_key="+key, "-var", "host="+host, "-var", "out="+out2, "-var", "key_file="+testKey, ".")
+	t.Logf("packer build -only=checked.*: exit %d\n%s", code, log)
+	if code != 0 {
+		t.Fatalf("-only=checked.*: exit %d, want 0", code)
+	}
+	mustContain(t, log, "checked.null.target (assert-attestation): Certified checked.img: PASSED")
+	mustNotContain(t, log, "unchecked")
+}
+
+// TestAccAttestationABuildThatOnlyChecks: build "checks-only" checks the source and certifies
+// nothing (and is still running when the other build certifies); build "certified" checks and
+// certifies. Its attestation holds its own checks only.
+func TestAccAttestationABuildThatOnlyChecks(t *testing.T) {
+	handoffRoot(t)
+	out := t.TempDir()
+	code, log := build(t, "attestation-checks-only-build", "out="+out)
+	if code != 0 {
+		t.Fatalf("exit %d, want 0", code)
+	}
+	mustContain(t, log, "certified.null.target (assert-attestation): Certified certified.img: PASSED, 1 checks passed and 0 warned in 1 assert provisioner of build certified.null.target")
+	if i, j := strings.Index(log, "Certified certified.img"), strings.Index(log, "checks-only.null.target: PASS  file[0] /etc/hostname"); j < 0 || i > j {
+		t.Errorf("checks-only's checks ran before certified was certified (at %d, %d): the test does not show what it should", j, i)
+	}
+	if got := strings.Join(statementOf(t, filepath.Join(out, "certified.img.intoto.json")).Predicate.PassedTests, "|"); got != "package[0] nginx" {
+		t.Errorf("certified's attestation: passed %q, want its own check alone", got)
+	}
+}
+
+// TestAccAttestationSaysWhatRanAfterTheChecks: a shell provisioner changes the instance after
+// assert has checked it; the attestation covers the instance as assert saw it, and the
+// post-processor says which provisioners ran after (not the file download).
+func TestAccAttestationSaysWhatRanAfterTheChecks(t *testing.T) {
+	handoffRoot(t)
+	out := t.TempDir()
+	code, log := build(t, "attestation-after", "out="+out)
+	if code != 0 {
+		t.Fatalf("exit %d, want 0", code)
+	}
+	mustContain(t, log, "Certified image.tar.gz: PASSED",
+		"Warning: the attestation covers the instance as the assert provisioners saw it, and provisioners of build null.target "+
+			"run after the last of them (shell, shell): what they changed was not checked. Make assert the last provisioner that changes the image.")
+}
+
+// TestAccAttestationNeedsThisBuildsChecks: a build without an assert provisioner is not
+// certified, whatever an earlier run of the same source left.
+func TestAccAttestationNeedsThisBuildsChecks(t *testing.T) {
 	handoffRoot(t)
 	if code, _ := build(t, "attestation", "out="+t.TempDir(), "key_file="+testKey); code != 0 {
 		t.Fatalf("the first run: exit %d, want 0", code)
@@ -319,9 +467,6 @@ func TestAccAttestationNeedsThisRunsResults(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit %d, want 1", code)
 	}
-	mustContain(t, log, `assert-attestation: no assert provisioner has run in build null.target of this packer run: add a provisioner "assert" block to the build`)
-	left, _ := filepath.Glob(filepath.Join(out, "*.intoto*"))
-	if len(left) != 0 {
-		t.Errorf("an attestation was written: %v", left)
-	}
+	mustContain(t, log, `assert-attestation: build null.target has no assert provisioner, so nothing was checked to certify its artifact: add a provisioner "assert" block to it`)
+	noAttestation(t, out)
 }

@@ -1,5 +1,6 @@
-# One source built by two build blocks in one run: Packer tells the plugin the same source for
-# both, so neither build's results can be told from the other's, and both are refused.
+# One source built by two build blocks in one run, each checking something of its own and
+# certifying its own artifact. Packer tells the plugin the same source for both; each
+# post-processor takes its own build's assert provisioner, and no other's.
 variable "out" { type = string }
 
 build {
@@ -24,8 +25,14 @@ build {
   source "null.target" {
     name = "renamed"
   }
+  provisioner "shell" {
+    inline = ["sleep 2"]
+  }
   provisioner "assert" {
-    package { name = "nginx" }
+    file {
+      path  = "/etc/hostname"
+      owner = "root"
+    }
   }
   post-processors {
     post-processor "shell-local" {
