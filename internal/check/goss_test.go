@@ -97,8 +97,8 @@ file:
 		byName[r.Subject] = r
 	}
 	pass := byName["matching passes matches"]
-	if pass.Status != Pass || pass.Expectation != "matches: greater than 2" || len(pass.Details) != 1 || pass.Details[0] != `meta: {"id":7,"team":"web"}` ||
-		strings.Join(pass.Found, "") != "matches: 3" {
+	if pass.Status != Pass || pass.Expectation != "greater than 2" || len(pass.Details) != 1 || pass.Details[0] != `meta: {"id":7,"team":"web"}` ||
+		strings.Join(pass.Found, "") != "3" {
 		t.Errorf("passes: %+v", pass)
 	}
 	if r := byName["matching fails matches"]; r.Status != Fail || !strings.Contains(strings.Join(r.Problems, ""), `missing ["b"]`) {

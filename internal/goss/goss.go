@@ -107,7 +107,7 @@ type Verdict struct {
 	Status  Status
 	Problem string   // for Fail and Error, what was found against what was wanted, or why nothing was decided; for Skip, why
 	Details []string // what helps to understand a failure
-	Found   []string // what was measured, in words, never a secret or a text
+	Found   []string // what was measured, in words, never a secret or a text's content
 	value   any      // the measured value, for the attributes after the first
 }
 
@@ -170,15 +170,16 @@ func jsonable(v any) any {
 	return v
 }
 
-// Expectation says what a pass verified: `mode: "0644"`, `stdout: a line containing "ok"`.
+// Expectation says what a pass verified, after the subject that names the attribute: `"0644"`,
+// `a line containing "ok"`.
 func (c *Check) Expectation() string {
 	if c.text != nil {
-		return c.Attr + ": " + c.text.String()
+		return c.text.String()
 	}
 	if c.value != nil {
-		return c.Attr + ": " + c.value.String()
+		return c.value.String()
 	}
-	return c.Attr
+	return ""
 }
 
 // A Judge decides a check from the facts the probe found.
@@ -228,7 +229,7 @@ func (c *Check) judge(m measured) Verdict {
 	}
 	v := Verdict{value: m.value}
 	if r.Found != "" {
-		v.Found = []string{c.Attr + ": " + r.Found}
+		v.Found = []string{r.Found}
 	}
 	switch {
 	case r.Err != nil:
