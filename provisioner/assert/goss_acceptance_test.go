@@ -271,3 +271,25 @@ func TestAccGossFileRefusedAtValidate(t *testing.T) {
 		`goss_files: suite/broken.yaml:10: dns "localhost": server: is not supported`,
 	)
 }
+
+// TestAccGossFileExample: example/goss.pkr.hcl passes against the systemd target, run from
+// another folder than the template's (its gossfile is named with path.root), and writes its
+// JUnit report there.
+func TestAccGossFileExample(t *testing.T) {
+	host, key := target(t)
+	example, err := filepath.Abs("../../example/goss.pkr.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	code, out := packer(t, dir, "build", "-color=false", "-var", "host="+host, "-var", "ssh_key="+key, example)
+	t.Logf("packer build example/goss.pkr.hcl: exit %d\n%s", code, out)
+	if code != 0 {
+		t.Fatalf("exit %d, want 0", code)
+	}
+	mustContain(t, out, "PASS  goss[", "goss.yaml] service sshd running: true", "PASS  file[0] /etc/hostname (a check block beside the gossfile)")
+	mustNotContain(t, out, "FAIL ", "ERROR")
+	if _, err := os.Stat(filepath.Join(dir, "reports", "debian12-goss.xml")); err != nil {
+		t.Errorf("no JUnit report where the example writes it: %v", err)
+	}
+}
