@@ -1,22 +1,26 @@
 # A certified image: the artifact is signed together with the checks it passed, so that a deploy
 # pipeline can verify, without the build log, that this exact artifact passed these exact checks.
 #
-# As written, this template checks a machine that is already running, over SSH, with Packer's
-# null builder, and makes its artifact there: a tarball of /etc/nginx, downloaded by the file
-# provisioner and made the build's artifact by the artifice post-processor. Its defaults are the
-# test harness's (`test/run.sh example` boots a systemd Debian 12 instance at 10.200.81.2). With a
-# real builder (amazon-ebs, qemu, docker, …) the artifact is the builder's own, and the
-# post-processors block holds assert-attestation alone.
+# The attestation covers the instance as the assert provisioner saw it: assert is the last
+# provisioner, and the artifact is made after it. With a real builder (amazon-ebs, qemu,
+# docker, …) the builder makes the artifact after the last provisioner, and the post-processors
+# block holds assert-attestation alone. As written, this template checks a machine that is
+# already running, over SSH, with Packer's null builder, which makes no artifact: a shell-local
+# post-processor stands in for the builder's export (a tarball of /etc/nginx, fetched over SSH
+# once every provisioner has run) and artifice makes it the build's artifact. Its defaults are the
+# test harness's (`test/run.sh e2e` boots a systemd Debian 12 instance at 10.200.81.2).
 #
 # Make a signing key once, and keep it where only the build can read it:
 #
-#   openssl genpkey -algorithm ed25519 -out attest.pem
+#   openssl genpkey -algorithm ed25519 -out attest.pem && chmod 600 attest.pem
 #   openssl pkey -in attest.pem -pubout -out attest.pub.pem    # for the deploy pipeline
 #
-# then build, and verify the outputs as the deploy pipeline would:
+# then build, and verify the outputs as the deploy pipeline would, with the plugin's binary
+# (`packer plugins installed` prints where it is):
 #
 #   packer build -var key_file=attest.pem example/attestation.pkr.hcl
-#   packer-plugin-assert verify-attestation -key attest.pub.pem \
+#   PLUGIN=$(packer plugins installed | grep assertkit/assert | head -n 1)
+#   "$PLUGIN" verify-attestation -key attest.pub.pem \
 #     -artifact output/target.tar.gz output/target.tar.gz.intoto.dsse.json
 packer {
   required_plugins {
@@ -52,19 +56,9 @@ source "null" "target" {
 build {
   sources = ["source.null.target"]
 
-  # the artifact, made in the instance and downloaded to output/
-  provisioner "shell" {
-    inline = ["tar -czf /tmp/image-${source.name}.tar.gz -C /etc nginx"]
-  }
-  provisioner "file" {
-    direction   = "download"
-    source      = "/tmp/image-${source.name}.tar.gz"
-    destination = "output/${source.name}.tar.gz"
-  }
-  provisioner "shell" {
-    inline = ["rm -f /tmp/image-${source.name}.tar.gz"]
-  }
+  # ... the provisioners that configure the image come first ...
 
+  # the last provisioner: what it checks is what the image is
   provisioner "assert" {
     package { name = "nginx" }
     service {
@@ -82,6 +76,13 @@ build {
 
   # one chain: the artifact that artifice registers is the one assert-attestation certifies
   post-processors {
+    # stands in for a real builder's export, made after every provisioner
+    post-processor "shell-local" {
+      inline = [
+        "mkdir -p output",
+        "ssh -i '${var.ssh_key}' -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR root@${var.host} tar -czf - -C /etc nginx > output/${source.name}.tar.gz",
+      ]
+    }
     post-processor "artifice" {
       files = ["output/${source.name}.tar.gz"]
     }

@@ -10,19 +10,21 @@ import (
 // FlatConfig is an auto-generated flat version of Config.
 // Where the contents of a field with a `mapstructure:,squash` tag are bubbled up.
 type FlatConfig struct {
-	PackerBuildName     *string           `mapstructure:"packer_build_name" cty:"packer_build_name" hcl:"packer_build_name"`
-	PackerBuilderType   *string           `mapstructure:"packer_builder_type" cty:"packer_builder_type" hcl:"packer_builder_type"`
-	PackerCoreVersion   *string           `mapstructure:"packer_core_version" cty:"packer_core_version" hcl:"packer_core_version"`
-	PackerDebug         *bool             `mapstructure:"packer_debug" cty:"packer_debug" hcl:"packer_debug"`
-	PackerForce         *bool             `mapstructure:"packer_force" cty:"packer_force" hcl:"packer_force"`
-	PackerOnError       *string           `mapstructure:"packer_on_error" cty:"packer_on_error" hcl:"packer_on_error"`
-	PackerUserVars      map[string]string `mapstructure:"packer_user_variables" cty:"packer_user_variables" hcl:"packer_user_variables"`
-	PackerSensitiveVars []string          `mapstructure:"packer_sensitive_variables" cty:"packer_sensitive_variables" hcl:"packer_sensitive_variables"`
-	KeyFile             *string           `mapstructure:"key_file" cty:"key_file" hcl:"key_file"`
-	UnsignedStatement   *bool             `mapstructure:"unsigned_statement" cty:"unsigned_statement" hcl:"unsigned_statement"`
-	OutputDirectory     *string           `mapstructure:"output_directory" cty:"output_directory" hcl:"output_directory"`
-	OutputName          *string           `mapstructure:"output_name" cty:"output_name" hcl:"output_name"`
-	URL                 *string           `mapstructure:"url" cty:"url" hcl:"url"`
+	PackerBuildName        *string           `mapstructure:"packer_build_name" cty:"packer_build_name" hcl:"packer_build_name"`
+	PackerBuilderType      *string           `mapstructure:"packer_builder_type" cty:"packer_builder_type" hcl:"packer_builder_type"`
+	PackerCoreVersion      *string           `mapstructure:"packer_core_version" cty:"packer_core_version" hcl:"packer_core_version"`
+	PackerDebug            *bool             `mapstructure:"packer_debug" cty:"packer_debug" hcl:"packer_debug"`
+	PackerForce            *bool             `mapstructure:"packer_force" cty:"packer_force" hcl:"packer_force"`
+	PackerOnError          *string           `mapstructure:"packer_on_error" cty:"packer_on_error" hcl:"packer_on_error"`
+	PackerUserVars         map[string]string `mapstructure:"packer_user_variables" cty:"packer_user_variables" hcl:"packer_user_variables"`
+	PackerSensitiveVars    []string          `mapstructure:"packer_sensitive_variables" cty:"packer_sensitive_variables" hcl:"packer_sensitive_variables"`
+	KeyFile                *string           `mapstructure:"key_file" cty:"key_file" hcl:"key_file"`
+	UnsignedStatement      *bool             `mapstructure:"unsigned_statement" cty:"unsigned_statement" hcl:"unsigned_statement"`
+	CopyReports            *bool             `mapstructure:"copy_reports" cty:"copy_reports" hcl:"copy_reports"`
+	AllowMutableArtifactID *bool             `mapstructure:"allow_mutable_artifact_id" cty:"allow_mutable_artifact_id" hcl:"allow_mutable_artifact_id"`
+	OutputDirectory        *string           `mapstructure:"output_directory" cty:"output_directory" hcl:"output_directory"`
+	OutputName             *string           `mapstructure:"output_name" cty:"output_name" hcl:"output_name"`
+	URL                    *string           `mapstructure:"url" cty:"url" hcl:"url"`
 }
 
 // FlatMapstructure returns a new FlatConfig.
@@ -47,6 +49,8 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"packer_sensitive_variables": &hcldec.AttrSpec{Name: "packer_sensitive_variables", Type: cty.List(cty.String), Required: false},
 		"key_file":                   &hcldec.AttrSpec{Name: "key_file", Type: cty.String, Required: false},
 		"unsigned_statement":         &hcldec.AttrSpec{Name: "unsigned_statement", Type: cty.Bool, Required: false},
+		"copy_reports":               &hcldec.AttrSpec{Name: "copy_reports", Type: cty.Bool, Required: false},
+		"allow_mutable_artifact_id":  &hcldec.AttrSpec{Name: "allow_mutable_artifact_id", Type: cty.Bool, Required: false},
 		"output_directory":           &hcldec.AttrSpec{Name: "output_directory", Type: cty.String, Required: false},
 		"output_name":                &hcldec.AttrSpec{Name: "output_name", Type: cty.String, Required: false},
 		"url":                        &hcldec.AttrSpec{Name: "url", Type: cty.String, Required: false},

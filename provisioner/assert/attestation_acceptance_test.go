@@ -470,3 +470,32 @@ func TestAccAttestationNeedsThisBuildsChecks(t *testing.T) {
 	mustContain(t, log, `assert-attestation: build null.target has no assert provisioner, so nothing was checked to certify its artifact: add a provisioner "assert" block to it`)
 	noAttestation(t, out)
 }
+
+// TestAccAttestationExample: example/attestation.pkr.hcl as its comment says to run it, from a
+// folder of its own, then verified as its comment says, with the binary that
+// `packer plugins installed` names.
+func TestAccAttestationExample(t *testing.T) {
+	handoffRoot(t)
+	host, key := target(t)
+	dir := t.TempDir()
+	example, _ := filepath.Abs("../../example/attestation.pkr.hcl")
+	code, log := packer(t, dir, "build", "-color=false", "-var", "key_file="+testKey, "-var", "host="+host, "-var", "ssh_key="+key, example)
+	t.Logf("packer build example/attestation.pkr.hcl: exit %d\n%s", code, log)
+	if code != 0 {
+		t.Fatalf("exit %d, want 0", code)
+	}
+	mustContain(t, log, "null.target (assert-attestation): Certified target.tar.gz: PASSED, 4 checks passed and 0 warned in 1 assert provisioner of build null.target")
+	mustNotContain(t, log, "Warning:")
+	cmd := exec.Command("sh", "-c", `PLUGIN=$(packer plugins installed | grep assertkit/assert | head -n 1)
+"$PLUGIN" verify-attestation -key "$1" -artifact output/target.tar.gz output/target.tar.gz.intoto.dsse.json`, "sh", testPub)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	t.Logf("verify-attestation as the example says:\n%s", out)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	mustContain(t, string(out), "VERIFIED: output/target.tar.gz passed its checks (PASSED)")
+	if tar, err := exec.Command("tar", "-tzf", filepath.Join(dir, "output", "target.tar.gz")).Output(); err != nil || !strings.Contains(string(tar), "nginx/nginx.conf") {
+		t.Errorf("the artifact is not a tarball of /etc/nginx: %v\n%s", err, tar)
+	}
+}
