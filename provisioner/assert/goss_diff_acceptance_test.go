@@ -38,6 +38,14 @@ import (
 //     reaches it (so a corpus case that does not test what it says is caught), that assert
 //     reports the same attribute with the same verdict, and that neither reports anything the
 //     other does not. A table lists every mismatch.
+//  4. refused: what assert refuses at packer validate on purpose is in refused/, one resource a
+//     gossfile: goss's verdicts (or its crash) must be meta.expect's, and `packer validate` must
+//     fail naming the file, the resource, the attribute and what meta.refused says.
+//  5. coverage: the corpus must hold every attribute of every resource type of goss v0.4.9, and
+//     every matcher, seen by goss to pass and not to pass.
+//
+// The comparison itself is tested without a target, on goss's recorded output, by
+// TestGossDiffHarnessFindsEveryMismatch.
 //
 // # Verdicts
 //
@@ -47,10 +55,10 @@ import (
 // read, a version that is not semver: "error"). goss counts both as failures; assert tells them
 // apart, and its "error" is exactly goss's second kind: nothing was compared, so nothing may pass.
 // So: pass is passed, fail is failed, error is error, skip is skipped. Where assert differs on
-// purpose (it can see what goss cannot, or compares versions the way the distribution does),
-// gossDiffDifferences lists the attribute, what assert reports instead and why; the test requires
-// each listed difference to hold exactly as written, so a difference that goes away is noticed
-// as well as one that appears.
+// purpose, gossDiffDifferences lists the attribute, what assert reports instead, a part of what
+// its problem says, and why, and gossDiffNotChecked states the one rule that covers a class of
+// attributes; the test requires each difference to hold exactly as written, so a difference that
+// goes away is noticed as well as one that appears.
 
 // gossDiffRemote is where the harness puts goss and the corpus inside the target.
 const gossDiffRemote = "/tmp/assert-goss-diff"
@@ -124,8 +132,38 @@ type gossDifference struct {
 }
 
 // gossDiffDifferences are the attributes, as "TYPE KEY ATTRIBUTE", where assert's verdict differs
-// from goss's on purpose.
-var gossDiffDifferences = map[string]gossDifference{}
+// from goss's on purpose (see docs/provisioners/assert.mdx, "Goss suites").
+var gossDiffDifferences = map[string]gossDifference{
+	// the target reaches no name server: a name missing from /etc/hosts fails to resolve
+	"dns no-such-host-wanted-absent resolvable": {"error", "the resolver gave no address, but not because the name does not exist",
+		"goss's static binary resolves the name itself and takes any failed lookup as not resolvable; assert asks the " +
+			"image's resolver, which says the lookup failed (no name server answers), not that the name does not exist, " +
+			"and a name that may exist is never taken as absent"},
+	"file dev-null-contents contents": {"error", "the path is a character device, which the probe does not read",
+		"goss reads a device's contents as a file's (and would block on a FIFO, or read /dev/zero for ever); the " +
+			"probe reads the contents of regular files only"},
+}
+
+// gossDiffSysfs is the difference of the target's own network interface, which
+// systemd-nspawn's /sys does not show: it is the host's, mounted in another network namespace.
+// goss asks the kernel by netlink; assert's probe sees /sys/class/net and /proc/net/dev
+// disagree, and decides nothing. The first attribute is an error for it, the others are not
+// checked.
+var gossDiffSysfs = map[string]gossDifference{
+	"exists": {"error", "disagree whether assert-e2e-t exists: sysfs was mounted in another network namespace",
+		"in the target, /sys/class/net and /proc/net/dev disagree whether assert-e2e-t exists (systemd-nspawn's " +
+			"/sys belongs to the host's network namespace); goss asks the kernel by netlink, assert decides nothing"},
+	"addrs": {"error", "not checked, because exists did not pass", "exists is an error here (see exists)"},
+	"mtu":   {"error", "not checked, because exists did not pass", "exists is an error here (see exists)"},
+}
+
+func init() {
+	for _, key := range []string{"assert-e2e-t", "target-link-differs"} {
+		for attr, d := range gossDiffSysfs {
+			gossDiffDifferences["interface "+key+" "+attr] = d
+		}
+	}
+}
 
 // gossDiffNotChecked is the difference of every attribute that goss skips because the first
 // attribute of its resource did not pass (resource/resource.go, shouldSkip).
@@ -137,7 +175,7 @@ var gossDiffNotChecked = gossDifference{"error", "not checked, because",
 // they did not pass (shouldSkip).
 var gossFirstAttrs = map[string][]string{
 	"file": {"exists"}, "package": {"installed"}, "port": {"listening"}, "user": {"exists"},
-	"group": {"exists"}, "dns": {"resolvable", "resolveable"}, "mount": {"exists"},
+	"group": {"exists"}, "dns": {"resolvable"}, "mount": {"exists"},
 	"interface": {"exists"}, "http": {"status"},
 }
 
@@ -226,14 +264,7 @@ func TestAccGossDiff(t *testing.T) {
 	d.problems = nil
 
 	// 2. assert, in a real packer build
-	var doc report.Document
-	if rec := os.Getenv("ASSERT_GOSS_DIFF_RECORDED"); rec != "" { // TEMPORARY, until goss_files lands
-		if err := json.Unmarshal(readFile(t, rec), &doc); err != nil {
-			t.Fatal(err)
-		}
-	} else {
-		doc = gossDiffBuild(t, entries)
-	}
+	doc := gossDiffBuild(t, entries)
 
 	// 3. compare
 	d.compare(doc, gossDiffDifferences)
@@ -472,9 +503,6 @@ func (d *gossDiff) addGoss(entry, rendered, validated string) map[string]gossDif
 		if a, ok := gossProperties[typ+" "+attr]; ok {
 			attr = a
 		}
-		if typ == "dns" && attr == "resolvable" && res.attrs["resolvable"] == nil && res.attrs["resolveable"] != nil {
-			attr = "resolveable" // goss reads the old spelling into resolvable
-		}
 		a := gossAttr{typ, res.key, attr}
 		c := d.cases[a]
 		if c == nil {
@@ -563,8 +591,9 @@ var gossAttributes = map[string][2][]string{
 	"mount":        {{"exists", "opts", "vfs-opts", "source", "filesystem", "usage"}, {"mountpoint", "timeout", "skip"}},
 	"http": {{"status", "headers", "body"}, {"url", "method", "allow-insecure", "no-follow-redirects", "timeout", "request-headers",
 		"request-body", "username", "password", "ca-file", "cert-file", "key-file", "proxy", "skip"}},
-	"addr":      {{"reachable"}, {"address", "local-address", "timeout", "skip"}},
-	"dns":       {{"resolvable", "resolveable", "addrs"}, {"resolve", "timeout", "server", "skip"}},
+	"addr": {{"reachable"}, {"address", "local-address", "timeout", "skip"}},
+	// goss reads the old spelling resolveable into resolvable, and reports it so
+	"dns":       {{"resolvable", "addrs"}, {"resolveable", "resolve", "timeout", "server", "skip"}},
 	"interface": {{"exists", "addrs", "mtu"}, {"name", "skip"}},
 	"matching":  {{"matches"}, {"content", "as-reader", "title", "skip"}},
 }
@@ -714,9 +743,9 @@ func (d *gossDiff) compare(doc report.Document, differences map[string]gossDiffe
 			row("assert does not report it")
 			continue
 		case status != want && differs:
-			row("assert should differ from goss as documented (" + want + ": " + diff.why + "), but reports " + status)
+			row("assert should differ from goss as documented (" + want + ": " + diff.why + "), but reports " + status + gossDiffSays(c.assert))
 		case status != want:
-			row("assert differs from goss")
+			row("assert differs from goss" + gossDiffSays(c.assert))
 		case differs && diff.problem != "" && !strings.Contains(strings.Join(c.assert.Problems, "\n"), diff.problem):
 			row(fmt.Sprintf("assert differs from goss as documented, but its problem does not say %q: %q", diff.problem, c.assert.Problems))
 		}
@@ -812,6 +841,18 @@ func gossDiffParseCheck(ch *report.CheckOutcome) (gossAttr, string, bool) {
 		return gossAttr{}, "", false
 	}
 	return gossAttr{ch.Subject[:i], ch.Subject[i+1 : j], ch.Subject[j+1:]}, strings.TrimSuffix(file, "]"), true
+}
+
+// gossDiffSays is what assert said of a check, for the table: its first problem, cut short.
+func gossDiffSays(ch *report.CheckOutcome) string {
+	if len(ch.Problems) == 0 {
+		return ""
+	}
+	p := ch.Problems[0]
+	if len(p) > 160 {
+		p = p[:160] + "…"
+	}
+	return ": " + p
 }
 
 // gossDiffHasMeta says whether a check's details show goss's meta.
@@ -927,9 +968,9 @@ func TestGossDiffHarnessFindsEveryMismatch(t *testing.T) {
 			doc.Summary.Total++
 		}, want: "file no-such-file owner|||passed|assert reports an attribute the corpus and goss do not have"},
 		{name: "an attribute reported twice", change: func(doc *report.Document) {
-			doc.Checks = append(doc.Checks, *find(doc, "dns old-spelling resolveable"))
+			doc.Checks = append(doc.Checks, *find(doc, "dns old-spelling resolvable"))
 			doc.Summary.Total++
-		}, want: "dns old-spelling resolveable|||passed|assert reports it twice"},
+		}, want: "dns old-spelling resolvable|||passed|assert reports it twice"},
 		{name: "a check of another kind", change: func(doc *report.Document) { find(doc, "file bin-link exists").Kind = "file" },
 			want: "assert reports a check that is not of kind goss"},
 		{name: "a check named otherwise", change: func(doc *report.Document) { find(doc, "file bin-link exists").Subject = "file bin-link" },
