@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/assertkit/packer-plugin-assert/internal/handoff"
 )
 
 // The attestation's end-to-end tests: a real `packer build` makes an artifact in the build
@@ -497,5 +499,28 @@ func TestAccAttestationExample(t *testing.T) {
 	mustContain(t, string(out), "VERIFIED: output/target.tar.gz passed its checks (PASSED)")
 	if tar, err := exec.Command("tar", "-tzf", filepath.Join(dir, "output", "target.tar.gz")).Output(); err != nil || !strings.Contains(string(tar), "nginx/nginx.conf") {
 		t.Errorf("the artifact is not a tarball of /etc/nginx: %v\n%s", err, tar)
+	}
+}
+
+// A hand-off that fails (here a file stands where the run's hand-off folder goes) does not fail
+// the provisioner's preparation, which packer validate runs too: the post-processor refuses when
+// it runs, saying why. Not an end-to-end test: it runs without packer.
+func TestAHandOffThatFailsDoesNotFailPreparation(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	const uuid = "6a1e0f3c-0000-4000-8000-0000000000ff"
+	t.Setenv(handoff.RunUUIDEnv, uuid)
+	os.WriteFile(filepath.Join(tmp, "packer-plugin-assert-"+strconv.Itoa(os.Getuid())+"-"+uuid), []byte("in the way"), 0o600)
+	p := &Provisioner{}
+	p.handoff.Packer = func() handoff.Invocation { return handoff.Invocation{PID: os.Getpid(), Template: t.TempDir()} }
+	raw := map[string]interface{}{"packer_builder_type": "null", "packer_build_name": "target",
+		"file": []map[string]interface{}{{"path": "/etc/hosts"}}}
+	if err := p.Prepare(raw); err != nil {
+		t.Fatalf("Prepare failed because of the hand-off: %v", err)
+	}
+	// the run saves nothing, and says why
+	err := p.handoff.Save([]byte("{}"), handoff.Build{RunUUID: uuid, Type: "null", Name: "target"})
+	if err == nil || !strings.Contains(err.Error(), "it is not a folder") {
+		t.Errorf("Save: %v", err)
 	}
 }
