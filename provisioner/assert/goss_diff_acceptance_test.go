@@ -229,8 +229,11 @@ type gossCase struct {
 type gossDiff struct {
 	cases     map[gossAttr]*gossCase
 	resources []gossDiffResource // as goss renders them
-	problems  [][]string
-	tally     map[string]int // "GOSS ASSERT" verdict pairs compared
+	// declared names the gossfile that declares a resource ("TYPE KEY"), where it is not the
+	// top-level gossfile goss ran: the included ones
+	declared map[string]string
+	problems [][]string
+	tally    map[string]int // "GOSS ASSERT" verdict pairs compared
 }
 
 func newGossDiff() *gossDiff {
@@ -262,6 +265,8 @@ func TestAccGossDiff(t *testing.T) {
 	}
 	d.report(t) // what goss already disagrees with, before the build
 	d.problems = nil
+
+	d.declared = gossDiffIncluded(t, corpus)
 
 	// 2. assert, in a real packer build
 	doc := gossDiffBuild(t, entries)
@@ -387,6 +392,34 @@ func gossDiffEntries(t *testing.T, corpus string) []string {
 		t.Fatalf("the corpus in %s has %d gossfiles: %v", corpus, len(entries), entries)
 	}
 	return entries
+}
+
+// gossDiffIncluded reads the corpus's included gossfiles (include/, plain YAML) and says which
+// declares each resource, "TYPE KEY": the gossfile assert must name for it.
+func gossDiffIncluded(t *testing.T, corpus string) map[string]string {
+	declared := map[string]string{}
+	err := filepath.WalkDir(filepath.Join(corpus, "include"), func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() || strings.HasPrefix(p, filepath.Join(corpus, "include", "skipped")) {
+			return err
+		}
+		var doc map[string]map[string]any
+		if err := yaml.Unmarshal(readFile(t, p), &doc); err != nil {
+			return fmt.Errorf("%s: %w", p, err)
+		}
+		rel, _ := filepath.Rel(corpus, p)
+		for typ, resources := range doc {
+			for key := range resources {
+				if typ != "gossfile" {
+					declared[typ+" "+key] = filepath.ToSlash(rel)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil || len(declared) == 0 {
+		t.Fatalf("the included gossfiles of %s: %v (%d resources)", corpus, err, len(declared))
+	}
+	return declared
 }
 
 // gossDiffUpload copies goss and the corpus into the target, lays out the data, and removes all
@@ -710,8 +743,12 @@ func (d *gossDiff) compare(doc report.Document, differences map[string]gossDiffe
 			d.problem(file, a.String(), "", "", ch.Status, "assert reports it twice")
 		}
 		c.assert = ch
-		if file != c.entry && !(c.entry == "gossfile.yaml" && strings.HasPrefix(file, "include/")) {
-			d.problem(file, a.String(), "", "", ch.Status, "assert names another gossfile than "+c.entry)
+		want := c.entry
+		if f, ok := d.declared[a.typ+" "+a.key]; ok {
+			want = f
+		}
+		if file != want {
+			d.problem(file, a.String(), "", "", ch.Status, "assert names another gossfile than "+want)
 		}
 	}
 	if doc.Summary.Total != len(doc.Checks) {
@@ -946,6 +983,7 @@ func TestGossDiffHarnessFindsEveryMismatch(t *testing.T) {
 		validated   string
 		change      func(doc *report.Document)
 		differences map[string]gossDifference
+		declared    map[string]string
 		want        string // a problem that says this; "" for none
 	}{
 		{name: "agreeing report"},
@@ -977,6 +1015,13 @@ func TestGossDiffHarnessFindsEveryMismatch(t *testing.T) {
 			want: "not named goss[FILE] TYPE KEY ATTRIBUTE"},
 		{name: "another gossfile", change: func(doc *report.Document) { find(doc, "file bin-link exists").Block = "goss[other.yaml]" },
 			want: "other.yaml|file bin-link exists|||passed|assert names another gossfile than small.yaml"},
+		{name: "not the included gossfile that declares it", declared: map[string]string{"file bin-link": "include/x.yaml"},
+			want: "small.yaml|file bin-link exists|||passed|assert names another gossfile than include/x.yaml"},
+		{name: "the included gossfile that declares it", declared: map[string]string{"file bin-link": "include/x.yaml"},
+			change: func(doc *report.Document) {
+				find(doc, "file bin-link exists").Block = "goss[include/x.yaml]"
+				find(doc, "file bin-link linked-to").Block = "goss[include/x.yaml]"
+			}},
 		{name: "the title is not the description", change: func(doc *report.Document) { find(doc, "matching with-title matches").Description = "" },
 			want: `assert's description "" is not goss's title "a title"`},
 		{name: "meta not shown", change: func(doc *report.Document) { find(doc, "matching with-title matches").Details = nil },
@@ -1033,6 +1078,7 @@ func TestGossDiffHarnessFindsEveryMismatch(t *testing.T) {
 			}
 			d := newGossDiff()
 			d.addGoss("small.yaml", r, v)
+			d.declared = tc.declared
 			d.compare(doc, tc.differences)
 			var rows []string
 			for _, p := range d.problems {
