@@ -32,6 +32,7 @@
 package check
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -211,7 +212,10 @@ func (s *Suite) Judge(f *probe.Facts) []Result {
 		}
 		o := s.judges[i](f)
 		r.Details, r.Found = o.Details, o.Found
+		var skip *SkipError
 		switch {
+		case errors.As(o.Err, &skip):
+			r.Status, r.SkipReason, r.Probes = Skipped, skip.Reason, 0
 		case o.Err != nil:
 			r.Status, r.Problems = Error, []string{o.Err.Error()}
 		case len(o.Problems) > 0:
