@@ -524,3 +524,24 @@ func TestAHandOffThatFailsDoesNotFailPreparation(t *testing.T) {
 		t.Errorf("Save: %v", err)
 	}
 }
+
+// TestAccAttestationAnotherUsersFolderIsNoObstacle, the review's denial of service: another
+// user made the folder that earlier versions used for every run of this user. Each run's folder
+// now has a name no one can know in advance (the run's UUID in it): builds go on, and are
+// certified.
+func TestAccAttestationAnotherUsersFolderIsNoObstacle(t *testing.T) {
+	root := handoffRoot(t)
+	squat := filepath.Join(root, "packer-plugin-assert-"+strconv.Itoa(os.Getuid()))
+	if err := os.Mkdir(squat, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(squat, 65534, 65534); err != nil {
+		t.Skipf("cannot give the folder to another user: %v", err)
+	}
+	out := t.TempDir()
+	code, log := build(t, "attestation-after", "out="+out)
+	if code != 0 {
+		t.Fatalf("exit %d, want 0", code)
+	}
+	mustContain(t, log, "Certified image.tar.gz: PASSED")
+}
