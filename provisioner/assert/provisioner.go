@@ -185,8 +185,12 @@ func (p *Provisioner) Prepare(raws ...interface{}) error {
 	if len(errs) > 0 {
 		return &packersdk.MultiError{Errors: p.config.inOrder(errs)}
 	}
-	// the post-processor learns from the registrations which provisioners the build has
-	return p.handoff.Register(handoff.Provisioner, handoff.Current(p.config.PackerConfig))
+	// the post-processor learns from the registrations which provisioners its build has; a
+	// hand-off that fails is said when the provisioner runs (the post-processor refuses anyway)
+	if err := p.handoff.Register(handoff.Provisioner, handoff.Current(p.config.PackerConfig)); err != nil {
+		log.Printf("[WARN] assert: %v", err)
+	}
+	return nil
 }
 
 // inOrder sorts problems the way the template reads: settings first, then the blocks, kind by
@@ -330,10 +334,14 @@ func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packe
 		report.Log(ui, masked, p.config.Quiet)
 	}
 	// for an assert-attestation post-processor, which refuses to certify a build whose
-	// provisioner left no results: a failure here needs no more than saying
-	if doc, jerr := report.JSON(masked); jerr != nil {
+	// provisioner left no results: a failure here needs no more than saying. A run whose report
+	// cannot be made saves nil, which withdraws an earlier run's results.
+	doc, jerr := report.JSON(masked)
+	if jerr != nil {
+		doc = nil
 		ui.Error("assert: the results cannot be handed to an assert-attestation post-processor: " + jerr.Error())
-	} else if herr := p.handoff.Save(doc, handoff.Current(p.config.PackerConfig)); herr != nil {
+	}
+	if herr := p.handoff.Save(doc, handoff.Current(p.config.PackerConfig)); herr != nil {
 		ui.Error("assert: the results cannot be handed to an assert-attestation post-processor: " + herr.Error())
 	}
 	if werr := p.writeReports(masked); werr != nil {
