@@ -101,6 +101,14 @@ for port in 8443 8444 8445 8446 8447; do
 	setsid openssl s_server -quiet -accept 127.0.0.1:$port -cert cert.pem -key key.pem $verify -www </dev/null >/dev/null 2>&1 &
 	echo $! >s_server-$port.pid
 done
+# a UDP socket, bound and unconnected, for port.yaml: DTLS on 8453
+setsid openssl s_server -quiet -dtls -accept 127.0.0.1:8453 -cert cert.pem -key key.pem </dev/null >/dev/null 2>&1 &
+echo $! >s_server-8453.pid
+i=0
+until [ -n "$(ss -Huan "sport = :8453")" ]; do
+	i=$((i + 1)); [ $i -lt 100 ] || { echo "s_server on udp 8453 is not bound" >&2; exit 1; }
+	sleep 0.1
+done
 # until they listen
 for port in 8443 8444 8445 8446 8447; do
 	i=0
