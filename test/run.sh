@@ -90,6 +90,8 @@ unit() {
 	go vet ./...
 	log "unit tests with the race detector"
 	go test -race -count=1 ./...
+	log "attestations verify with sigstore's DSSE verifier (a module of its own: sigstore stays out of the plugin)"
+	(cd internal/attest/cosigncompat && go test -race -count=1 ./...)
 	unit_as_nobody
 }
 
