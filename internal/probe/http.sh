@@ -36,7 +36,10 @@ http_get() {
 	curl)
 		# -q first: no .curlrc; -g: brackets and braces in the URL are not globs (one request, and
 		# [::1] an address)
-		set -- curl -q -g -s -S -D - -o "$http_b" -w '%{http_code}\n' --max-time "$http_s" --proto =http,https
+		# with -I, curl writes the headers where the body would go: a HEAD response has no body
+		http_o=$http_b
+		[ "$http_m" = HEAD ] && http_o=/dev/null
+		set -- curl -q -g -s -S -D - -o "$http_o" -w '%{http_code}\n' --max-time "$http_s" --proto =http,https
 		case $http_m in HEAD) set -- "$@" -I ;; GET) ;; *) set -- "$@" -X "$http_m" ;; esac
 		[ "$http_k" = 1 ] && set -- "$@" -k
 		[ "$http_f" = 1 ] && set -- "$@" -L --proto-redir =http,https ;;

@@ -109,7 +109,7 @@ func TestProbeHTTPLocally(t *testing.T) {
 			big := p.HTTP(HTTPRequest{URL: s.URL + "/big", Timeout: sec, Body: true})
 			slow := p.HTTP(HTTPRequest{URL: s.URL + "/slow", Timeout: time.Second})
 			headers := p.HTTP(HTTPRequest{URL: s.URL + "/headers", Timeout: sec})
-			head := p.HTTP(HTTPRequest{URL: s.URL + "/method", Method: "HEAD", Timeout: sec})
+			head := p.HTTP(HTTPRequest{URL: s.URL + "/method", Method: "HEAD", Timeout: sec, Body: true}) // a HEAD response has no body, whatever curl -I writes
 			del := p.HTTP(HTTPRequest{URL: s.URL + "/method", Method: "DELETE", Timeout: sec})
 			noConn := p.HTTP(HTTPRequest{URL: refused, Timeout: sec})
 			untrusted := p.HTTP(HTTPRequest{URL: tlsServer.URL + "/ok", Timeout: sec})
