@@ -24,7 +24,7 @@ import (
 // TestGossRenderRecorded proves the recordings are what goss prints today, when goss is here.
 
 var (
-	gossBinary = flag.String("goss", "/var/cache/packer-plugin-assert/bin/goss-v0.4.9",
+	gossBinary = flag.String("goss", defaultGoss(),
 		"the goss v0.4.9 binary the differential tests run (test/run.sh's ensure_goss builds it)")
 	recordGoss = flag.Bool("record-goss", false, "record testdata/render/golden anew from the real goss")
 )
@@ -351,4 +351,12 @@ func parseRendered(t *testing.T, b []byte, f format) any {
 		t.Fatalf("cannot parse rendered output: %v\n%s", err, b)
 	}
 	return v
+}
+
+// defaultGoss is the goss binary test/run.sh names in ASSERT_GOSS, or the one its default cache holds.
+func defaultGoss() string {
+	if g := os.Getenv("ASSERT_GOSS"); g != "" {
+		return g
+	}
+	return "/var/cache/packer-plugin-assert/bin/goss-v0.4.9"
 }
