@@ -46,6 +46,16 @@ const (
 	// MutableAnnotation marks, with true, a subject whose ID is a name that may since name
 	// another image.
 	MutableAnnotation = "packerArtifactIdMutable"
+	// UncheckedAnnotation lists, on every subject, the provisioners that ran after the build's
+	// last assert provisioner and may have changed the image after it was checked (in the
+	// template's order, as "TYPE" or "TYPE NAME"). It is there only when the user allowed them
+	// (allow_provisioners_after); a policy that wants the image exactly as checked refuses a
+	// subject that has it.
+	UncheckedAnnotation = "provisionersAfterChecks"
+	// SkippedAnnotation lists, on each configuration (a report), the checks of that report that
+	// were skipped (skip = true, or left undecided on purpose): named like passedTests, they were
+	// not seen to pass, and they are in none of the predicate's lists.
+	SkippedAnnotation = "skippedTests"
 )
 
 // The results of a test-result predicate.
@@ -178,6 +188,25 @@ func (c ctxReader) Read(p []byte) (int, error) {
 	return c.r.Read(p)
 }
 
+// MarkUnchecked adds UncheckedAnnotation, with the provisioners after, to every subject; it
+// does nothing when after is empty.
+func MarkUnchecked(subjects []*intoto.ResourceDescriptor, after []string) {
+	if len(after) == 0 {
+		return
+	}
+	list := make([]any, len(after))
+	for i, a := range after {
+		list[i] = a
+	}
+	v, _ := structpb.NewList(list) // strings always convert
+	for _, s := range subjects {
+		if s.Annotations == nil {
+			s.Annotations = &structpb.Struct{Fields: map[string]*structpb.Value{}}
+		}
+		s.Annotations.Fields[UncheckedAnnotation] = structpb.NewListValue(v)
+	}
+}
+
 // A Report is the JSON report of one assert provisioner of the build.
 type Report struct {
 	File   string // the name of the report's copy beside the attestation
@@ -245,6 +274,7 @@ func plural(n int, one, many string) string {
 func Statement(subjects []*intoto.ResourceDescriptor, reports []Report, url string) (*intoto.Statement, error) {
 	pred := &testresult.TestResult{Result: Passed, Url: url}
 	for _, r := range reports {
+		skipped := []any{} // there even when empty: a policy reads it as "none skipped"
 		for _, c := range r.Doc.Checks {
 			name := r.Prefix + c.Block + " " + c.Subject
 			switch c.Status {
@@ -253,6 +283,7 @@ func Statement(subjects []*intoto.ResourceDescriptor, reports []Report, url stri
 			case "warning":
 				pred.WarnedTests = append(pred.WarnedTests, name)
 			case "skipped":
+				skipped = append(skipped, name)
 			default: // failed or error: Refuse lets none through, nor a status it does not know
 				pred.FailedTests = append(pred.FailedTests, name)
 			}
@@ -262,7 +293,7 @@ func Statement(subjects []*intoto.ResourceDescriptor, reports []Report, url stri
 		annotations, err := structpb.NewStruct(map[string]any{
 			"schema": d.Schema, "packerRunUuid": d.Build.RunUUID, "build": d.Build.Source, "builderType": d.Build.Type,
 			"instanceHostname": d.Instance.Hostname, "instanceOs": d.Instance.OS.Name, "plugin": d.Plugin.Name + " " + d.Plugin.Version,
-			"started": d.Started, "verdict": d.Verdict,
+			"started": d.Started, "verdict": d.Verdict, SkippedAnnotation: skipped,
 		})
 		if err != nil {
 			return nil, err

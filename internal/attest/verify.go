@@ -117,6 +117,21 @@ func Verify(ctx context.Context, env []byte, c Check) (*Verification, error) {
 	for _, f := range pred.GetFailedTests() {
 		v.Lines = append(v.Lines, "  failed: "+f)
 	}
+	for _, conf := range pred.GetConfiguration() {
+		for _, s := range conf.GetAnnotations().GetFields()[SkippedAnnotation].GetListValue().GetValues() {
+			v.Lines = append(v.Lines, "  skipped (not checked): "+s.GetStringValue())
+		}
+	}
+	for _, s := range st.GetSubject() {
+		if after := s.GetAnnotations().GetFields()[UncheckedAnnotation].GetListValue().GetValues(); len(after) > 0 {
+			var names []string
+			for _, a := range after {
+				names = append(names, a.GetStringValue())
+			}
+			v.Lines = append(v.Lines, fmt.Sprintf("unchecked: subject %q was made after provisioners that ran after the checks "+
+				"and were not checked: %s", s.GetName(), strings.Join(names, ", ")))
+		}
+	}
 	switch {
 	case pred.GetResult() == Failed:
 		problems = append(problems, "the attestation says the checks FAILED")
@@ -176,7 +191,46 @@ func parseStatement(payload []byte) (*intoto.Statement, *testresult.TestResult, 
 	if len(pred.GetConfiguration()) == 0 {
 		return nil, nil, errors.New("the predicate names no configuration (the reports of the checks)")
 	}
+	if err := consistent(pred); err != nil {
+		return nil, nil, err
+	}
 	return st, pred, nil
+}
+
+// consistent refuses a result that its lists of checks contradict, as the post-processor never
+// writes one: PASSED needs at least one passed check and none warned or failed, WARNED at least
+// one passed and one warned and none failed, FAILED at least one failed. A signer's mistake or
+// a hand-made statement must not pass for a result its own lists deny.
+func consistent(pred *testresult.TestResult) error {
+	passed, warned, failed := len(pred.GetPassedTests()), len(pred.GetWarnedTests()), len(pred.GetFailedTests())
+	var why string
+	switch pred.GetResult() {
+	case Passed:
+		switch {
+		case failed > 0 || warned > 0:
+			why = "yet it lists failed or warned checks"
+		case passed == 0:
+			why = "yet it lists no passed check"
+		}
+	case Warned:
+		switch {
+		case failed > 0:
+			why = "yet it lists failed checks"
+		case warned == 0:
+			why = "yet it lists no warned check"
+		case passed == 0:
+			why = "yet it lists no passed check"
+		}
+	case Failed:
+		if failed == 0 {
+			why = "yet it lists no failed check"
+		}
+	}
+	if why != "" {
+		return fmt.Errorf("the predicate's result is %s, %s (%d passed, %d warned, %d failed): the statement contradicts itself",
+			pred.GetResult(), why, passed, warned, failed)
+	}
+	return nil
 }
 
 // matchFile finds the subject whose sha256 is the file's.

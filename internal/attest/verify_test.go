@@ -443,3 +443,116 @@ func TestOpenSSLVerifiesTheSignature(t *testing.T) {
 		t.Fatalf("openssl verified a changed statement:\n%s", out)
 	}
 }
+
+// A signed statement whose result its own lists deny fails: the result is never trusted alone
+// (a signer's mistake, or a statement made by hand, must not pass for PASSED).
+func TestAResultItsListsContradictFails(t *testing.T) {
+	f := signed(t, privateKey(t, "ed25519.pem"))
+	good := payloadOf(t, f.env)
+	with := func(result string, passed, warned, failed []any) []byte {
+		b, _ := json.Marshal(good)
+		var st map[string]any
+		json.Unmarshal(b, &st)
+		pred := st["predicate"].(map[string]any)
+		pred["result"], pred["passedTests"], pred["warnedTests"], pred["failedTests"] = result, passed, warned, failed
+		b, _ = json.Marshal(st)
+		return b
+	}
+	one, none := []any{"file[0] /etc/hosts"}, []any{}
+	for _, tt := range []struct {
+		name                 string
+		result               string
+		passed, warned, fail []any
+		want                 string
+	}{
+		{"passed_with_a_failed_check", Passed, one, none, one, "result is PASSED, yet it lists failed or warned checks"},
+		{"passed_with_a_warned_check", Passed, one, one, none, "result is PASSED, yet it lists failed or warned checks"},
+		{"passed_with_nothing_passed", Passed, none, none, none, "result is PASSED, yet it lists no passed check"},
+		{"warned_with_a_failed_check", Warned, one, one, one, "result is WARNED, yet it lists failed checks"},
+		{"warned_without_a_warned_check", Warned, one, none, none, "result is WARNED, yet it lists no warned check"},
+		{"warned_with_nothing_passed", Warned, none, one, none, "result is WARNED, yet it lists no passed check"},
+		{"failed_without_a_failed_check", Failed, one, none, none, "result is FAILED, yet it lists no failed check"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := f.check(publicKey(t, "ed25519.pub.pem"))
+			c.AcceptWarned = true
+			_, err := Verify(context.Background(), signPayload(t, PayloadType, with(tt.result, tt.passed, tt.warned, tt.fail)), c)
+			mustFail(t, err, tt.want, "the statement contradicts itself")
+		})
+	}
+	// the consistent ones still verify: the check refuses only contradictions
+	c := f.check(publicKey(t, "ed25519.pub.pem"))
+	c.AcceptWarned = true
+	for _, ok := range [][]byte{with(Passed, one, none, none), with(Warned, one, one, none)} {
+		if _, err := Verify(context.Background(), signPayload(t, PayloadType, ok), c); err != nil {
+			t.Errorf("a consistent statement: %v", err)
+		}
+	}
+}
+
+// Skipped checks are in the statement (each report's skippedTests), and verification names
+// them: a PASSED of 1 passed check and 3 skipped ones says so.
+func TestSkippedChecksAreNamed(t *testing.T) {
+	f := signed(t, privateKey(t, "ed25519.pem"), pass, skipped)
+	pred := payloadOf(t, f.env)["predicate"].(map[string]any)
+	conf := pred["configuration"].([]any)[0].(map[string]any)
+	got, _ := json.Marshal(conf["annotations"].(map[string]any)[SkippedAnnotation])
+	if string(got) != `["user[0] bob"]` {
+		t.Errorf("skippedTests %s, want [\"user[0] bob\"]", got)
+	}
+	v, err := Verify(context.Background(), f.env, f.check(publicKey(t, "ed25519.pub.pem")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(v.Lines, "\n"), "  skipped (not checked): user[0] bob") {
+		t.Errorf("verification does not name the skipped check:\n%s", strings.Join(v.Lines, "\n"))
+	}
+	// none skipped: the list is there, empty
+	f = signed(t, privateKey(t, "ed25519.pem"))
+	conf = payloadOf(t, f.env)["predicate"].(map[string]any)["configuration"].([]any)[0].(map[string]any)
+	if got, _ := json.Marshal(conf["annotations"].(map[string]any)[SkippedAnnotation]); string(got) != "[]" {
+		t.Errorf("skippedTests %s, want []", got)
+	}
+}
+
+// Provisioners that ran after the checks, when the user allowed them, are on every subject, and
+// verification says so.
+func TestProvisionersAfterTheChecksAreOnTheSubjects(t *testing.T) {
+	dir := t.TempDir()
+	art := filepath.Join(dir, "image.tar")
+	os.WriteFile(art, []byte("hello\n"), 0o644)
+	rep := reportOf(t, pass)
+	subjects, err := Subjects(context.Background(), Artifact{BuilderID: "packer.post-processor.artifice", Files: []string{art}}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	MarkUnchecked(subjects, []string{"shell", "shell-local cleanup"})
+	st, err := Statement(subjects, []Report{rep}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := Marshal(st)
+	env, err := Sign(context.Background(), privateKey(t, "ed25519.pem"), b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := payloadOf(t, env)["subject"].([]any)[0].(map[string]any)
+	got, _ := json.Marshal(sub["annotations"].(map[string]any)[UncheckedAnnotation])
+	if string(got) != `["shell","shell-local cleanup"]` {
+		t.Errorf("%s is %s", UncheckedAnnotation, got)
+	}
+	v, err := Verify(context.Background(), env, Check{Key: publicKey(t, "ed25519.pub.pem"), Files: []string{art}, ReportDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(v.Lines, "\n"), `unchecked: subject "image.tar" was made after provisioners that ran after the checks and were not checked: shell, shell-local cleanup`) {
+		t.Errorf("verification does not say so:\n%s", strings.Join(v.Lines, "\n"))
+	}
+	// none: no annotation at all
+	MarkUnchecked(subjects[:0], nil)
+	fresh, _ := Subjects(context.Background(), Artifact{BuilderID: "x", Files: []string{art}}, false)
+	MarkUnchecked(fresh, nil)
+	if _, ok := fresh[0].GetAnnotations().GetFields()[UncheckedAnnotation]; ok {
+		t.Error("an empty list of provisioners is annotated")
+	}
+}
