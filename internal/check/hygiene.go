@@ -17,27 +17,29 @@ import (
 // Hygiene checks, at the end of a build, that the image carries nothing that must not ship in an
 // image cloned thousands of times: shared SSH host keys and machine ids, leftovers of the build
 // (DHCP leases, cloud-init state, histories, package caches), keys and credentials in home
-// folders, world-writable system files, set-uid programs beyond the expected ones, and files of
-// installed packages changed since they were installed. Every rule is on unless its attribute
-// says `false`, and each is reported on a line of its own, like `hygiene[0] ssh_host_keys`; a rule
-// switched off is reported as skipped. Write at most one `hygiene` block.
+// folders, world-writable system files, system files owned by a login user, set-uid programs
+// beyond the expected ones, and files of installed packages changed since they were installed.
+// Every rule is on unless its attribute says `false`, and each is reported on a line of its own,
+// like `hygiene[0] ssh_host_keys`; a rule switched off is reported as skipped. Write at most one
+// `hygiene` block.
 //
-// The rules that look for files by their mode or content look through one walk of the file
-// systems: the root file system, and those named in `mounts`, each walked without entering
-// another mounted on it. A file system of the image mounted elsewhere (a separate `/var` or
-// `/home`), where a rule must look, makes that rule an error until it is named in `mounts`.
-// Whatever the probe cannot see (a folder its user may not read, a file system it did not walk,
-// the time limit reached) makes the rules that needed it errors, never passes: run with
-// `use_sudo = true` (or as root) so that everything can be seen.
+// The rules that look for files by their mode, owner or content look through one walk of the
+// file systems: the root file system, /boot, and those named in `mounts`. A file system of the
+// image mounted elsewhere (a separate `/var` or `/home`, a btrfs subvolume mounted on a folder),
+// where a rule must look, makes that rule an error until it is named in `mounts`. Whatever the
+// probe cannot see (a folder its user may not read, a file system it did not walk, the time
+// limit reached) makes the rules that needed it errors, never passes: run with `use_sudo = true`
+// (or as root) so that everything can be seen.
 type Hygiene struct {
 	// SSH host keys in /etc/ssh (`ssh_host_*`) and /etc/dropbear: every instance made from the
 	// image would share them, and whoever has one image can impersonate every instance. First
 	// boot should make new ones (cloud-init does; so does `ssh-keygen -A`).
 	SSHHostKeys config.Trilean `mapstructure:"ssh_host_keys"`
-	// A machine id: /etc/machine-id not empty, or /var/lib/dbus/machine-id a file of its own.
-	// Every instance would share it, and with it the DHCP client id that systemd-networkd derives
-	// from it, journald's file names, and whatever else takes it for unique. Empty (not removed),
-	// /etc/machine-id makes systemd make a new one at first boot.
+	// A machine id: /etc/machine-id not empty (but systemd's first-boot marker, the one line
+	// `uninitialized`), or /var/lib/dbus/machine-id a file of its own. Every instance would share
+	// it, and with it the DHCP client id that systemd-networkd derives from it, journald's file
+	// names, and whatever else takes it for unique. Empty (not removed), /etc/machine-id makes
+	// systemd make a new one at first boot.
 	MachineID config.Trilean `mapstructure:"machine_id"`
 	// DHCP leases the build instance was given (dhclient, NetworkManager, dhcpcd, wicked): an
 	// instance would first ask for the build instance's address.
@@ -48,9 +50,9 @@ type Hygiene struct {
 	// SSH key, the hostname); the logs may hold the build's user data.
 	CloudInit config.Trilean `mapstructure:"cloud_init"`
 	// Shell and tool histories in any home folder (`.bash_history`, `.zsh_history`,
-	// `.ash_history`, `.python_history`, `.lesshst`, `.viminfo`, `.mysql_history`,
-	// `.psql_history` and others): they tell how the image was made, passwords typed on command
-	// lines included.
+	// `.histfile`, `.ash_history`, fish's, `.python_history`, IPython's, `.lesshst`,
+	// `.viminfo`, Neovim's shada files, `.mysql_history`, `.psql_history`, mongosh's and
+	// others): they tell how the image was made, passwords typed on command lines included.
 	Histories config.Trilean `mapstructure:"histories"`
 	// `authorized_keys` (and `authorized_keys2`) in any user's `.ssh`, but of the users in
 	// `authorized_keys_users`: a key left by the build logs in to every instance.
@@ -58,34 +60,54 @@ type Hygiene struct {
 	// The users whose `authorized_keys` may stay in the image, like `["ansible"]`. Empty by
 	// default.
 	AuthorizedKeysUsers []string `mapstructure:"authorized_keys_users"`
-	// Private keys in home folders: `.ssh/id_*` (but the `.pub` files), and files named `*.pem`
-	// anywhere in a home folder that hold a private key (`-----BEGIN … PRIVATE KEY-----`).
+	// Private keys in home folders: `.ssh/id_*` (but the `.pub` files), and files anywhere in a
+	// home folder named `*.pem`, `*.key` or `*.ppk`, or in a `.ssh` folder, that hold a private
+	// key (`-----BEGIN … PRIVATE KEY-----`, or PuTTY's). A home folder that is a symlink is looked
+	// at where it leads; for a user whose home is `/`, the files right in `/`.
 	PrivateKeys config.Trilean `mapstructure:"private_keys"`
-	// Cloud and registry credentials in home folders: `.aws/credentials`, the credential files
-	// of `.config/gcloud` and `.azure`, `.docker/config.json` holding an `auth`,
-	// `identitytoken` or `registrytoken`, `.kube/config`, `.netrc`, `.git-credentials`,
-	// `.pgpass` and `.vault-token`.
+	// Cloud, registry and package credentials in home folders: `.aws/credentials`, the
+	// credential files of `.config/gcloud` and `.azure`, `.docker/config.json` and
+	// `.config/containers/auth.json` holding an `auth`, `identitytoken` or `registrytoken`,
+	// `.kube/config`, `.netrc`, `.git-credentials`, `.pgpass`, `.vault-token`, `.npmrc` with an
+	// `_auth` or `_password`, `.pypirc` with a `password`, `.config/gh/hosts.yml` with an
+	// `oauth_token`, Maven's `.m2/settings.xml` with a `<password>`, Composer's `auth.json`,
+	// Terraform's, Cargo's and RubyGems' credentials.
 	Credentials config.Trilean `mapstructure:"credentials"`
 	// World-writable files, and world-writable folders without the sticky bit, in /etc, /usr,
-	// /bin, /sbin, /lib, /lib32, /lib64, /libx32, /opt and /var (but /var/tmp and /var/spool):
-	// any user of an instance could change what root runs.
+	// /bin, /sbin, /lib, /lib32, /lib64, /libx32, /boot, /opt and /var (but /var/tmp): any user
+	// of an instance could change what root runs or reads.
 	WorldWritable config.Trilean `mapstructure:"world_writable"`
+	// Files and folders in /etc, /usr, /bin, /sbin, /lib*, and /boot (symlinks aside) owned by a
+	// login user (a uid of at least UID_MIN of /etc/login.defs, 1000 without it) or by a uid no
+	// user has: that user, or whoever gets the uid, can change what root runs. The system's own
+	// accounts (postgres, polkitd) may own theirs. dpkg does not check owners or modes at all,
+	// so this is what catches `chown -R admin /usr/local` or an archive unpacked with its
+	// owners.
+	Owners config.Trilean `mapstructure:"owners"`
 	// Set-uid and set-gid programs beyond those the distribution's base system and common
-	// packages install (by family: debian, rhel, suse, alpine, arch, from /etc/os-release) and
-	// those in `setuid_allowed`: each runs with another user's rights, whoever starts it.
+	// packages install (by family: debian, rhel, suse, alpine, arch, from /etc/os-release), each
+	// with the bits, owner and group it is installed with (Debian's crontab is set-gid crontab,
+	// never set-uid), and those in `setuid_allowed`: each runs with another user's rights,
+	// whoever starts it.
 	Setuid config.Trilean `mapstructure:"setuid"`
-	// Set-uid and set-gid programs the image may have besides the distribution's, as absolute
-	// paths or patterns (`*`, `?` and `[…]` match within one part of a path), like
-	// `["/usr/local/bin/backup-helper", "/opt/vendor/bin/*"]`. `/bin` and `/usr/bin`, `/sbin`
-	// and `/usr/sbin`, `/lib` and `/usr/lib` are one.
+	// Set-uid and set-gid programs the image may have besides the distribution's, whatever
+	// their bits, as absolute paths or patterns (`*`, `?` and `[…]` match within one part of a
+	// path), like `["/usr/local/bin/backup-helper", "/opt/vendor/bin/*"]`. Where /bin is a
+	// symlink to usr/bin (a merged /usr), `/bin/x` and `/usr/bin/x` are one; so are /sbin and
+	// /usr/sbin, /lib and /usr/lib.
 	SetuidAllowed []string `mapstructure:"setuid_allowed"`
 	// Files of installed packages that differ from what the package manager installed, by its
-	// own verification (`dpkg --verify`, `rpm -Va`, `apk audit --system`): their content,
-	// type, mode, owner or link target, or missing. Configuration files are expected to change
-	// and are not counted, nor, with rpm, a changed modification time alone, nor missing files
-	// in /usr/share/doc, man, info and locale, which images are often stripped of, or in the
-	// package caches' folders, which their clean-up empties. Verification reads every file of
-	// every package: it needs root, and takes seconds.
+	// own verification: `dpkg --verify` (content and presence: dpkg keeps no modes or owners,
+	// see `owners`), `rpm -Va` (content, size, mode, owner, group, link target, device,
+	// capabilities) or `apk audit --system --check-permissions` (content, extended attributes,
+	// mode, owner, group). Configuration files are expected to change and are not counted, nor,
+	// with rpm, a changed modification time alone, nor missing files that dpkg's `path-exclude`
+	// options kept out (as Ubuntu's minimal images and the Debian and Ubuntu container images
+	// do), nor missing files in /usr/share/doc, man, info and locale, which images are often
+	// stripped of, or in the package caches' folders, which their clean-up empties. A Debian
+	// package whose digests (`/var/lib/dpkg/info/PACKAGE.md5sums`) are gone cannot be checked,
+	// and is an error. Verification reads every file of every package: it needs root, and takes
+	// seconds.
 	PackageFiles config.Trilean `mapstructure:"package_files"`
 	// Package manager caches and lists left behind: apt's lists and archives, dnf's and yum's,
 	// zypper's, apk's and pacman's caches. They only waste space, so by default a finding is a
@@ -93,8 +115,10 @@ type Hygiene struct {
 	PackageCaches config.Trilean `mapstructure:"package_caches"`
 	// The severity of `package_caches`: `"warning"` (the default) or `"error"`.
 	PackageCachesSeverity string `mapstructure:"package_caches_severity"`
-	// File systems to walk besides the root file system, by mount point, like `["/var",
-	// "/home"]`: those of the image that are mounted separately.
+	// File systems to walk besides the root file system and /boot, by mount point, like
+	// `["/var", "/home"]`: those of the image that are mounted separately, such as btrfs
+	// subvolumes mounted on folders (openSUSE's `/opt`, `/srv`, `/var`, Fedora's `/home`).
+	// Subvolumes inside a walked one, mounted nowhere, are walked anyway.
 	Mounts []string `mapstructure:"mounts"`
 	// How long all the hygiene checks together may take in the image, like `"10m"`. Defaults to
 	// `"5m"`. When it is reached, the rules that had not been decided are errors.

@@ -30,7 +30,7 @@ var hygieneRules = []*hygieneRule{
 		expect: fixed("no SSH host keys in /etc/ssh or /etc/dropbear"),
 		needs:  places(sshHostKeyPlaces), judge: judgeSSHHostKeys},
 	{name: "machine_id", on: func(h *Hygiene) config.Trilean { return h.MachineID },
-		expect: fixed("/etc/machine-id empty or absent, no /var/lib/dbus/machine-id of its own"),
+		expect: fixed(`/etc/machine-id empty, absent or "uninitialized", no /var/lib/dbus/machine-id of its own`),
 		needs:  places(machineIDPlaces), judge: judgeMachineID},
 	{name: "dhcp_leases", on: func(h *Hygiene) config.Trilean { return h.DHCPLeases },
 		expect: fixed("no DHCP leases"),
@@ -55,13 +55,18 @@ var hygieneRules = []*hygieneRule{
 			return probe.HygieneRequest{Places: privateKeyPlaces, PrivateKeys: true, Mounts: h.Mounts}
 		}, judge: judgePrivateKeys},
 	{name: "credentials", on: func(h *Hygiene) config.Trilean { return h.Credentials },
-		expect: fixed("no cloud or registry credentials in the home folders"),
+		expect: fixed("no cloud, registry or package credentials in the home folders"),
 		needs:  places(credentialPlaces), judge: judgeCredentials},
 	{name: "world_writable", on: func(h *Hygiene) config.Trilean { return h.WorldWritable },
 		expect: fixed("nothing world-writable in the system folders (folders with the sticky bit aside)"),
 		needs: func(h *Hygiene) probe.HygieneRequest {
 			return probe.HygieneRequest{WorldWritable: true, WorldWritableIn: systemFolders, WorldWritableExcept: systemFoldersExcept, Mounts: h.Mounts}
 		}, judge: judgeWorldWritable},
+	{name: "owners", on: func(h *Hygiene) config.Trilean { return h.Owners },
+		expect: fixed("nothing in the system folders owned by a login user or by a uid no user has"),
+		needs: func(h *Hygiene) probe.HygieneRequest {
+			return probe.HygieneRequest{Owners: true, OwnersIn: ownedFolders, Mounts: h.Mounts}
+		}, judge: judgeOwners},
 	{name: "setuid", on: func(h *Hygiene) config.Trilean { return h.Setuid },
 		expect: func(h *Hygiene) string {
 			if len(h.SetuidAllowed) > 0 {
@@ -73,7 +78,7 @@ var hygieneRules = []*hygieneRule{
 			return probe.HygieneRequest{SetUID: true, Mounts: h.Mounts}
 		}, judge: judgeSetuid},
 	{name: "package_files", on: func(h *Hygiene) config.Trilean { return h.PackageFiles },
-		expect: fixed("the files of installed packages as installed (configuration files aside)"),
+		expect: fixed("the files of installed packages as installed (configuration files aside), by the package manager's verification"),
 		needs:  func(h *Hygiene) probe.HygieneRequest { return probe.HygieneRequest{Verify: true} }, judge: judgePackageFiles},
 	{name: "package_caches", on: func(h *Hygiene) config.Trilean { return h.PackageCaches },
 		expect: fixed("no package manager caches or lists"),
@@ -90,30 +95,43 @@ func places(list []probe.Place) func(*Hygiene) probe.HygieneRequest {
 // part of a path may be a glob.
 var (
 	sshHostKeyPlaces = []probe.Place{{Path: "/etc/ssh/ssh_host_*", Test: probe.Exists}, {Path: "/etc/dropbear/dropbear_*_host_key", Test: probe.Exists}}
-	machineIDPlaces  = []probe.Place{{Path: "/etc/machine-id", Test: probe.NonEmpty}, {Path: "/var/lib/dbus/machine-id", Test: probe.OwnFile}}
+	machineIDPlaces  = []probe.Place{{Path: "/etc/machine-id", Test: probe.MachineID}, {Path: "/var/lib/dbus/machine-id", Test: probe.OwnFile}}
 	dhcpLeasePlaces  = nonEmpty("/var/lib/dhcp/*.leases", "/var/lib/dhcp/*.lease", "/var/lib/dhclient/*.leases", "/var/lib/dhclient/*.lease",
 		"/var/lib/NetworkManager/*.lease", "/var/lib/dhcpcd/*.lease", "/var/lib/dhcpcd/*.lease6", "/var/lib/dhcpcd5/*.lease", "/var/lib/wicked/lease-*")
 	cloudInitPlaces = []probe.Place{{Path: "/var/lib/cloud/instance", Test: probe.Exists}, {Path: "/var/lib/cloud/instances", Test: probe.NonEmptyDir},
 		{Path: "/var/lib/cloud/data", Test: probe.NonEmptyDir}, {Path: "/var/log/cloud-init.log", Test: probe.NonEmpty}, {Path: "/var/log/cloud-init-output.log", Test: probe.NonEmpty}}
-	historyPlaces = nonEmpty(".bash_history", ".zsh_history", ".zhistory", ".ash_history", ".sh_history", ".history", ".local/share/fish/fish_history",
-		".python_history", ".node_repl_history", ".irb_history", ".lesshst", ".viminfo", ".mysql_history", ".psql_history", ".sqlite_history",
-		".rediscli_history", ".dbshell")
+	historyPlaces = nonEmpty(".bash_history", ".zsh_history", ".zhistory", ".histfile", ".ash_history", ".sh_history", ".history",
+		".local/share/fish/fish_history", ".config/fish/fish_history", ".python_history", ".node_repl_history", ".irb_history",
+		".ipython/profile_default/history.sqlite", ".lesshst", ".viminfo", ".local/share/nvim/shada/*.shada", ".local/state/nvim/shada/*.shada",
+		".mysql_history", ".psql_history", ".sqlite_history", ".rediscli_history", ".dbshell", ".mongosh/mongosh_repl_history")
 	authorizedKeysPlaces = nonEmpty(".ssh/authorized_keys", ".ssh/authorized_keys2")
 	privateKeyPlaces     = []probe.Place{{Path: ".ssh/id_*", Test: probe.Exists}}
 	credentialPlaces     = append(nonEmpty(".aws/credentials", ".config/gcloud/credentials.db", ".config/gcloud/access_tokens.db",
 		".config/gcloud/application_default_credentials.json", ".azure/accessTokens.json", ".azure/msal_token_cache.json",
-		".azure/msal_token_cache.bin", ".azure/service_principal_entries.json", ".kube/config", ".netrc", ".git-credentials", ".pgpass", ".vault-token"),
-		probe.Place{Path: ".config/gcloud/legacy_credentials", Test: probe.Exists}, probe.Place{Path: ".docker/config.json", Test: probe.Auths})
+		".azure/msal_token_cache.bin", ".azure/service_principal_entries.json", ".kube/config", ".netrc", ".git-credentials", ".pgpass", ".vault-token",
+		".terraform.d/credentials.tfrc.json", ".cargo/credentials", ".cargo/credentials.toml", ".gem/credentials"),
+		probe.Place{Path: ".config/gcloud/legacy_credentials", Test: probe.Exists},
+		probe.Place{Path: ".docker/config.json", Test: probe.Auths}, probe.Place{Path: ".config/containers/auth.json", Test: probe.Auths},
+		probe.Place{Path: ".npmrc", Test: probe.HoldsAny("_auth", "_password")}, probe.Place{Path: ".pypirc", Test: probe.HoldsAny("password")},
+		probe.Place{Path: ".config/gh/hosts.yml", Test: probe.HoldsAny("oauth_token")},
+		probe.Place{Path: ".m2/settings.xml", Test: probe.HoldsAny("<password>")},
+		probe.Place{Path: ".config/composer/auth.json", Test: probe.HoldsAny(`"http-basic"`, `"github-oauth"`, `"gitlab-token"`, `"gitlab-oauth"`, `"bitbucket-oauth"`, `"bearer"`)},
+		probe.Place{Path: ".composer/auth.json", Test: probe.HoldsAny(`"http-basic"`, `"github-oauth"`, `"gitlab-token"`, `"gitlab-oauth"`, `"bitbucket-oauth"`, `"bearer"`)})
 	cachePlaces = []probe.Place{{Path: "/var/cache/apt/archives", Test: probe.NonEmptyDir}, {Path: "/var/cache/apt/pkgcache.bin", Test: probe.Exists},
 		{Path: "/var/cache/apt/srcpkgcache.bin", Test: probe.Exists}, {Path: "/var/lib/apt/lists", Test: probe.NonEmptyDir},
 		{Path: "/var/cache/dnf", Test: probe.NonEmptyDir}, {Path: "/var/cache/yum", Test: probe.NonEmptyDir}, {Path: "/var/cache/libdnf5", Test: probe.NonEmptyDir},
 		{Path: "/var/cache/zypp/packages", Test: probe.NonEmptyDir}, {Path: "/var/cache/zypp/raw", Test: probe.NonEmptyDir}, {Path: "/var/cache/zypp/solv", Test: probe.NonEmptyDir},
 		{Path: "/var/cache/apk", Test: probe.NonEmptyDir}, {Path: "/var/cache/pacman/pkg", Test: probe.NonEmptyDir}}
 
-	// The system folders, where nothing may be world-writable, and those of their folders
-	// where anyone may write.
-	systemFolders       = []string{"/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/opt", "/var"}
-	systemFoldersExcept = []string{"/var/tmp", "/var/spool"}
+	// The system folders, where nothing may be world-writable, and the one of their folders
+	// that is everyone's to write to. /var/spool is not: a world-writable crontab there runs
+	// as root (its sticky folders are fine, as everywhere).
+	systemFolders       = []string{"/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/boot", "/opt", "/var"}
+	systemFoldersExcept = []string{"/var/tmp"}
+	// The folders whose files root runs or reads as it boots and works, which only root and the
+	// system's own accounts may own. /opt and /var are not among them: applications and data
+	// there often belong to the user they run as.
+	ownedFolders = []string{"/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/boot"}
 )
 
 func nonEmpty(paths ...string) []probe.Place {
@@ -135,12 +153,12 @@ type (
 		facts probe.HygieneFacts
 		os    probe.OSFacts
 
-		what     string   // what the findings are, in the plural: "SSH host keys"
-		found    []string // each finding: a path, with what it is
-		remedy   string   // how to clean up: a command
-		unseen   []unseen // why the rule cannot be decided
-		notes    []string // what helps to understand a failure
-		moreSeen int      // findings that are known to be there beyond found (a list cut short)
+		one, many string   // what a finding is, and what they are: "SSH host key", "SSH host keys"
+		found     []string // each finding: a path, with what it is
+		remedy    string   // how to clean up: a command
+		unseen    []unseen // why the rule cannot be decided
+		notes     []string // what helps to understand a failure
+		moreSeen  int      // findings that are known to be there beyond found (a list cut short)
 	}
 )
 
@@ -152,7 +170,7 @@ func (j *hygieneJudgement) ready(q probe.HygieneRequest) error {
 		doing        string
 	}{
 		{len(q.Places) > 0, f.Places.Done, "looked in the places it checks"},
-		{q.SetUID || q.WorldWritable || q.PrivateKeys, f.Walk.Done, "walked the file systems"},
+		{q.Walks(), f.Walk.Done, "walked the file systems (the mount table, the walk and the stat of what it listed)"},
 		{q.Verify, f.Verify.Done, "verified the files of the installed packages"},
 	} {
 		switch {
@@ -197,7 +215,12 @@ func (j *hygieneJudgement) outcome() Outcome {
 		if len(j.unseen) > 0 {
 			details = append(details, "also not seen: "+j.unseenText(limit))
 		}
-		return Outcome{Problems: []string{fmt.Sprintf("found %d %s: %s", len(j.found)+j.moreSeen, j.what, list)}, Details: details, Found: found}
+		n := len(j.found) + j.moreSeen
+		what := j.many
+		if n == 1 {
+			what = j.one
+		}
+		return Outcome{Problems: []string{fmt.Sprintf("found %d %s: %s", n, what, list)}, Details: details, Found: found}
 	case len(j.unseen) > 0:
 		return Outcome{Err: errors.New("could not see everything it checks: " + j.unseenText(limit)), Found: []string{"nothing found where it could look"}}
 	}
@@ -260,8 +283,13 @@ func (j *hygieneJudgement) hits(places []probe.Place) []probe.PlaceHit {
 			j.cannotSee(u.Path, u.Why)
 		}
 	}
-	if relative(places) && j.facts.Places.PasswdErr != "" {
-		j.cannotSee("", j.facts.Places.PasswdErr+", so the home folders it names are not known")
+	if relative(places) {
+		if j.facts.Places.PasswdErr != "" {
+			j.cannotSee("", j.facts.Places.PasswdErr+", so the home folders it names are not known")
+		}
+		for _, h := range j.facts.Places.OddHomes {
+			j.cannotSee(h, "a home folder whose name holds a newline, which the probe does not look into")
+		}
 	}
 	return found
 }
@@ -285,36 +313,38 @@ func paths(hits []probe.PlaceHit) []string {
 }
 
 func judgeSSHHostKeys(j *hygieneJudgement) {
-	j.what, j.remedy = "SSH host keys", "rm -f /etc/ssh/ssh_host_* /etc/dropbear/dropbear_*_host_key (first boot must make new ones: cloud-init does, or a unit running ssh-keygen -A; RHEL's sshd-keygen and Alpine's sshd do)"
+	j.one, j.many = "SSH host key", "SSH host keys"
+	j.remedy = "rm -f /etc/ssh/ssh_host_* /etc/dropbear/dropbear_*_host_key (first boot must make new ones: cloud-init does, or a unit running ssh-keygen -A; RHEL's sshd-keygen and Alpine's sshd do)"
 	j.found = paths(j.hits(sshHostKeyPlaces))
 }
 
 func judgeMachineID(j *hygieneJudgement) {
-	j.what, j.remedy = "machine ids", "truncate -s 0 /etc/machine-id && rm -f /var/lib/dbus/machine-id (empty, not removed: systemd makes a new one at first boot)"
-	for _, h := range j.hits(machineIDPlaces) {
-		j.found = append(j.found, h.Path)
-	}
+	j.one, j.many = "machine id", "machine ids"
+	j.remedy = "truncate -s 0 /etc/machine-id && rm -f /var/lib/dbus/machine-id (empty, not removed: systemd makes a new one at first boot)"
+	j.found = paths(j.hits(machineIDPlaces))
 }
 
 func judgeDHCPLeases(j *hygieneJudgement) {
 	found := paths(j.hits(dhcpLeasePlaces))
-	j.what, j.found, j.remedy = "DHCP leases", found, "rm -f "+shellWords(found)
+	j.one, j.many, j.found, j.remedy = "DHCP lease", "DHCP leases", found, "rm -f "+shellWords(found)
 }
 
 func judgeCloudInit(j *hygieneJudgement) {
-	j.what, j.remedy = "pieces of cloud-init state", "cloud-init clean --logs (or rm -rf /var/lib/cloud/instance /var/lib/cloud/instances /var/lib/cloud/data /var/log/cloud-init*.log where cloud-init is gone)"
+	j.one, j.many = "piece of cloud-init state", "pieces of cloud-init state"
+	j.remedy = "cloud-init clean --logs (or rm -rf /var/lib/cloud/instance /var/lib/cloud/instances /var/lib/cloud/data /var/log/cloud-init*.log where cloud-init is gone)"
 	j.found = paths(j.hits(cloudInitPlaces))
 }
 
 func judgeHistories(j *hygieneJudgement) {
 	found := paths(j.hits(historyPlaces))
-	j.what, j.found, j.remedy = "histories", found, "rm -f "+shellWords(found)+" (in the last provisioner: a shell that logs out afterwards writes its history again)"
+	j.one, j.many, j.found = "history", "histories", found
+	j.remedy = "rm -f " + shellWords(found) + " (in the last provisioner: a shell that logs out afterwards writes its history again)"
 }
 
 func judgeAuthorizedKeys(j *hygieneJudgement) {
 	var found []string
 	for _, h := range j.hits(authorizedKeysPlaces) {
-		users := j.usersOf(h.Path)
+		users := j.usersOf(h.Home)
 		allowed := false
 		for _, u := range users {
 			allowed = allowed || oneOf(u, j.h.AuthorizedKeysUsers)
@@ -329,28 +359,38 @@ func judgeAuthorizedKeys(j *hygieneJudgement) {
 		j.found = append(j.found, h.Path+" ("+who+")")
 		found = append(found, h.Path)
 	}
-	j.what = "authorized_keys files"
+	j.one, j.many = "authorized_keys file", "authorized_keys files"
 	j.remedy = "rm -f " + shellWords(found) + " in the last provisioner (its connection stays open; cloud-init installs the instance's key at first boot), or allow a user with authorized_keys_users"
 }
 
-// usersOf names the users whose home folder holds path: that of the nearest home folder above
-// it (a user whose home is / owns no one's files).
-func (j *hygieneJudgement) usersOf(p string) []string {
+// usersOf names the users of /etc/passwd whose home folder is home, the folder a place was found
+// in.
+func (j *hygieneJudgement) usersOf(home string) []string {
 	var users []string
-	nearest := ""
-	for _, home := range j.facts.Places.Homes {
-		h := strings.TrimSuffix(home.Path, "/")
-		if home.User == "" || h == "" || !strings.HasPrefix(p, h+"/") || len(h) < len(nearest) {
-			continue
-		}
-		if len(h) > len(nearest) {
-			nearest, users = h, nil
-		}
-		if !oneOf(home.User, users) {
-			users = append(users, home.User)
+	for _, h := range j.facts.Places.Homes {
+		if h.User != "" && h.Path == home && !oneOf(h.User, users) {
+			users = append(users, h.User)
 		}
 	}
 	return users
+}
+
+// homeFolders are the folders the private key rule looks in: /root, /home's, those of
+// /etc/passwd, and where each of them resolves to, but /, which holds only the files right in it
+// (inRoot).
+func (j *hygieneJudgement) homeFolders() (homes []string, inRoot bool) {
+	homes = []string{"/root", "/home"}
+	for _, h := range j.facts.Places.Homes {
+		for _, p := range []string{h.Path, h.Real} {
+			switch {
+			case p == "/":
+				inRoot = true
+			case strings.HasPrefix(p, "/") && !oneOf(p, homes):
+				homes = append(homes, p)
+			}
+		}
+	}
+	return homes, inRoot
 }
 
 func judgePrivateKeys(j *hygieneJudgement) {
@@ -360,47 +400,31 @@ func judgePrivateKeys(j *hygieneJudgement) {
 			found = append(found, h.Path)
 		}
 	}
-	homes := j.homeFolders()
+	homes, inRoot := j.homeFolders()
 	inHome := func(p string) bool {
-		for _, h := range homes {
-			if p == h || strings.HasPrefix(p, h+"/") {
-				return true
-			}
-		}
-		return false
+		return under(p, homes) || (inRoot && p != "/" && path.Dir(p) == "/")
 	}
 	for _, e := range j.facts.Walk.Entries {
 		if e.PrivateKey && inHome(e.Path) && !oneOf(e.Path, found) {
 			found = append(found, e.Path)
 		}
 	}
-	j.walkUnseen(func(p string, content bool) bool { return inHome(p) }, func(m probe.Mounted) bool {
+	j.walkUnseen(func(p string, content bool) bool { return inHome(p) || (inRoot && p == "/") }, func(m probe.Mounted) bool {
 		for _, h := range homes {
-			if h == m.Path || strings.HasPrefix(h, m.Path+"/") || strings.HasPrefix(m.Path, h+"/") {
+			if h == m.Path || within(h, m.Path) || within(m.Path, h) {
 				return true
 			}
 		}
 		return false
 	})
-	j.what, j.found = "private keys", found
+	j.one, j.many, j.found = "private key", "private keys", found
 	j.remedy = "rm -f " + shellWords(found) + " (a key the image needs at run time belongs in a secret store, fetched at boot)"
-}
-
-// homeFolders are the home folders the private key rule walks: /root, /home's, and those of
-// /etc/passwd but /.
-func (j *hygieneJudgement) homeFolders() []string {
-	homes := []string{"/root", "/home"}
-	for _, h := range j.facts.Places.Homes {
-		if p := strings.TrimSuffix(h.Path, "/"); strings.HasPrefix(p, "/") && p != "" && !oneOf(p, homes) {
-			homes = append(homes, p)
-		}
-	}
-	return homes
 }
 
 func judgeCredentials(j *hygieneJudgement) {
 	found := paths(j.hits(credentialPlaces))
-	j.what, j.found, j.remedy = "credential files", found, "rm -rf "+shellWords(found)+" (an instance should get its credentials from its cloud's instance role or a secret store)"
+	j.one, j.many, j.found = "credential file", "credential files", found
+	j.remedy = "rm -rf " + shellWords(found) + " (an instance should get its credentials from its cloud's instance role or a secret store)"
 }
 
 // walkUnseen notes what the walk could not see where the rule looks: complaints about paths in
@@ -433,11 +457,30 @@ func (j *hygieneJudgement) walkUnseen(scope func(path string, content bool) bool
 // under reports whether p is one of the folders, or in one.
 func under(p string, folders []string) bool {
 	for _, f := range folders {
-		if p == f || strings.HasPrefix(p, f+"/") {
+		if p == f || within(p, f) {
 			return true
 		}
 	}
 	return false
+}
+
+// within reports whether p is below the folder dir.
+func within(p, dir string) bool {
+	if dir == "/" {
+		return p != "/" && strings.HasPrefix(p, "/")
+	}
+	return strings.HasPrefix(p, dir+"/")
+}
+
+// systemMount reports whether a file system the walk did not enter holds a part of folders: one
+// mounted on a folder above them (/ holds /etc), or in them.
+func systemMount(m probe.Mounted, folders, except []string) bool {
+	for _, f := range folders {
+		if within(f, m.Path) {
+			return true
+		}
+	}
+	return under(m.Path, folders) && !under(m.Path, except)
 }
 
 func judgeWorldWritable(j *hygieneJudgement) {
@@ -462,15 +505,42 @@ func judgeWorldWritable(j *hygieneJudgement) {
 		}
 	}
 	j.walkUnseen(func(p string, content bool) bool { return !content && inScope(p) }, func(m probe.Mounted) bool {
-		for _, f := range systemFolders {
-			if under(f, []string{m.Path}) { // a mount above a system folder holds it
-				return true
-			}
-		}
-		return inScope(m.Path)
+		return systemMount(m, systemFolders, systemFoldersExcept)
 	})
-	j.what = "world-writable paths in the system folders"
+	j.one, j.many = "world-writable path in the system folders", "world-writable paths in the system folders"
 	j.remedy = "chmod o-w " + shellWords(found) + " (or chmod +t a folder everyone must write to)"
+}
+
+// unknownName is what stat(1) says for an id that no user or group has.
+const unknownName = "UNKNOWN"
+
+func judgeOwners(j *hygieneJudgement) {
+	inScope := func(p string) bool { return under(p, ownedFolders) }
+	var found []string
+	for _, e := range j.facts.Walk.Entries {
+		if e.PrivateKey || !inScope(e.Path) {
+			continue
+		}
+		switch {
+		case e.StatErr != "":
+			if !strings.Contains(e.StatErr, "No such file") {
+				j.cannotSee(e.Path, e.StatErr)
+			}
+		case e.UID == 0 || e.Type == "symlink":
+		case e.Owner == unknownName || e.Owner == "":
+			j.found = append(j.found, fmt.Sprintf("%s (uid %d, which no user has)", e.Path, e.UID))
+			found = append(found, e.Path)
+		case e.UID >= j.facts.UIDMin:
+			j.found = append(j.found, fmt.Sprintf("%s (owner %s, uid %d: a login user)", e.Path, e.Owner, e.UID))
+			found = append(found, e.Path)
+		}
+	}
+	j.walkUnseen(func(p string, content bool) bool { return !content && inScope(p) }, func(m probe.Mounted) bool {
+		return systemMount(m, ownedFolders, nil)
+	})
+	j.one, j.many = "path in the system folders owned by a login user or a uid no user has", "paths in the system folders owned by a login user or a uid no user has"
+	j.remedy = "chown root:root " + shellWords(found) + " (whoever owns them can change what root runs; the system's own accounts, below uid " +
+		fmt.Sprint(j.facts.UIDMin) + " (UID_MIN of /etc/login.defs), may own theirs)"
 }
 
 func judgeSetuid(j *hygieneJudgement) {
@@ -489,17 +559,24 @@ func judgeSetuid(j *hygieneJudgement) {
 				j.cannotSee(e.Path, e.StatErr)
 			}
 		case e.Type != "file" || e.Mode&0o6000 == 0:
-		case setuidAllowed(e.Path, family, j.h.SetuidAllowed):
 		default:
+			allowed, note := setuidAllowed(e, family, j.facts.MergedUsr, j.h.SetuidAllowed)
+			if allowed {
+				continue
+			}
 			bits := map[uint32]string{0o4000: "set-uid", 0o2000: "set-gid", 0o6000: "set-uid and set-gid"}[e.Mode&0o6000]
-			j.found = append(j.found, fmt.Sprintf("%s (%s, mode %04o, uid %d, gid %d)", e.Path, bits, e.Mode, e.UID, e.GID))
+			desc := fmt.Sprintf("%s (%s, mode %04o, owner %s, group %s", e.Path, bits, e.Mode, statName(e.Owner, e.UID), statName(e.Group, e.GID))
+			if note != "" {
+				desc += "; " + note
+			}
+			j.found = append(j.found, desc+")")
 			found = append(found, e.Path)
 		}
 	}
 	j.walkUnseen(func(p string, content bool) bool { return !content }, func(m probe.Mounted) bool {
 		return !oneOf("nosuid", m.Options) // set-uid bits are inert there
 	})
-	j.what = "set-uid or set-gid programs beyond the distribution's"
+	j.one, j.many = "set-uid or set-gid program beyond the distribution's", "set-uid or set-gid programs beyond the distribution's"
 	switch {
 	case j.os.Err != "":
 		j.notes = append(j.notes, "the distribution could not be told ("+j.os.Err+"), so none of its programs is allowed by default")
@@ -507,6 +584,14 @@ func judgeSetuid(j *hygieneJudgement) {
 		j.notes = append(j.notes, fmt.Sprintf("no programs are allowed by default for %s, a distribution of no family the plugin knows", family))
 	}
 	j.remedy = "chmod u-s,g-s " + shellWords(found) + ", or allow them with setuid_allowed"
+}
+
+// statName is a user's or group's name as stat(1) says it, or its id when it has none.
+func statName(name string, id int) string {
+	if name == "" || name == unknownName {
+		return fmt.Sprintf("%d (no name)", id)
+	}
+	return name
 }
 
 func judgePackageFiles(j *hygieneJudgement) {
@@ -525,7 +610,8 @@ func judgePackageFiles(j *hygieneJudgement) {
 	}
 	var found []string
 	for _, c := range v.Changed {
-		if c.Config || (c.What == "missing" && under(c.Path, strippedFolders)) {
+		missing := c.What == "missing"
+		if c.Config || (missing && (under(c.Path, strippedFolders) || v.Excluded(c.Path))) {
 			continue
 		}
 		j.found = append(j.found, c.Path+" ("+c.What+")")
@@ -539,7 +625,7 @@ func judgePackageFiles(j *hygieneJudgement) {
 	if v.Truncated {
 		j.cannotSee("", fmt.Sprintf("the verification printed more than %d MiB, and was stopped there", probe.WalkLimit>>20))
 	}
-	j.what = "changed files of installed packages"
+	j.one, j.many = "changed file of installed packages", "changed files of installed packages"
 	owner := map[string]string{
 		"dpkg": "dpkg -S PATH names the package; apt-get install --reinstall PACKAGE puts its files back",
 		"rpm":  "rpm -qf PATH names the package; dnf reinstall PACKAGE (or yum, zypper install -f) puts its files back",
@@ -580,7 +666,7 @@ func judgePackageCaches(j *hygieneJudgement) {
 			remedies = append(remedies, r)
 		}
 	}
-	j.what, j.remedy = "package manager caches", strings.Join(remedies, " && ")
+	j.one, j.many, j.remedy = "package manager cache", "package manager caches", strings.Join(remedies, " && ")
 }
 
 // kib says a size in KiB as people read it.
@@ -606,35 +692,4 @@ func shellWords(paths []string) string {
 	}
 	sort.Strings(words)
 	return strings.Join(words, " ")
-}
-
-// setuidAllowed reports whether a set-uid or set-gid program at p is allowed: by the family's
-// list, or the user's. /bin and /usr/bin, /sbin and /usr/sbin, /lib and /usr/lib are one.
-func setuidAllowed(p, family string, user []string) bool {
-	for _, alt := range usrMerged(p) {
-		for _, list := range [][]string{defaultSetuid[family], user} {
-			for _, pattern := range list {
-				for _, pat := range usrMerged(pattern) {
-					if ok, _ := path.Match(pat, alt); ok {
-						return true
-					}
-				}
-			}
-		}
-	}
-	return false
-}
-
-// usrMerged returns p and its other name where /usr is merged with the root: /bin/su and
-// /usr/bin/su.
-func usrMerged(p string) []string {
-	for _, d := range []string{"/bin/", "/sbin/", "/lib/", "/lib64/", "/lib32/"} {
-		if strings.HasPrefix(p, d) {
-			return []string{p, "/usr" + p}
-		}
-		if strings.HasPrefix(p, "/usr"+d) {
-			return []string{p, strings.TrimPrefix(p, "/usr")}
-		}
-	}
-	return []string{p}
 }

@@ -15,8 +15,9 @@ hy_list() {
 }
 
 # hy_start SECONDS PARTS WALK-LIMIT: starts the work; PARTS is a word of the letters p (places),
-# s, w, k (the walk for set-uid files, world-writable ones, private keys), v (verification).
-# run.hy names it while it runs, so that the supervisor stops it if the probe is stopped.
+# s, w, k, o (the walk for set-uid files, world-writable ones, private keys, foreign owners),
+# v (verification). run.hy names it while it runs, so that the supervisor stops it if the probe
+# is stopped.
 hy_start() {
 	: >"$T/hy-r"
 	: >"$T/hy-done"
@@ -27,7 +28,9 @@ hy_start() {
 }
 
 # hy_end: once the work has ended or been stopped, what it left in its session goes, then the
-# files of the parts it finished are handed over, each part's only when the part is done.
+# files of the parts it finished are handed over, each part's only when the part is done. The
+# complaints of the tools are handed over up to a limit, and one byte more, so that the plugin
+# sees when they were cut.
 hy_end() {
 	[ -n "${hy_p:-}" ] || return 0
 	wait "$hy_p"
@@ -39,15 +42,25 @@ hy_end() {
 	blob hygiene.err - "$T/hy-err" 65536
 	while read -r part; do
 		case $part in
-		uid) read -r v <"$T/hy-uid" && line hygiene.uid - "$v" ;;
+		system)
+			read -r v <"$T/hy-uid" && line hygiene.uid - "$v"
+			read -r v <"$T/hy-umin" && line hygiene.uidmin - "$v"
+			blob hygiene.merged - "$T/hy-merged"
+			;;
 		places)
 			blob hygiene.places - "$T/hy-places"
 			blob hygiene.placeerr - "$T/hy-placeerr" 65536
 			[ -f "$T/hy-du" ] && blob hygiene.sizes - "$T/hy-du" 65536
 			;;
-		walk)
-			read -r v <"$T/hy-walkst" && line hygiene.walkstatus - "$v"
+		mounts)
+			read -r v <"$T/hy-mist" && line hygiene.mountstatus - "$v"
+			blob hygiene.mountinfo - "$T/hy-mi"
+			blob hygiene.folders - "$T/hy-dirs"
+			blob hygiene.roots - "$T/hy-rootinfo"
 			blob hygiene.noroot - "$T/hy-noroot"
+			;;
+		walk)
+			blob hygiene.walkstatus - "$T/hy-walkst"
 			blob hygiene.walk - "$T/hy-walk"
 			blob hygiene.walkerr - "$T/hy-walkerr" 1048576
 			;;
@@ -56,15 +69,15 @@ hy_end() {
 			blob hygiene.stat - "$T/hy-stat"
 			blob hygiene.staterr - "$T/hy-staterr" 1048576
 			;;
-		mounts)
-			blob hygiene.mountinfo - "$T/hy-mi"
-			blob hygiene.folders - "$T/hy-dirs"
-			;;
 		verify)
 			read -r v <"$T/hy-vm" && line hygiene.manager - "$v"
 			[ -f "$T/hy-vst" ] && read -r v <"$T/hy-vst" && line hygiene.verifystatus - "$v"
 			[ -f "$T/hy-v" ] && blob hygiene.verify - "$T/hy-v"
 			[ -f "$T/hy-ve" ] && blob hygiene.verifyerr - "$T/hy-ve" 65536
+			[ -f "$T/hy-vfst" ] && read -r v <"$T/hy-vfst" && line hygiene.filterstatus - "$v"
+			[ -f "$T/hy-vf" ] && blob hygiene.filters - "$T/hy-vf" 65536
+			[ -f "$T/hy-vfe" ] && blob hygiene.filtererr - "$T/hy-vfe" 65536
+			[ -f "$T/hy-vnd" ] && blob hygiene.nodigests - "$T/hy-vnd"
 			;;
 		esac
 	done <"$T/hy-done"
@@ -74,40 +87,63 @@ hy_end() {
 # The work, run with sh -c in a session of its own: sh -c "$HY_WORK" sh SCRATCH PARTS LIMIT.
 # Every file it writes is limited in size (ulimit -f); the walk's list and the verification's
 # output stop at LIMIT bytes (head), which the plugin sees. Nothing here may hold a single
-# quote: the whole is one single-quoted word.
+# quote: the whole is one single-quoted word. The parts, in order:
+#
+# The system (hy-uid, hy-umin, hy-merged): the user the work runs as, UID_MIN of
+# /etc/login.defs (1000 without it), and which of /bin, /sbin, /lib* are symlinks to their
+# folders of /usr (a merged /usr), a line each.
+#
+# The home folders: those of /etc/passwd (/ too), /root and the folders of /home, each once,
+# without a slash at its end. Each is recorded with the path it resolves to (cd -P), which the
+# walk also takes for a home folder: a home that is a symlink to /srv/bob is walked at /srv/bob.
 #
 # Places (hy-places-in, lines "TEST PATTERN"): a PATTERN starting with / is looked at once,
-# any other in every home folder (the folders of /etc/passwd but /, those in /home, and /root).
-# A glob is one in its last part only. TEST says what counts as found: e (there, whatever it is,
-# a dangling symlink too), s (a file that is not empty, through symlinks), o (a regular file of
-# its own, not a symlink, that is not empty), d (a folder with entries, lock and partial aside:
-# their number comes with it), a (a file naming registry credentials: "auth", "identitytoken"
-# or "registrytoken"). Each record, in hy-places, is four NUL-terminated fields:
-#   hit INDEX PATH EXTRA        found; EXTRA is the number of entries of a folder
-#   unseen INDEX PATH FOLDER    not there as far as we can tell, but FOLDER, on the way to it,
+# any other in every home folder. A glob is one in its last part only. TEST says what counts as
+# found: e (there, whatever it is, a dangling symlink too), s (a file that is not empty, through
+# symlinks), o (a regular file of its own, not a symlink, that is not empty), d (a folder with
+# entries, lock and partial aside: their number comes with it), m (a file that is not empty and
+# is not systemd's first-boot marker: the one line "uninitialized"), h:WORD:WORD... (a file
+# holding one of the WORDs). Each record, in hy-places, is five NUL-terminated fields:
+#   hit INDEX PATH EXTRA HOME   found; EXTRA is the number of entries of a folder; HOME the
+#                               home folder it was found in, or empty for an absolute place
+#   unseen INDEX PATH FOLDER -  not there as far as we can tell, but FOLDER, on the way to it,
 #                               is one we may not search (or, for a glob, not read)
-#   err INDEX PATH STATUS       grep could not read it (its complaint is in hy-placeerr)
-#   home USER UID PATH          a home folder from /etc/passwd (USER and UID empty for the
-#                               folders of /home and /root)
-#   nopasswd - - REASON         /etc/passwd could not be read
+#   err INDEX PATH STATUS -     grep could not read it (its complaint is in hy-placeerr)
+#   home USER UID PATH REAL     a home folder, from /etc/passwd (USER and UID empty for /root
+#                               and the folders of /home); REAL is where it resolves to, empty
+#                               when that cannot be told
+#   nopasswd - - REASON -       /etc/passwd could not be read
+#   oddhome - PATH - -          a folder of /home whose name holds a newline: not looked into
 # Folder hits (test d) are measured with one du at the end, in hy-du.
 #
-# The walk: one find over the roots of hy-roots (/ and the mounts named; a root that is a
-# symlink is followed), staying on each (-xdev), which lists the set-uid and set-gid files (s),
-# the world-writable files and folders in the folders of hy-sys outside those of hy-excl (w),
-# and the files named *.pem in the home folders that hold a private key (k), each
-# NUL-terminated, the last with a k before it ("k/root/id.pem"); the roots that are not folders
-# go to hy-noroot. Then one stat for all it listed, "%f %u %g %n" (raw mode in hex, uid, gid,
-# path), and, for the folders a mount covers (which -xdev does not enter), hy-dirs: each mount
-# point of /proc/self/mountinfo that is a folder, NUL-terminated (one with an escape in its
-# name is written as it is there, and the plugin takes it for a folder).
+# The mounts (hy-mi, hy-mist, hy-dirs, hy-rootinfo): the mount table, /proc/self/mountinfo, and
+# cat's exit status; the mount points that are folders, NUL-terminated, decoded; each root of the
+# walk (hy-roots, lines "r PATH" for one that must be there, "o PATH" for one walked only where
+# it is a folder) that is a folder, with where it resolves to: "PATH\0REAL\0". The roots that are
+# not folders go to hy-noroot. Without the mount table nothing is walked.
+#
+# The walk: one find for each root, which leaves out (-prune) every other root and every mount
+# point below it, so that it walks only what is on the root's own file system, or on a part of
+# it with a device number of its own that is no mount (a btrfs subvolume). Each lists, NUL-
+# terminated: the files in the home folders named *.pem, *.key, *.ppk or in a .ssh folder that
+# hold a private key, with a k before the path ("k/root/id.pem"; this branch never ends the
+# others, so such a file may be listed again); the set-uid and set-gid files (s); the
+# world-writable files and folders in the folders of hy-sys outside those of hy-excl (w); what
+# is not a symlink and not owned by root in the folders of hy-own (o). hy-walkst holds each
+# find's exit status, a line each. Then one stat for all it listed, "%f %u %g %U %G %n" (raw
+# mode in hex, uid, gid, their names, path).
 #
 # The verification: the package manager's own check of every file it installed, its output in
 # hy-v (at most LIMIT bytes), its complaints in hy-ve, its exit status in hy-vst, the manager in
-# hy-vm: dpkg --verify, rpm -Va or apk audit --system; pacman (not run) or none.
+# hy-vm: dpkg --verify, rpm -Va or apk audit --system --check-permissions; pacman (not run) or
+# none. For dpkg, also its path filters (the path-exclude and path-include lines of its
+# configuration, in the order dpkg reads them: /etc/dpkg/dpkg.cfg.d, then dpkg.cfg) in hy-vf
+# with grep's status in hy-vfst, and in hy-vnd the packages that have no digests (no .md5sums),
+# which dpkg does not say, and that hold a regular file that is not a configuration file.
 HY_WORK='T=$1 parts=$2 lim=$3
 exec 2>>"$T/hy-err"
 ulimit -f 65536 2>/dev/null
+case $T in /*) ;; *) T=$PWD/$T ;; esac
 has() { command -v "$1" >/dev/null 2>&1; }
 done_() { echo "$1" >>"$T/hy-done"; }
 on() { case $parts in *"$1"*) return 0 ;; esac; return 1; }
@@ -116,32 +152,61 @@ uid=
 while read -r k r e _; do [ "$k" = Uid: ] && uid=$e && break; done </proc/self/status 2>/dev/null
 [ -n "$uid" ] || uid=$(id -u 2>/dev/null </dev/null)
 echo "$uid" >"$T/hy-uid"
-done_ uid
+umin=1000
+if [ -r /etc/login.defs ]; then
+	while read -r k v _; do [ "$k" = UID_MIN ] && umin=$v; done </etc/login.defs
+fi
+echo "$umin" >"$T/hy-umin"
+: >"$T/hy-merged"
+for d in bin sbin lib lib32 lib64 libx32; do
+	[ -h "/$d" ] && cd -P "/$d" 2>/dev/null && [ "$PWD" = "/usr/$d" ] && echo "/$d" >>"$T/hy-merged"
+	cd /
+done
+done_ system
 
-rec() { printf "%s\0%s\0%s\0%s\0" "$1" "$2" "$3" "$4" >>"$T/hy-places"; }
+rec() { printf "%s\0%s\0%s\0%s\0%s\0" "$1" "$2" "$3" "$4" "$5" >>"$T/hy-places"; }
 
-# each_home CMD: CMD FOLDER for every home folder, once each
-each_home() {
+# real PATH: where PATH resolves to, in $real; empty when it cannot be told
+real() {
+	real=
+	cd -P -- "$1" 2>/dev/null && real=$PWD
+	cd /
+}
+
+# homes: the home folders, a line each in hy-homes, and their records. A home of /etc/passwd
+# without its last line ending is read too; its slashes at the end go, but that of /.
+homes() {
+	: >"$T/hy-homes"
 	seen=
 	if [ -r /etc/passwd ]; then
-		while IFS=: read -r u _ id _ _ h _; do
-			case $h in /?*) one_home "$h" "$@" ;; esac
+		while IFS=: read -r u _ id _ _ h _ || [ -n "$u" ]; do
+			case $h in /*) ;; *) continue ;; esac
+			while :; do case $h in ?*/) h=${h%/} ;; *) break ;; esac; done
+			real "$h"
+			rec home "$u" "$id" "$h" "$real"
+			one_home "$h"
 		done </etc/passwd
+	else
+		rec nopasswd - - "$( (: </etc/passwd) 2>&1)" -
 	fi
-	for h in /root /home/*; do [ -d "$h" ] && one_home "$h" "$@"; done
-	return 0
+	for h in /root /home/*; do
+		[ -d "$h" ] || continue
+		# a line of hy-homes cannot hold it: it is not looked into, and says so
+		case $h in *"$nl"*) rec oddhome - "$h" - - && continue ;; esac
+		real "$h"
+		rec home "" "" "$h" "$real"
+		one_home "$h"
+	done
 }
-# one_home HOME CMD: CMD HOME, unless HOME was seen already
+# one_home HOME: HOME in hy-homes, unless it is there already
 one_home() {
-	h=$1
-	shift
 	case "$seen
 " in *"
-$h
+$1
 "*) return 0 ;; esac
 	seen="$seen
-$h"
-	"$@" "$h"
+$1"
+	printf "%s\n" "$1" >>"$T/hy-homes"
 }
 
 # clear PATH: whether PATH can be told to be absent: the nearest folder on the way to it that is
@@ -155,12 +220,33 @@ clear_() {
 	[ -x "$d" ]
 }
 
-# test_ INDEX TEST PATH: PATH is there (or a dangling symlink); is it found?
+# holds INDEX PATH HOME WORDS: whether the file PATH holds one of the WORDs (colon-separated)
+holds() {
+	hi=$1 hf=$2 hh=$3 ws=$4
+	set --
+	while [ -n "$ws" ]; do
+		set -- "$@" -e "${ws%%:*}"
+		case $ws in *:*) ws=${ws#*:} ;; *) ws= ;; esac
+	done
+	grep -q -F "$@" -- "$hf" 2>>"$T/hy-placeerr" </dev/null
+	st=$?
+	case $st in 0) rec hit "$hi" "$hf" "" "$hh" ;; 1) ;; *) rec err "$hi" "$hf" "$st" - ;; esac
+}
+
+# test_ INDEX TEST PATH HOME: PATH is there (or a dangling symlink); is it found?
 test_() {
 	case $2 in
-	e) rec hit "$1" "$3" "" ;;
-	s) [ -f "$3" ] && [ -s "$3" ] && rec hit "$1" "$3" "" ;;
-	o) [ -f "$3" ] && [ ! -h "$3" ] && [ -s "$3" ] && rec hit "$1" "$3" "" ;;
+	e) rec hit "$1" "$3" "" "$4" ;;
+	s) [ -f "$3" ] && [ -s "$3" ] && rec hit "$1" "$3" "" "$4" ;;
+	o) [ -f "$3" ] && [ ! -h "$3" ] && [ -s "$3" ] && rec hit "$1" "$3" "" "$4" ;;
+	m)
+		[ -f "$3" ] && [ -s "$3" ] || return 0
+		# systemd (247 and later) writes "uninitialized" for a first boot to come
+		a= b=
+		{ IFS= read -r a; IFS= read -r b && b=x; } <"$3" 2>/dev/null
+		[ "$a" = uninitialized ] && [ -z "$b" ] && return 0
+		rec hit "$1" "$3" "" "$4"
+		;;
 	d)
 		[ -d "$3" ] || return 0
 		n=0
@@ -168,72 +254,58 @@ test_() {
 			case ${f##*/} in . | .. | lock | partial) continue ;; esac
 			{ [ -e "$f" ] || [ -h "$f" ]; } && n=$((n + 1))
 		done
-		[ "$n" -gt 0 ] && rec hit "$1" "$3" "$n" && printf "%s\n" "$3" >>"$T/hy-dirlist"
+		[ "$n" -gt 0 ] && rec hit "$1" "$3" "$n" "$4" && printf "%s\n" "$3" >>"$T/hy-dirlist"
 		;;
-	a)
-		[ -f "$3" ] || return 0
-		grep -q -e "\"auth\"" -e "\"identitytoken\"" -e "\"registrytoken\"" "$3" 2>>"$T/hy-placeerr" </dev/null
-		st=$?
-		case $st in 0) rec hit "$1" "$3" "" ;; 1) ;; *) rec err "$1" "$3" "$st" ;; esac
-		;;
+	h:*) [ -f "$3" ] && holds "$1" "$3" "$4" "${2#h:}" ;;
 	esac
 	return 0
 }
 
 # look INDEX TEST PATTERN [HOME]: the place in HOME, or the absolute place
 look() {
-	i=$1 t=$2 p=$3
-	[ $# -ge 4 ] && p=$4/$3
+	i=$1 t=$2 p=$3 hm=
+	[ $# -ge 4 ] && hm=$4 && p=${4%/}/$3
 	case ${p##*/} in
 	*[*?[]*)
 		dir=${p%/*}
+		[ -n "$dir" ] || dir=/
 		if [ -d "$dir" ]; then
 			if [ -r "$dir" ] && [ -x "$dir" ]; then
-				for f in "$dir"/${p##*/}; do
-					{ [ -e "$f" ] || [ -h "$f" ]; } && test_ "$i" "$t" "$f"
+				for f in "${dir%/}"/${p##*/}; do
+					{ [ -e "$f" ] || [ -h "$f" ]; } && test_ "$i" "$t" "$f" "$hm"
 				done
 			else
-				rec unseen "$i" "$p" "$dir"
+				rec unseen "$i" "$p" "$dir" -
 			fi
 		elif ! clear_ "$dir"; then
-			rec unseen "$i" "$p" "$blocked"
+			rec unseen "$i" "$p" "$blocked" -
 		fi
 		;;
 	*)
 		if [ -e "$p" ] || [ -h "$p" ]; then
-			test_ "$i" "$t" "$p"
+			test_ "$i" "$t" "$p" "$hm"
 		elif ! clear_ "$p"; then
-			rec unseen "$i" "$p" "$blocked"
+			rec unseen "$i" "$p" "$blocked" -
 		fi
 		;;
 	esac
 }
 
-# in_home HOME: every relative place in HOME
-in_home() {
-	i=0
-	while read -r t p; do
-		case $p in /*) ;; *) look "$i" "$t" "$p" "$1" ;; esac
-		i=$((i + 1))
-	done <"$T/hy-places-in"
-}
-
 places() {
-	: >"$T/hy-places"
 	: >"$T/hy-placeerr"
 	: >"$T/hy-dirlist"
-	if [ -r /etc/passwd ]; then
-		while IFS=: read -r u _ id _ _ h _; do rec home "$u" "$id" "$h"; done </etc/passwd
-	else
-		rec nopasswd - - "$( (: </etc/passwd) 2>&1)"
-	fi
-	for h in /root /home/*; do [ -d "$h" ] && rec home "" "" "$h"; done
 	i=0
 	while read -r t p; do
 		case $p in /*) look "$i" "$t" "$p" ;; esac
 		i=$((i + 1))
 	done <"$T/hy-places-in"
-	each_home in_home
+	while IFS= read -r h; do
+		i=0
+		while read -r t p; do
+			case $p in /*) ;; *) look "$i" "$t" "$p" "$h" ;; esac
+			i=$((i + 1))
+		done <"$T/hy-places-in"
+	done <"$T/hy-homes"
 	if [ -s "$T/hy-dirlist" ]; then
 		set --
 		while IFS= read -r d; do set -- "$@" "$d"; done <"$T/hy-dirlist"
@@ -242,79 +314,230 @@ places() {
 	done_ places
 }
 
-walk() {
-	# the home folders as patterns of -path: those of /etc/passwd, /root and /home (whose
-	# folders may hold a newline), never / (which would be everything)
-	printf "%s\n" "/root/*" "/home/*" >"$T/hy-homepat"
-	if [ -r /etc/passwd ]; then
-		while IFS=: read -r _ _ _ _ _ h _; do
-			case $h in /?*) printf "%s/*\n" "$h" >>"$T/hy-homepat" ;; esac
-		done </etc/passwd
-	fi
-	# the roots, each a folder (a root that is a symlink is followed: -H); one that is not
-	# there would be walked as nothing
-	set -- -H
+# unesc FIELD: a field of the mount table with its octal escapes (\040, \012 …) decoded, in $u
+unesc() {
+	r=$1 u=
+	while :; do
+		case $r in *\\[0-7][0-7][0-7]*) ;; *) break ;; esac
+		h=${r%%\\[0-7][0-7][0-7]*}
+		r=${r#"$h"}
+		o=${r#?}
+		o=${o%"${o#???}"}
+		c=$(printf "\\${o}x")
+		u=$u$h${c%x}
+		r=${r#????}
+	done
+	u=$u$r
+}
+
+# esc PATH: PATH as a pattern of find -path that matches only itself, in $e
+esc() {
+	r=$1 e=
+	while :; do
+		case $r in *[*?[\\]*) ;; *) break ;; esac
+		h=${r%%[*?[\\]*}
+		e=$e$h\\
+		r=${r#"$h"}
+		e=$e${r%"${r#?}"}
+		r=${r#?}
+	done
+	e=$e$r
+}
+
+# mounts: the mount table, the mount points that are folders, and the roots with where they lead
+mounts() {
+	cat /proc/self/mountinfo >"$T/hy-mi" 2>>"$T/hy-err" </dev/null
+	echo $? >"$T/hy-mist"
+	: >"$T/hy-dirs"
+	while read -r _ _ _ _ mp _; do
+		unesc "$mp"
+		[ -d "$u" ] && [ ! -h "$u" ] && printf "%s\0" "$u" >>"$T/hy-dirs"
+	done <"$T/hy-mi"
 	: >"$T/hy-noroot"
+	: >"$T/hy-rootinfo"
+	: >"$T/hy-walkroots"
 	while IFS= read -r m; do
-		set -- "$@" "$m"
-		[ -d "$m" ] || printf "%s\0" "$m" >>"$T/hy-noroot"
+		k=${m%% *}
+		m=${m#? }
+		if [ -d "$m" ]; then
+			real "$m"
+			case $real in "" | *"$nl"*) real=$m ;; esac
+			printf "%s\0%s\0" "$m" "$real" >>"$T/hy-rootinfo"
+			printf "%s\n%s\n" "$m" "$real" >>"$T/hy-walkroots"
+		elif [ "$k" = r ]; then
+			printf "%s\0" "$m" >>"$T/hy-noroot"
+		fi
 	done <"$T/hy-roots"
-	set -- "$@" -xdev "("
-	or=
-	if on s; then
-		set -- "$@" -type f "(" -perm -4000 -o -perm -2000 ")" -print0
-		or=-o
+	done_ mounts
+}
+
+# below PATH ROOT REAL: whether PATH is below the root ROOT, which resolves to REAL; if so, $e
+# is the pattern of find -path that matches the path find prints for it
+below() {
+	case $1 in "$3") return 1 ;; esac
+	if [ "$3" != / ]; then
+		case $1 in "$3"/*) ;; *) return 1 ;; esac
 	fi
-	if on w; then
-		[ -n "$or" ] && set -- "$@" -o
-		set -- "$@" -perm -0002 "(" -type f -o -type d ")" "("
-		first=1
-		while IFS= read -r d; do
-			[ -n "$first" ] || set -- "$@" -o
-			first=
-			set -- "$@" -path "$d" -o -path "$d/*"
-		done <"$T/hy-sys"
-		set -- "$@" ")"
-		while IFS= read -r d; do set -- "$@" ! -path "$d" ! -path "$d/*"; done <"$T/hy-excl"
-		set -- "$@" -print0
-		or=-o
+	esc "${2%/}${1#"${3%/}"}"
+}
+
+# pattern PATH: PATH as a pattern of find -path (esc), with a ? for each newline, in $e, so that
+# it can be a line of a file
+pattern() {
+	esc "$1"
+	r=$e e=
+	while :; do
+		case $r in *"$nl"*) ;; *) break ;; esac
+		e=$e${r%%"$nl"*}?
+		r=${r#*"$nl"}
+	done
+	e=$e$r
+}
+
+walk() {
+	: >"$T/hy-walk"
+	: >"$T/hy-walkst"
+	: >"$T/hy-walkerr"
+	if [ ! -s "$T/hy-mi" ]; then
+		# without the mount table the walk cannot keep off other file systems: no walk
+		echo nomounts >"$T/hy-walkst"
+		done_ walk
+		return 0
 	fi
+	# the home folders as patterns of -path: each, and where it resolves to; / only for the
+	# files right in it
+	printf "%s\n" "/root/*" "/home/*" >"$T/hy-homepat"
 	if on k; then
-		[ -n "$or" ] && set -- "$@" -o
-		set -- "$@" -type f -name "*.pem" "("
-		first=1
 		while IFS= read -r h; do
-			[ -n "$first" ] || set -- "$@" -o
-			first=
-			set -- "$@" -path "$h"
-		done <"$T/hy-homepat"
-		set -- "$@" ")" -exec grep -q -e "PRIVATE KEY-----" "{}" ";" -exec printf "k%s\0" "{}" ";"
+			real "$h"
+			for x in "$h" "$real"; do
+				[ -n "$x" ] || continue
+				if [ "$x" = / ]; then
+					printf "%s\n" "/" >>"$T/hy-homepat"
+				else
+					pattern "$x"
+					printf "%s\n" "$e/*" >>"$T/hy-homepat"
+				fi
+			done
+		done <"$T/hy-homes"
 	fi
-	set -- "$@" ")"
-	{ find "$@" 2>"$T/hy-walkerr" </dev/null; echo $? >"$T/hy-walkst"; } | head -c "$lim" >"$T/hy-walk"
+	{
+		while IFS= read -r root && IFS= read -r rr; do
+			set -- -H "$root"
+			# what to leave out: every mount point below the root, and every other root
+			n=0
+			while read -r _ _ _ _ mp _; do
+				unesc "$mp"
+				below "$u" "$root" "$rr" || continue
+				if [ "$n" -eq 0 ]; then set -- "$@" "(" -path "$e"; else set -- "$@" -o -path "$e"; fi
+				n=$((n + 1))
+			done <"$T/hy-mi"
+			while IFS= read -r _ && IFS= read -r other; do
+				below "$other" "$root" "$rr" || continue
+				if [ "$n" -eq 0 ]; then set -- "$@" "(" -path "$e"; else set -- "$@" -o -path "$e"; fi
+				n=$((n + 1))
+			done <"$T/hy-walkroots"
+			[ "$n" -gt 0 ] && set -- "$@" ")" -prune -o
+			set -- "$@" "("
+			or=
+			if on k; then
+				set -- "$@" -type f "(" -name "*.pem" -o -name "*.key" -o -name "*.ppk" -o -path "*/.ssh/*" ")" "("
+				first=1
+				while IFS= read -r h; do
+					[ -n "$first" ] || set -- "$@" -o
+					first=
+					if [ "$h" = / ]; then
+						set -- "$@" "(" -path "/*" ! -path "/*/*" ")"
+					else
+						set -- "$@" -path "$h"
+					fi
+				done <"$T/hy-homepat"
+				# false at its end, whatever it found: a key may also be set-uid or world-writable
+				set -- "$@" ")" -exec grep -q -e "PRIVATE KEY-----" -e "PuTTY-User-Key-File-" "{}" ";" -exec printf "k%s\0" "{}" ";" ! -type f
+				or=-o
+			fi
+			if on s; then
+				[ -n "$or" ] && set -- "$@" -o
+				set -- "$@" -type f "(" -perm -4000 -o -perm -2000 ")" -print0
+				or=-o
+			fi
+			if on w; then
+				[ -n "$or" ] && set -- "$@" -o
+				set -- "$@" -perm -0002 "(" -type f -o -type d ")" "("
+				first=1
+				while IFS= read -r d; do
+					[ -n "$first" ] || set -- "$@" -o
+					first=
+					set -- "$@" -path "$d" -o -path "$d/*"
+				done <"$T/hy-sys"
+				set -- "$@" ")"
+				while IFS= read -r d; do set -- "$@" ! -path "$d" ! -path "$d/*"; done <"$T/hy-excl"
+				set -- "$@" -print0
+				or=-o
+			fi
+			if on o; then
+				[ -n "$or" ] && set -- "$@" -o
+				set -- "$@" ! -type l ! -user 0 "("
+				first=1
+				while IFS= read -r d; do
+					[ -n "$first" ] || set -- "$@" -o
+					first=
+					set -- "$@" -path "$d" -o -path "$d/*"
+				done <"$T/hy-own"
+				set -- "$@" ")" -print0
+			fi
+			set -- "$@" ")"
+			find "$@" 2>>"$T/hy-walkerr" </dev/null
+			echo $? >>"$T/hy-walkst"
+		done <"$T/hy-walkroots"
+	} | head -c "$lim" >"$T/hy-walk"
 	done_ walk
 	: >"$T/hy-stat"
 	: >"$T/hy-staterr"
 	echo 0 >"$T/hy-statst"
 	if [ -s "$T/hy-walk" ]; then
-		xargs -0 stat -c "%f %u %g %n" -- <"$T/hy-walk" >"$T/hy-stat" 2>"$T/hy-staterr"
+		# in the scratch folder, where the k entries are no paths
+		(cd "$T" && exec xargs -0 stat -c "%f %u %g %U %G %n" -- <"$T/hy-walk" >"$T/hy-stat" 2>"$T/hy-staterr")
 		echo $? >"$T/hy-statst"
 	fi
 	done_ stat
-	cat /proc/self/mountinfo >"$T/hy-mi" 2>>"$T/hy-err" </dev/null
-	: >"$T/hy-dirs"
-	while read -r _ _ _ _ mp _; do
-		case $mp in
-		*\\*) printf "%s\0" "$mp" >>"$T/hy-dirs" ;;
-		*) [ -d "$mp" ] && [ ! -h "$mp" ] && printf "%s\0" "$mp" >>"$T/hy-dirs" ;;
-		esac
-	done <"$T/hy-mi"
-	done_ mounts
 }
 
 rpmdb_() {
 	for f in rpmdb.sqlite Packages Packages.db; do [ -s "$1/$f" ] && return 0; done
 	return 1
+}
+
+# dpkg_extra: the path filters of dpkg, and the packages without digests that hold a regular file
+# that is not one of their configuration files
+dpkg_extra() {
+	set --
+	for f in /etc/dpkg/dpkg.cfg.d/*; do
+		case ${f##*/} in *[!0-9a-zA-Z_-]*) continue ;; esac
+		[ -f "$f" ] && set -- "$@" "$f"
+	done
+	[ -f /etc/dpkg/dpkg.cfg ] && set -- "$@" /etc/dpkg/dpkg.cfg
+	: >"$T/hy-vf"
+	st=1
+	if [ $# -gt 0 ]; then
+		grep -h -e "^path-exclude" -e "^path-include" -- "$@" >"$T/hy-vf" 2>"$T/hy-vfe" </dev/null
+		st=$?
+	fi
+	echo "$st" >"$T/hy-vfst"
+	: >"$T/hy-vnd"
+	for l in /var/lib/dpkg/info/*.list; do
+		[ -f "$l" ] || continue
+		b=${l%.list}
+		[ -e "$b.md5sums" ] && continue
+		cf=
+		[ -f "$b.conffiles" ] && cf=$nl$(cat -- "$b.conffiles" 2>/dev/null </dev/null)$nl
+		while IFS= read -r f; do
+			[ -f "$f" ] && [ ! -h "$f" ] || continue
+			case $cf in *"$nl$f$nl"* | *"$nl$f "*) continue ;; esac
+			printf "%s\n" "${b##*/}" >>"$T/hy-vnd"
+			break
+		done <"$l"
+	done
 }
 
 verify() {
@@ -326,7 +549,7 @@ verify() {
 		set -- rpm -Va
 	elif has apk && [ -s /lib/apk/db/installed ]; then
 		m=apk
-		set -- apk audit --system
+		set -- apk audit --system --check-permissions
 	elif has pacman && [ -d /var/lib/pacman/local ]; then
 		# not run: the plugin reads no pacman -Qkk
 		echo pacman >"$T/hy-vm"
@@ -338,12 +561,17 @@ verify() {
 		return 0
 	fi
 	echo "$m" >"$T/hy-vm"
-	{ "$@" 2>"$T/hy-ve" </dev/null; echo $? >"$T/hy-vst"; } | head -c "$lim" >"$T/hy-v"
+	: >"$T/hy-ve"
+	[ "$m" = dpkg ] && dpkg_extra
+	{ "$@" 2>>"$T/hy-ve" </dev/null; echo $? >"$T/hy-vst"; } | head -c "$lim" >"$T/hy-v"
 	done_ verify
 }
 
+nl="
+"
 on v && { verify & vp=$!; }
+case $parts in *[pk]*) homes ;; esac
 on p && places
-case $parts in *[swk]*) walk ;; esac
+case $parts in *[swko]*) mounts && walk ;; esac
 [ -n "${vp:-}" ] && wait "$vp"
 exit 0'
