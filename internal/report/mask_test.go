@@ -42,14 +42,14 @@ func TestMaskEverywhere(t *testing.T) {
 func TestMaskCutStarts(t *testing.T) {
 	m := NewMasker([]string{"abcdefgh"})
 	for in, want := range map[string]string{
-		"x abcdefgh y": "x " + Masked + " y",
-		"cut abcde…":   "cut " + Masked + "…",
-		"cut abc…":     "cut abc…",
-		"abcd… abcd…":  Masked + "… " + Masked + "…",
-		"no cut abcde": "no cut abcde",
+		"x abcdefgh y":  "x " + Masked + " y",
+		"cut abcde…":    "cut " + Masked + "…",
+		"cut abc…":      "cut abc…",
+		"abcd… abcd…":   Masked + "… " + Masked + "…",
+		"no cut abcde":  "no cut abcde",
 		"cut abcdef...": "cut " + Masked + "...",
-		"…efgh and on": "…" + Masked + " and on",
-		"…fgh and on":  "…fgh and on",
+		"…efgh and on":  "…" + Masked + " and on",
+		"…fgh and on":   "…fgh and on",
 	} {
 		if got := m.Replace(in); got != want {
 			t.Errorf("%q: %q, want %q", in, got, want)
