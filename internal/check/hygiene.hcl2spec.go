@@ -20,6 +20,7 @@ type FlatHygiene struct {
 	PrivateKeys           *bool    `mapstructure:"private_keys" cty:"private_keys" hcl:"private_keys"`
 	Credentials           *bool    `mapstructure:"credentials" cty:"credentials" hcl:"credentials"`
 	WorldWritable         *bool    `mapstructure:"world_writable" cty:"world_writable" hcl:"world_writable"`
+	Owners                *bool    `mapstructure:"owners" cty:"owners" hcl:"owners"`
 	Setuid                *bool    `mapstructure:"setuid" cty:"setuid" hcl:"setuid"`
 	SetuidAllowed         []string `mapstructure:"setuid_allowed" cty:"setuid_allowed" hcl:"setuid_allowed"`
 	PackageFiles          *bool    `mapstructure:"package_files" cty:"package_files" hcl:"package_files"`
@@ -55,6 +56,7 @@ func (*FlatHygiene) HCL2Spec() map[string]hcldec.Spec {
 		"private_keys":            &hcldec.AttrSpec{Name: "private_keys", Type: cty.Bool, Required: false},
 		"credentials":             &hcldec.AttrSpec{Name: "credentials", Type: cty.Bool, Required: false},
 		"world_writable":          &hcldec.AttrSpec{Name: "world_writable", Type: cty.Bool, Required: false},
+		"owners":                  &hcldec.AttrSpec{Name: "owners", Type: cty.Bool, Required: false},
 		"setuid":                  &hcldec.AttrSpec{Name: "setuid", Type: cty.Bool, Required: false},
 		"setuid_allowed":          &hcldec.AttrSpec{Name: "setuid_allowed", Type: cty.List(cty.String), Required: false},
 		"package_files":           &hcldec.AttrSpec{Name: "package_files", Type: cty.Bool, Required: false},

@@ -405,6 +405,46 @@ mount --bind $W/hostdir /opt/hostbound
 	}
 }
 
+// TestProbeHygieneReadsDpkgsFiltersAndDigests: beside dpkg --verify, the probe reads dpkg's path
+// filters, in dpkg's order and from the files dpkg reads (not bad.name: dpkg takes no file with
+// a dot in its name), and lists the packages without digests that still hold a regular file
+// that is not one of their configuration files: b, whose .md5sums is gone; not a, which has
+// its digests, nor c and e, whose only file left is a configuration file (removed, not purged),
+// nor d, which holds only a folder and a symlink.
+func TestProbeHygieneReadsDpkgsFiltersAndDigests(t *testing.T) {
+	if _, err := exec.LookPath("dpkg"); err != nil {
+		t.Skip("needs dpkg")
+	}
+	const setup = `set -e
+mount -t tmpfs none /var/lib/dpkg
+cd /var/lib/dpkg; mkdir info updates triggers; : >status; : >available; cd info
+mkdir "$W/etc-dpkg"; cp -a /etc/dpkg/. "$W/etc-dpkg/"; rm -rf "$W/etc-dpkg/dpkg.cfg.d"; mkdir "$W/etc-dpkg/dpkg.cfg.d"
+printf 'path-exclude=/usr/share/doc/*\n' >"$W/etc-dpkg/dpkg.cfg.d/excludes"
+printf 'path-exclude /bad/*\n' >"$W/etc-dpkg/dpkg.cfg.d/bad.name"
+printf 'path-include /usr/share/doc/*/copyright\n' >>"$W/etc-dpkg/dpkg.cfg"
+mount --bind "$W/etc-dpkg" /etc/dpkg
+mount -t tmpfs none /opt
+printf '/.\n/opt\n/opt/a\n' >a.list; echo x >/opt/a; printf '0123  opt/a\n' >a.md5sums
+printf '/.\n/opt\n/opt/b\n' >b:amd64.list; echo x >/opt/b
+printf '/opt\n/opt/c.conf\n' >c.list; echo x >/opt/c.conf; printf '/opt/c.conf\n' >c.conffiles
+printf '/.\n/opt\n/opt/dlink\n' >d.list; ln -s a /opt/dlink
+printf '/opt\n/opt/e.conf\n' >e.list; echo x >/opt/e.conf; printf '/opt/e.conf obsolete\n' >e.conffiles
+`
+	p := NewPlan()
+	h := p.Hygiene(HygieneRequest{Verify: true, Timeout: time.Minute})
+	f := get(t, runInNamespace(t, p, mustLook("dash"), setup, false, ""), h)
+	v := f.Verify
+	if !v.Done || v.Manager != "dpkg" || v.Err != "" {
+		t.Fatalf("verification: %+v", v)
+	}
+	if got := changed(v.Unchecked); !strings.HasPrefix(got, "/var/lib/dpkg/info/b:amd64.md5sums: missing, so dpkg cannot tell") || strings.Count(got, "|") != 0 {
+		t.Errorf("unchecked: %s", got)
+	}
+	if got := fmt.Sprint(v.Filters); got != "[{true /usr/share/doc/*} {false /usr/share/doc/*/copyright}]" {
+		t.Errorf("filters: %s", got)
+	}
+}
+
 // The parser tests read what the real tools printed, recorded by testdata/record.d/hygiene.sh
 // (see testdata/recorded/hygiene-README.md): GNU and busybox find, stat, du and grep, the mount
 // table, dpkg --verify with its path filters, and rpm -Va. apk audit is modelled, as its test
