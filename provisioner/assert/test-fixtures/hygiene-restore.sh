@@ -11,7 +11,7 @@ B=/run/hygiene-e2e
 rm -rf /var/lib/dhcp/dhclient.eth0.leases /var/lib/cloud /var/log/cloud-init.log \
 	/root/.bash_history /home/alice/.python_history /root/.ssh/id_ed25519 /root/.ssh/id_ed25519.pub \
 	/home/bob/certs /root/.aws /home/alice/.docker /etc/hygiene-e2e.conf /opt/hygiene-e2e-drop \
-	/usr/local/bin/hygiene-e2e-tool /usr/local/bin/hygiene-e2e-helper
+	/usr/local/bin/hygiene-e2e-tool /usr/local/bin/hygiene-e2e-helper /usr/local/bin/hygiene-e2e-owned
 [ -f "$B/no-dhcp-folder" ] && rmdir /var/lib/dhcp 2>/dev/null
 # what the clean build removed
 if [ -d "$B/ssh" ]; then

@@ -23,6 +23,7 @@ build {
       "echo 'x = 1' >/etc/hygiene-e2e.conf; chmod 666 /etc/hygiene-e2e.conf",
       "mkdir -p /opt/hygiene-e2e-drop; chmod 777 /opt/hygiene-e2e-drop",
       "cp /bin/true /usr/local/bin/hygiene-e2e-tool; chmod 4755 /usr/local/bin/hygiene-e2e-tool",
+      "cp /bin/true /usr/local/bin/hygiene-e2e-owned; chown alice:alice /usr/local/bin/hygiene-e2e-owned",
     ]
   }
   provisioner "assert" {

@@ -21,6 +21,7 @@ build {
       private_keys    = false
       credentials     = false
       world_writable  = false
+      owners          = false
       package_files   = false
       package_caches  = false
     }
