@@ -380,7 +380,7 @@ func TestSuiteJudgesInOrderAndSharesFacts(t *testing.T) {
 	if !strings.Contains(string(script), "fc 0 '/etc/hostname'") {
 		t.Error("content is not read")
 	}
-	if !strings.Contains(string(script), "cr '0' '0' '30' 'true'") || !strings.Contains(string(script), "cr '1' '1' '5' 'true'") {
+	if !strings.Contains(string(script), "cr '0' '0' '30' '0' 'true'") || !strings.Contains(string(script), "cr '1' '1' '5' '0' 'true'") {
 		t.Error("command time limits are not check_timeout and the command's own, each command in a lane of its own")
 	}
 	facts, err := probe.Parse(s.Plan(), probe.FakeOutput(s.Plan()))

@@ -39,7 +39,9 @@
 //     while some processes could not be seen, a name that did not resolve for a reason other than
 //     not existing, a connection that failed where the resolver may be at fault. goss would
 //     measure false there; a matcher that passes on that false is an error here.
-//   - Time limits are whole seconds in the image: a goss timeout in milliseconds is rounded up.
+//   - A command's time limit is judged in hundredths of a second, on the time the probe measures
+//     in the image; the other time limits (dns, addr, http) are whole seconds in the image, a goss
+//     timeout in milliseconds rounded up, with a warning.
 //   - See docs/provisioners/assert.mdx, "Goss suites", for the differences of measurement (a
 //     package's state, a service's enabled state, UDP sockets, the probe's own processes).
 package goss
@@ -414,17 +416,26 @@ func copyAttrs(a map[string]any) map[string]any {
 	return c
 }
 
-// millis is a goss timeout attribute in milliseconds, or its default when 0 (goss's "if
-// Timeout == 0"), with a warning when the probe's whole seconds round it up.
-func (b *builder) millis(attr string, def int) time.Duration {
+// millis is a goss timeout attribute in milliseconds, or its default when 0 or not set (goss's
+// "if Timeout == 0"). With exact, the limit is judged on the time the probe measures (a
+// command's); otherwise the probe's limit is whole seconds, and a limit it rounds up, given or
+// goss's default (500 ms for dns and addr), is warned of.
+func (b *builder) millis(attr string, def int, exact bool) time.Duration {
 	ms := b.int(attr)
+	given := true
 	switch {
 	case ms < 0:
 		b.errorf(attr, "%d is negative: give the time limit in milliseconds, like %s: %d", ms, attr, def)
+		return time.Duration(def) * time.Millisecond
 	case ms == 0:
-		ms = def
-	case ms%1000 != 0:
-		b.warnf(attr, "%d ms is rounded up to %d s: the probe's time limits are whole seconds", ms, (ms+999)/1000)
+		ms, given = def, false
+	}
+	if !exact && ms%1000 != 0 {
+		what := fmt.Sprintf("%d ms", ms)
+		if !given {
+			what = fmt.Sprintf("goss's default time limit of %d ms", ms)
+		}
+		b.warnf(attr, "%s is rounded up to %d s: the probe's time limits for this are whole seconds", what, (ms+999)/1000)
 	}
 	return time.Duration(ms) * time.Millisecond
 }

@@ -172,6 +172,7 @@ func TestRefusedAtValidate(t *testing.T) {
 		{"a line pattern goss crashes on", "command:\n  true:\n    exit-status: 0\n    stdout: [\"/\"]\n", `command "true": stdout: [0]: the line pattern "/" makes goss crash`},
 		{"a NUL in a name", "package:\n  \"a\\0b\":\n    installed: true\n", `holds a NUL byte or a newline`},
 		{"an empty name", "group:\n  \"\":\n    exists: true\n", `the group name is empty`},
+		{"a package glob (goss: a dpkg-query pattern)", "package:\n  libc6-dev*:\n    installed: true\n", `"libc6-dev*": a package name with a glob pattern is not supported`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			checks, errs, _ := Checks(load(t, tc.gossfile))
@@ -192,7 +193,8 @@ func TestRefusedAtValidate(t *testing.T) {
 }
 
 // TestWarnings: what goss does that the user likely does not mean, or what is done differently
-// from goss, is a warning: a deprecated string number, a time limit rounded up, a query type
+// from goss, is a warning: a deprecated string number, a time limit rounded up (given, or goss's
+// default for dns and addr; never a command's, which is judged to the hundredth), a query type
 // ignored, the deprecated contains, a problem of a skipped resource (goss never looks at it).
 func TestWarnings(t *testing.T) {
 	checks, errs, warnings := Checks(load(t, `user:
@@ -208,6 +210,10 @@ dns:
     resolvable: true
   localhost:
     resolveable: true
+addr:
+  tcp://127.0.0.1:22:
+    reachable: true
+    timeout: 700
 file:
   /etc/motd:
     exists: true
@@ -220,9 +226,13 @@ file:
 		t.Fatal(errs)
 	}
 	all := strings.Join(warnings, "\n")
+	if strings.Contains(all, `command "true": timeout`) {
+		t.Errorf("a command's limit is judged on the time measured, in hundredths of a second, yet warned of: %q", warnings)
+	}
 	for _, want := range []string{
 		`user "root": uid: "0" should be an integer, not a string (goss reads it as 0`,
-		`command "true": timeout: 1500 ms is rounded up to 2 s`,
+		`dns "A:localhost": timeout: goss's default time limit of 500 ms is rounded up to 1 s`,
+		`addr "tcp://127.0.0.1:22": timeout: 700 ms is rounded up to 1 s`,
 		`dns "A:localhost": the query type A is ignored without a server`,
 		`dns "localhost": resolveable: is goss's old spelling of resolvable`,
 		`file "/etc/motd": contains: is deprecated in goss`,
@@ -504,14 +514,34 @@ func TestOtherConversions(t *testing.T) {
 		{"versions of an installed package", pkgVersions(probe.PackageFacts{Installed: true, Versions: []string{"1.2-3"}}), valueOf([]string{"1.2-3"})},
 		{"versions of a package that is not installed", pkgVersions(probe.PackageFacts{}), measured{err: "Package version not found: it is not installed"}},
 		{"a package database that cannot be read", pkgInstalled(probe.PackageFacts{Err: "broken"}), measured{err: "broken"}},
+		{"dpkg: install reinstreq installed is not installed to goss", pkgInstalled(probe.PackageFacts{Manager: "dpkg", Installed: true, Versions: []string{"1"},
+			Dpkg: []probe.DpkgEntry{{Status: "install reinstreq installed", Version: "1"}}}), valueOf(false)},
+		{"dpkg: triggers-pending is not installed to goss", pkgInstalled(probe.PackageFacts{Manager: "dpkg", Installed: true, Versions: []string{"2"},
+			Dpkg: []probe.DpkgEntry{{Status: "install ok triggers-pending", Version: "2"}}}), valueOf(false)},
+		{"dpkg: no version of a package goss does not count", pkgVersions(probe.PackageFacts{Manager: "dpkg", Installed: true, Versions: []string{"2"},
+			Dpkg: []probe.DpkgEntry{{Status: "install ok triggers-pending", Version: "2"}}}), measured{err: "Package version not found: it is not installed"}},
+		{"dpkg: hold ok installed is installed", pkgInstalled(probe.PackageFacts{Manager: "dpkg", Installed: true, Versions: []string{"3"},
+			Dpkg: []probe.DpkgEntry{{Status: "hold ok installed", Version: "3"}}}), valueOf(true)},
+		{"dpkg: only the versions goss counts", pkgVersions(probe.PackageFacts{Manager: "dpkg", Installed: true, Versions: []string{"1", "2"},
+			Dpkg: []probe.DpkgEntry{{Status: "install ok installed", Version: "1"}, {Status: "install ok triggers-awaited", Version: "2"}}}), valueOf([]string{"1"})},
 		{"a service that does not exist is not enabled", svcEnabled(probe.ServiceFacts{}), valueOf(false)},
 		{"running where systemd does not run", svcRunning(probe.ServiceFacts{Exists: true, RunningErr: "offline"}), measured{err: "offline"}},
 		{"runlevels under systemd (goss: nil)", svcRunlevels(probe.ServiceFacts{Init: "systemd"}), valueOf([]string(nil))},
 		{"runlevels under OpenRC", svcRunlevels(probe.ServiceFacts{Init: "openrc"}), measured{err: "the image's init system is openrc, where the probe does not list a service's runlevels (goss would list the S links of /etc/rc*.d, or OpenRC's runlevels)"}},
 		{"a user's groups, sorted", userName("u").known(func(f probe.UserFacts) measured { return valueOf(sortedStrings(f.Groups)) })(probe.UserFacts{Exists: true, Groups: []string{"u", "adm", "sudo"}}), valueOf([]string{"adm", "sudo", "u"})},
 		{"uid of an unknown user (goss: user.Lookup fails)", userName("u").known(exit2user)(probe.UserFacts{}), measured{err: "user: unknown user u"}},
-		{"a command that timed out", cmd.result(exit)(probe.CommandResult{TimedOut: true, ExitStatus: 143}),
-			measured{err: "Command execution timed out (10s): it was stopped", notes: []string{"stdout: (empty)", "stderr: (empty)"}}},
+		{"a command that timed out", cmd.result(exit)(probe.CommandResult{TimedOut: true, ExitStatus: 143, Elapsed: 10500 * time.Millisecond}),
+			measured{err: "Command execution timed out (10s): it ran 10.5s (measured in the image)", notes: []string{"stdout: (empty)", "stderr: (empty)"}}},
+		{"a command that timed out, how long it ran not known", cmd.result(exit)(probe.CommandResult{TimedOut: true, ExitStatus: 143, Elapsed: -1}),
+			measured{err: "Command execution timed out (10s): it ran until it was stopped", notes: []string{"stdout: (empty)", "stderr: (empty)"}}},
+		{"a command whose child held on past the limit", cmd.result(exit)(probe.CommandResult{TimedOut: true, Lingered: true, Elapsed: 10 * time.Second}),
+			measured{err: "Command execution timed out (10s): the command had ended, but it left processes running in its process group past the limit (goss waits for the end of the command's output, which they may hold open)", notes: []string{"stdout: (empty)", "stderr: (empty)"}}},
+		{"a command whose child ended in time", cmd.result(exit)(probe.CommandResult{Lingered: true, Elapsed: 3 * time.Second}),
+			measured{value: 0, notes: []string{"exit status 0", "stdout: (empty)", "stderr: (empty)"}}},
+		{"a command whose time the image could not measure", cmd.result(exit)(probe.CommandResult{Elapsed: -1}),
+			measured{err: "the image could not tell how long the command ran (/proc/uptime could not be read), so whether it kept its time limit, as goss requires, is not known", notes: []string{"stdout: (empty)", "stderr: (empty)"}}},
+		{"a command with no process group of its own", cmd.result(exit)(probe.CommandResult{LingerUnknown: true}),
+			measured{err: "the command could not run in a process group of its own (the image has no setsid), so whether it left processes holding its output open, which goss would wait for, is not known", notes: []string{"stdout: (empty)", "stderr: (empty)"}}},
 		{"a command's exit status, with its output for the report", cmd.result(exit)(probe.CommandResult{ExitStatus: 3, Stdout: []byte("out\n")}),
 			measured{value: 3, notes: []string{"exit status 3", "stdout:", "  out", "stderr: (empty)"}}},
 		{"output not shown where a matcher forbids text", commandRun{quiet: true}.result(exit)(probe.CommandResult{ExitStatus: 0, Stdout: []byte("secret\n")}),
@@ -540,7 +570,9 @@ func TestOtherConversions(t *testing.T) {
 			measured{value: false, doubt: "no connection was made (refused), but the image's nc tried only the first address of db, which may have others"}},
 		{"a name that does not exist", dnsResolvable(probe.DNSFacts{NoSuchName: true}), valueOf(false)},
 		{"a name the resolver failed on", dnsResolvable(probe.DNSFacts{Why: "Temporary failure"}), measured{value: false, doubt: "the resolver gave no address, but not because the name does not exist: Temporary failure"}},
-		{"addresses, sorted as strings", dnsAddrs(probe.DNSFacts{Resolved: true, Addresses: addrs("::1", "127.0.0.1", "10.0.0.2")}), valueOf([]string{"10.0.0.2", "127.0.0.1", "::1"})},
+		{"addresses, sorted as strings", dnsAddrs(probe.DNSFacts{Resolved: true, Addresses: addrs("::1", "127.0.0.1", "10.0.0.2"), Every: addrs("::1", "127.0.0.1", "10.0.0.2")}), valueOf([]string{"10.0.0.2", "127.0.0.1", "::1"})},
+		{"an address given twice is there twice, as goss measures it", dnsAddrs(probe.DNSFacts{Resolved: true, Addresses: addrs("10.1.2.3", "10.1.2.4"), Every: addrs("10.1.2.3", "10.1.2.3", "10.1.2.4")}),
+			valueOf([]string{"10.1.2.3", "10.1.2.3", "10.1.2.4"})},
 		{"no addresses (goss: an empty list)", dnsAddrs(probe.DNSFacts{NoSuchName: true}), valueOf([]string{})},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -223,6 +223,10 @@ func fileTypeWord(t string) string {
 // (goss's result names it "version"), every installed version as the package manager writes it.
 func buildPackage(b *builder) {
 	name := b.name("package name")
+	if strings.ContainsAny(name, "*?[]\\") {
+		b.errorf("", "%q: a package name with a glob pattern is not supported (goss hands it to dpkg-query, which "+
+			"matches every package of that pattern): name each package in a resource of its own", name)
+	}
 	pkg := func(pl *probe.Plan) probe.Fact[probe.PackageFacts] { return pl.Package(name) }
 	b.add("installed", firstAttr, from(pkg, pkgInstalled))
 	b.add("versions", optional, from(pkg, pkgVersions))
@@ -232,17 +236,37 @@ func pkgInstalled(pf probe.PackageFacts) measured {
 	if pf.Err != "" {
 		return measured{err: pf.Err}
 	}
-	return valueOf(pf.Installed)
+	installed, _ := gossPackage(pf)
+	return valueOf(installed)
 }
 
 func pkgVersions(pf probe.PackageFacts) measured {
+	installed, versions := gossPackage(pf)
 	switch {
 	case pf.Err != "":
 		return measured{err: pf.Err}
-	case !pf.Installed || len(pf.Versions) == 0:
+	case !installed || len(versions) == 0:
 		return measured{err: "Package version not found: it is not installed"}
 	}
-	return valueOf(append([]string(nil), pf.Versions...))
+	return valueOf(versions)
+}
+
+// gossPackage is whether goss counts the package as installed, and its versions. For dpkg that
+// is goss's rule (system/package_deb.go): only the lines whose status begins "install ok
+// installed" or "hold ok installed" count, so a package dpkg holds as installed but in a state
+// of its own ("install reinstreq installed", "install ok triggers-pending", "deinstall ok
+// installed") is not installed to goss.
+func gossPackage(pf probe.PackageFacts) (bool, []string) {
+	if pf.Manager != "dpkg" {
+		return pf.Installed, append([]string(nil), pf.Versions...)
+	}
+	var versions []string
+	for _, e := range pf.Dpkg {
+		if strings.HasPrefix(e.Status, "install ok installed") || strings.HasPrefix(e.Status, "hold ok installed") {
+			versions = append(versions, e.Version)
+		}
+	}
+	return len(versions) > 0, versions
 }
 
 // ---- service
@@ -437,13 +461,15 @@ func buildCommand(b *builder) {
 		b.errorf(subjectAttrIfSet(b, "exec"), "the command %q is blank", run)
 	}
 	b.atoi("exit-status")
-	c := commandRun{limit: b.millis("timeout", 10000),
+	c := commandRun{limit: b.millis("timeout", 10000, true),
 		quiet: mayHoldSecrets(b.r.Attrs["stdout"]) || mayHoldSecrets(b.r.Attrs["stderr"])}
 	// the attributes share one run of the command, as in goss (a plan runs a command each time
 	// it is asked for one)
 	memo := &planMemo[probe.CommandResult]{}
 	cmd := func(pl *probe.Plan) probe.Fact[probe.CommandResult] {
-		return memo.get(pl, func() probe.Fact[probe.CommandResult] { return pl.Command(probe.Command{Run: run, Timeout: c.limit}) })
+		return memo.get(pl, func() probe.Fact[probe.CommandResult] {
+			return pl.Command(probe.Command{Run: run, Timeout: c.limit, WaitChildren: true})
+		})
 	}
 	b.add("exit-status", required, from(cmd, c.result(func(r probe.CommandResult) measured { return valueOf(r.ExitStatus) })))
 	b.addText("stdout", from(cmd, c.result(func(r probe.CommandResult) measured { return output("stdout", r.Stdout, r.StdoutTruncated) })))
@@ -466,8 +492,17 @@ func (c commandRun) result(get func(probe.CommandResult) measured) func(probe.Co
 			return measured{err: r.Err}
 		case r.OverLimit:
 			return measured{err: fmt.Sprintf("the command wrote more than %d MiB, to its output or to a file, and was stopped there (SIGXFSZ)", probe.OutputLimit>>20)}
+		case r.TimedOut && r.Lingered:
+			m = measured{err: fmt.Sprintf("Command execution timed out (%s): the command had ended, but it left processes "+
+				"running in its process group past the limit (goss waits for the end of the command's output, which they may hold open)", c.limit)}
 		case r.TimedOut:
-			m = measured{err: fmt.Sprintf("Command execution timed out (%s): it was stopped", c.limit)}
+			m = measured{err: fmt.Sprintf("Command execution timed out (%s): it ran %s", c.limit, ran(r.Elapsed))}
+		case r.Elapsed < 0:
+			m = measured{err: "the image could not tell how long the command ran (/proc/uptime could not be read), " +
+				"so whether it kept its time limit, as goss requires, is not known"}
+		case r.LingerUnknown:
+			m = measured{err: "the command could not run in a process group of its own (the image has no setsid), so whether it left " +
+				"processes holding its output open, which goss would wait for, is not known"}
 		default:
 			m = get(r)
 			m.notes = []string{fmt.Sprintf("exit status %d", r.ExitStatus)}
@@ -479,6 +514,14 @@ func (c commandRun) result(get func(probe.CommandResult) measured) func(probe.Co
 		}
 		return m
 	}
+}
+
+// ran says how long a command ran, or that it was stopped when that is not known.
+func ran(d time.Duration) string {
+	if d < 0 {
+		return "until it was stopped"
+	}
+	return d.String() + " (measured in the image)"
 }
 
 // output is a command's stdout or stderr, which goss matches whole.
@@ -584,7 +627,7 @@ func kernelValue(k probe.KernelParamFacts) measured {
 // table, which never hangs: the probe's own time limit stands in for it.
 func buildMount(b *builder) {
 	point := b.name("mount point")
-	b.millis("timeout", 1000)
+	b.millis("timeout", 1000, true) // bounds nothing here: no rounding to warn of
 	plain := func(pl *probe.Plan) probe.Fact[probe.GossMountFacts] { return pl.GossMount(point) }
 	usage := func(pl *probe.Plan) probe.Fact[probe.GossMountFacts] { return pl.GossMountUsage(point) }
 	b.add("exists", firstAttr, from(plain, mounted(func(probe.GossMountFacts) measured { return valueOf(true) })))
@@ -733,7 +776,7 @@ func buildHTTP(b *builder) {
 	if !validMethod(method) {
 		b.errorf("method", "%q is not an HTTP method", method)
 	}
-	q := probe.HTTPRequest{URL: u, Method: method, Timeout: b.millis("timeout", 5000),
+	q := probe.HTTPRequest{URL: u, Method: method, Timeout: b.millis("timeout", 5000, false),
 		Insecure: b.boolean("allow-insecure"), FollowRedirects: !b.boolean("no-follow-redirects")}
 	raw, _ := b.raw("body")
 	q.Body = gossmatch.IsSet(raw)
@@ -847,7 +890,7 @@ func buildAddr(b *builder) {
 	if la := b.str("local-address"); la != "" {
 		b.errorf("local-address", "is not supported: the probe connects from inside the image with bash or nc, from whatever address the image picks")
 	}
-	timeout := b.millis("timeout", 500)
+	timeout := b.millis("timeout", 500, false)
 	a := addrHost(host)
 	b.add("reachable", required, from(func(pl *probe.Plan) probe.Fact[probe.AddrFacts] { return pl.Addr(host, port, timeout) }, a.reachable))
 }
@@ -891,7 +934,7 @@ func buildDNS(b *builder) {
 		b.errorf("server", "is not supported: the probe resolves names through the image's own resolver (getent), "+
 			"as the image's programs do, and cannot ask a named server; leave server out, or check the server with a command resource")
 	}
-	timeout := b.millis("timeout", 500)
+	timeout := b.millis("timeout", 500, false)
 	if _, set := b.raw("resolvable"); !set {
 		if old, set := b.raw("resolveable"); set {
 			// goss's backwards compatibility: the old spelling when the new one is not set, reported
@@ -928,8 +971,9 @@ func dnsAddrs(d probe.DNSFacts) measured {
 	case !d.Resolved:
 		return valueOf([]string{}) // goss's, for a name that does not resolve
 	}
-	addrs := make([]string, len(d.Addresses))
-	for i, a := range d.Addresses {
+	// every address as often as the resolver gave it, as goss's net.LookupHost does
+	addrs := make([]string, len(d.Every))
+	for i, a := range d.Every {
 		addrs[i] = a.String()
 	}
 	return valueOf(sortedStrings(addrs))

@@ -8,13 +8,26 @@ import (
 // A Command is a command line to run in the image, with its limits.
 type Command struct {
 	Run     string        // the shell command line, run with sh -c
-	Timeout time.Duration // stopped after this long; rounded up to whole seconds
+	Timeout time.Duration // a command that runs longer has timed out; the watchdog stops it after whole seconds
+	// WaitChildren makes the probe wait, after the command has ended, until every process it left
+	// in its process group has ended too, or the limit has passed (it then timed out), as goss
+	// waits for the end of the command's output, which such a child may hold open. Without it
+	// they are stopped as soon as the command ends.
+	WaitChildren bool
 }
 
 // CommandResult is what a command did in the image.
 type CommandResult struct {
 	ExitStatus int
-	TimedOut   bool
+	// The command ran longer than its Timeout (as measured in the image), or the watchdog stopped it.
+	TimedOut bool
+	// Elapsed is how long the command ran, measured in the image in hundredths of a second
+	// (with WaitChildren, until its process group emptied); -1 where the image could not tell
+	// (no /proc/uptime): TimedOut then rests on the watchdog alone, at most a second late.
+	Elapsed time.Duration
+	// Lingered: with WaitChildren, the command left processes in its process group, which the
+	// probe waited for. LingerUnknown: whether it did cannot be told (no setsid).
+	Lingered, LingerUnknown bool
 	// The command wrote more than OutputLimit bytes to its output or to a file of its own, and
 	// was stopped there (SIGXFSZ).
 	OverLimit bool
@@ -82,7 +95,11 @@ func (g *commands) render(s *script) {
 	for lane, ids := range lanes {
 		args := []string{fmt.Sprint(lane)}
 		for _, i := range ids {
-			args = append(args, fmt.Sprint(i), fmt.Sprint(seconds(g.list[i].Timeout)), g.list[i].Run)
+			wait := "0"
+			if g.list[i].WaitChildren {
+				wait = "1"
+			}
+			args = append(args, fmt.Sprint(i), fmt.Sprint(seconds(g.list[i].Timeout)), wait, g.list[i].Run)
 		}
 		// the lanes write their records to a file, not to stdout, where they would mix with
 		// those of the facts gathered meanwhile
@@ -108,12 +125,12 @@ func (g *commands) parse(r records) any {
 			results[i].Err = err
 			continue
 		}
-		results[i] = commandResult(r, i)
+		results[i] = commandResult(r, i, g.list[i].Timeout)
 	}
 	return results
 }
 
-func commandResult(r records, i int) CommandResult {
+func commandResult(r records, i int, limit time.Duration) CommandResult {
 	var c CommandResult
 	status, ok := r.number("command.status", i)
 	stdout, ok1 := r.get("command.stdout", i)
@@ -123,7 +140,15 @@ func commandResult(r records, i int) CommandResult {
 		return c
 	}
 	c.ExitStatus = status
-	c.TimedOut = r.has("command.timeout", i)
+	c.Elapsed = -1
+	if cs, ok := r.number("command.elapsed", i); ok && cs >= 0 {
+		c.Elapsed = time.Duration(cs) * 10 * time.Millisecond
+	}
+	// the watchdog's limit, in whole seconds, is never below a second (seconds)
+	c.TimedOut = r.has("command.timeout", i) || c.Elapsed > max(limit, time.Second)
+	if l, ok := r.text("command.linger", i); ok {
+		c.Lingered, c.LingerUnknown = l == "1", l != "1"
+	}
 	c.OverLimit = status == sigxfsz && !c.TimedOut
 	c.Stdout, c.StdoutTruncated = keep(stdout)
 	c.Stderr, c.StderrTruncated = keep(stderr)
@@ -141,6 +166,7 @@ func keep(b []byte) ([]byte, bool) {
 func (g *commands) fake(w *recordWriter) {
 	for i := range g.list {
 		w.line("command.status", i, "0")
+		w.line("command.elapsed", i, "0")
 		w.blob("command.stdout", i, "1\n")
 		w.blob("command.stderr", i, "")
 	}

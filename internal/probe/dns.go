@@ -13,6 +13,9 @@ import (
 type DNSFacts struct {
 	Resolved  bool         // the resolver gave addresses for the name
 	Addresses []netip.Addr // each once, in the resolver's order
+	// Every address as often as the resolver gave it (a line of /etc/hosts written twice gives
+	// its address twice), in the resolver's order: what goss's net.LookupHost measures.
+	Every []netip.Addr
 	// Where the addresses come from: "ahosts" (getaddrinfo, both address families) or, where
 	// getent has no ahosts database, "hosts" (the IPv6 addresses when the name has any, else
 	// the IPv4 ones).
@@ -97,7 +100,7 @@ func dnsAnswer(r records, i int, q dnsRequest) DNSFacts {
 	case status != 0:
 		f.Err = fmt.Sprintf("getent %s failed (exit status %d): %s", f.Database, status, firstLine(stderr, "it said nothing"))
 	default:
-		f.Addresses, f.Err = getentAddresses(string(out))
+		f.Addresses, f.Every, f.Err = getentAddresses(string(out))
 		f.Resolved = f.Err == ""
 	}
 	return f
@@ -137,9 +140,11 @@ func dnsWhy(r records, i int, q dnsRequest) (bool, string, string) {
 }
 
 // getentAddresses reads the addresses that start getent's lines: "ADDRESS STREAM NAME" (ahosts)
-// or "ADDRESS NAME ALIAS..." (hosts).
-func getentAddresses(out string) ([]netip.Addr, string) {
-	var addrs []netip.Addr
+// or "ADDRESS NAME ALIAS..." (hosts): each once, and every one as often as the resolver gave it.
+// ahosts prints each address the resolver gave three times, once for each kind of socket
+// (STREAM, DGRAM, RAW): only the STREAM lines count for every.
+func getentAddresses(out string) ([]netip.Addr, []netip.Addr, string) {
+	var addrs, every []netip.Addr
 	seen := map[netip.Addr]bool{}
 	for _, l := range strings.Split(out, "\n") {
 		fields := strings.Fields(l)
@@ -148,7 +153,10 @@ func getentAddresses(out string) ([]netip.Addr, string) {
 		}
 		a, err := netip.ParseAddr(fields[0])
 		if err != nil {
-			return nil, fmt.Sprintf("getent printed %s, which is not an address", excerpt([]byte(l)))
+			return nil, nil, fmt.Sprintf("getent printed %s, which is not an address", excerpt([]byte(l)))
+		}
+		if len(fields) < 2 || (fields[1] != "DGRAM" && fields[1] != "RAW") {
+			every = append(every, a)
 		}
 		if !seen[a] {
 			seen[a] = true
@@ -156,9 +164,9 @@ func getentAddresses(out string) ([]netip.Addr, string) {
 		}
 	}
 	if len(addrs) == 0 {
-		return nil, "getent found the name but printed no address"
+		return nil, nil, "getent found the name but printed no address"
 	}
-	return addrs, ""
+	return addrs, every, ""
 }
 
 func (g *dnsNames) fake(w *recordWriter) {

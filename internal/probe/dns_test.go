@@ -322,7 +322,25 @@ func TestDNSAnswersThatWereNotSeen(t *testing.T) {
 	if _, err := netip.ParseAddr("fe80::1%eth0"); err != nil {
 		t.Fatal(err)
 	}
-	if a, err := getentAddresses("fe80::1%eth0 STREAM x\n"); err != "" || fmt.Sprint(a) != "[fe80::1%eth0]" {
+	if a, _, err := getentAddresses("fe80::1%eth0 STREAM x\n"); err != "" || fmt.Sprint(a) != "[fe80::1%eth0]" {
 		t.Errorf("a scoped address: %v %s", a, err)
+	}
+}
+
+// A line of /etc/hosts written twice gives its address twice, in Every as goss measures it, and
+// once in Addresses. Recorded on this Debian 12 machine (glibc 2.36) with /etc/hosts holding
+// "10.1.2.3 dup.test" twice and "10.1.2.4 dup.test" once, bind-mounted in a mount namespace:
+//
+//	unshare -m sh -c 'mount --bind hosts /etc/hosts && getent ahosts dup.test; getent hosts dup.test'
+func TestDNSAddressGivenTwice(t *testing.T) {
+	const ahosts = "10.1.2.3        STREAM dup.test\n10.1.2.3        DGRAM  \n10.1.2.3        RAW    \n" +
+		"10.1.2.3        STREAM \n10.1.2.3        DGRAM  \n10.1.2.3        RAW    \n" +
+		"10.1.2.4        STREAM \n10.1.2.4        DGRAM  \n10.1.2.4        RAW    \n"
+	const hosts = "10.1.2.3        dup.test\n10.1.2.3        dup.test\n10.1.2.4        dup.test\n"
+	for _, out := range []string{ahosts, hosts} {
+		once, every, err := getentAddresses(out)
+		if err != "" || fmt.Sprint(once) != "[10.1.2.3 10.1.2.4]" || fmt.Sprint(every) != "[10.1.2.3 10.1.2.3 10.1.2.4]" {
+			t.Errorf("%q: once %v, every %v, %s", out, once, every, err)
+		}
 	}
 }

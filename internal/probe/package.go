@@ -12,7 +12,11 @@ type PackageFacts struct {
 	Installed bool     //
 	State     string   // for a package neither installed nor absent, the manager's word for it
 	Versions  []string // every installed version (multi-arch and multi-version packages have several)
-	Err       string   // why the package database could not be asked
+	// Dpkg is, for dpkg, every line dpkg-query reported for the name: its Status ("install ok
+	// installed", "hold ok installed", "install reinstreq installed" …) and its Version. goss
+	// counts only the first two as installed.
+	Dpkg []DpkgEntry
+	Err  string // why the package database could not be asked
 }
 
 var packageKind = register("package", "package", func() gatherer { return &packages{} })
@@ -28,17 +32,21 @@ func (p *Plan) Package(name string) Fact[PackageFacts] {
 
 func (g *packages) render(s *script) { s.call(&s.main, "pk", g.list...) }
 
+// A DpkgEntry is one package dpkg-query reported: its status, as "want flag state", and version.
+type DpkgEntry struct{ Status, Version string }
+
 // A packageDB is what the manager said: the installed versions of each package it reported,
 // the packages it said are absent, and those in between.
 type packageDB struct {
 	installed map[string][]string
 	absent    map[string]bool
 	other     map[string]string // name -> state
-	complete  bool              // the manager lists every installed package (apk), so silence means absent
+	dpkg      map[string][]DpkgEntry
+	complete  bool // the manager lists every installed package (apk), so silence means absent
 }
 
 func newPackageDB() *packageDB {
-	return &packageDB{installed: map[string][]string{}, absent: map[string]bool{}, other: map[string]string{}}
+	return &packageDB{installed: map[string][]string{}, absent: map[string]bool{}, other: map[string]string{}, dpkg: map[string][]DpkgEntry{}}
 }
 
 func (g *packages) parse(r records) any {
@@ -47,6 +55,9 @@ func (g *packages) parse(r records) any {
 	db, err := readPackageDB(r, mgr)
 	for i, name := range g.list {
 		f := PackageFacts{Manager: mgr, Err: err}
+		if db != nil {
+			f.Dpkg = db.dpkg[name]
+		}
 		switch {
 		case err != "":
 		case len(db.installed[name]) > 0:
@@ -108,8 +119,9 @@ func complaints(stderr string, absent func(line string) bool) string {
 	return ""
 }
 
-// dpkgDB reads lines of "binary:Package \t Package \t Status \t Version", indexed under both
-// names. dpkg-query exits 1 when some package is unknown, saying so on stderr; anything else
+// dpkgDB reads lines of "binary:Package \t Package \t Status \t Version [\t Architecture]",
+// indexed under both names and under Package:Architecture, as a name may be asked for
+// ("coreutils:amd64", which dpkg-query accepts and reports as "coreutils"). dpkg-query exits 1 when some package is unknown, saying so on stderr; anything else
 // on stderr, or another exit status, means the database could not be read.
 func dpkgDB(out, stderr string, status int) (*packageDB, string) {
 	db := newPackageDB()
@@ -125,14 +137,22 @@ func dpkgDB(out, stderr string, status int) (*packageDB, string) {
 	}
 	for _, l := range strings.Split(out, "\n") {
 		f := strings.Split(l, "\t")
-		if len(f) != 4 {
+		if len(f) != 4 && len(f) != 5 {
 			continue
 		}
 		state := "no status"
 		if words := strings.Fields(f[2]); len(words) > 0 { // want, error flag, state: "install ok installed"
 			state = words[len(words)-1]
 		}
-		for _, name := range []string{f[0], f[1]} {
+		names := []string{f[0], f[1]}
+		if len(f) == 5 && f[4] != "" && f[0] != f[1]+":"+f[4] {
+			names = append(names, f[1]+":"+f[4])
+		}
+		if f[0] == f[1] {
+			names = names[1:]
+		}
+		for _, name := range names {
+			db.dpkg[name] = append(db.dpkg[name], DpkgEntry{Status: strings.Join(strings.Fields(f[2]), " "), Version: f[3]})
 			switch {
 			case state == "installed" || strings.HasPrefix(state, "triggers-"):
 				db.installed[name] = appendNew(db.installed[name], f[3])

@@ -11,7 +11,7 @@ rpmdb() {
 pk() {
 	if has dpkg-query && [ -f /var/lib/dpkg/status ]; then
 		line package.manager - dpkg
-		dpkg-query -W -f='${binary:Package}\t${Package}\t${Status}\t${Version}\n' -- "$@" >"$T/p" 2>"$T/pe" </dev/null
+		dpkg-query -W -f='${binary:Package}\t${Package}\t${Status}\t${Version}\t${Architecture}\n' -- "$@" >"$T/p" 2>"$T/pe" </dev/null
 	elif has rpm && rpmdb "$(rpm --eval '%_dbpath' 2>/dev/null </dev/null)"; then
 		line package.manager - rpm
 		rpm -q --qf '%{NAME}\t%{NAME}\tinstalled\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\n' -- "$@" >"$T/p" 2>"$T/pe" </dev/null

@@ -112,7 +112,7 @@ func TestRenderQuotesEveryValue(t *testing.T) {
 	for _, want := range []string{
 		`fe 0 '/tmp/it'\''s $(reboot) ` + "`halt`'",
 		`pk '-rf'`,
-		`cr '0' '0' '2' 'echo '\''hi'\'''`,
+		`cr '0' '0' '2' '0' 'echo '\''hi'\'''`,
 		"[ \"${1:-}\" = body ] || supervise 65",
 	} {
 		if !strings.Contains(string(script), want) {

@@ -18,6 +18,10 @@ LC_ALL=C; export LC_ALL
 # The standard folders come after the given PATH: they are there for a bare PATH (sudo, a
 # minimal login), not to overrule what the image and its user chose.
 PATH=$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH
+# The session's umask is kept for the commands of command checks (cr in command.sh), which run
+# as the session would run them; the probe's own files are private. The supervisor passes it
+# to the body, whose shell starts with 077 already.
+UMASK0=${ASSERT_UMASK:-$(umask)}
 umask 077
 
 line() { printf 'L %s %s %s\n' "$1" "$2" "$3"; }
@@ -152,7 +156,7 @@ supervise() {
 	# the records on stdout.
 	exec 2>"$T/stderr"
 	printf '%s\n' "$script" >"$T/probe"
-	ASSERT_SCRATCH=$T $SETSID sh "$T/probe" body </dev/null &
+	ASSERT_SCRATCH=$T ASSERT_UMASK=$UMASK0 $SETSID sh "$T/probe" body </dev/null &
 	body=$!
 	# wait returns early when a trap fires; the body's own status does not matter: its records say
 	# everything, and a body that was cut off leaves an output the plugin rejects as incomplete.

@@ -18,6 +18,10 @@ LC_ALL=C; export LC_ALL
 # The standard folders come after the given PATH: they are there for a bare PATH (sudo, a
 # minimal login), not to overrule what the image and its user chose.
 PATH=$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH
+# The session's umask is kept for the commands of command checks (cr in command.sh), which run
+# as the session would run them; the probe's own files are private. The supervisor passes it
+# to the body, whose shell starts with 077 already.
+UMASK0=${ASSERT_UMASK:-$(umask)}
 umask 077
 
 line() { printf 'L %s %s %s\n' "$1" "$2" "$3"; }
@@ -152,7 +156,7 @@ supervise() {
 	# the records on stdout.
 	exec 2>"$T/stderr"
 	printf '%s\n' "$script" >"$T/probe"
-	ASSERT_SCRATCH=$T $SETSID sh "$T/probe" body </dev/null &
+	ASSERT_SCRATCH=$T ASSERT_UMASK=$UMASK0 $SETSID sh "$T/probe" body </dev/null &
 	body=$!
 	# wait returns early when a trap fires; the body's own status does not matter: its records say
 	# everything, and a body that was cut off leaves an output the plugin rejects as incomplete.
@@ -176,8 +180,9 @@ supervise() {
 # cs LANES: can this shell limit the size of files as the lanes do (ulimit -f)? Without it no
 # command is run: a failed ulimit would pass for a command's exit status. If it can, the
 # watchdog starts, in a session of its own. Every second it reads what each lane runs; a command
-# still running SECONDS after the watchdog first saw it (so never early, at most a second late)
-# gets TERM to its whole session, and KILL 2 s later. It notes the ids of the commands it
+# still running SECONDS after the watchdog first saw it (so never early, at most a second late:
+# the plugin judges the limit on the time measured, command.elapsed) gets TERM to its whole
+# session, and KILL 2 s later. It notes the ids of the commands it
 # stopped in $T/late. Without setsid a command has no session, and only its own process is
 # signalled. While the body waits for the lanes (the file $T/waiting), it prints every two
 # seconds the record command.running, the ids of the commands the lanes run now, for the plugin
@@ -210,23 +215,68 @@ cs() {
 	echo "$! - - ." >"$T/run.dog"
 	lanes=
 }
-# cr LANE ID SECONDS COMMAND [ID SECONDS COMMAND]...: one lane, run in the background; its
-# records go to its stdout.
+# cr LANE ID SECONDS WAIT COMMAND [ID SECONDS WAIT COMMAND]...: one lane, run in the background;
+# its records go to its stdout. Each command runs with the session's umask (UMASK0, prelude.sh),
+# not the probe's own 077. command.elapsed is how long it ran, in centiseconds of /proc/uptime
+# (none where that cannot be read): the plugin judges the time limit on it, since the watchdog
+# may stop a command up to a second late. With WAIT 1 (a goss command: goss waits for the end of
+# the command's output, which a child left running may hold open), the lane waits, after the
+# command has ended, for its process group to empty, or for the watchdog to stop it at the limit;
+# command.linger says that the group still had members (1), or that it cannot be told (?, no
+# setsid, so no group of its own).
 cr() {
 	ulimit -f "$OUTPUT_BLOCKS" || return 1
 	run=$T/run.$1; shift
-	while [ $# -ge 3 ]; do
-		$SETSID sh -c "$3" </dev/null >"$T/o$1" 2>"$T/e$1" &
-		echo "$! $2 $1 ." >"$run"
-		wait "$!"
+	while [ $# -ge 4 ]; do
+		up; u0=$up
+		(umask "$UMASK0" 2>/dev/null; exec $SETSID sh -c "$4") </dev/null >"$T/o$1" 2>"$T/e$1" &
+		cp=$!
+		echo "$cp $2 $1 ." >"$run"
+		wait "$cp"
 		st=$?
+		if [ "$3" = 1 ]; then
+			if [ -z "$SETSID" ]; then
+				line command.linger "$1" "?"
+			elif gl "$cp"; then
+				line command.linger "$1" 1
+				while gl "$cp"; do sleep 0.1 2>/dev/null || sleep 1; done
+			fi
+		fi
+		up
+		[ -n "$u0" ] && [ -n "$up" ] && line command.elapsed "$1" $((up - u0))
 		# It has ended: stop what it left running in its group (the group outlives its leader only
 		# while it has members, so the id is still ours), then forget it.
-		kill -KILL -"$!" 2>/dev/null
+		kill -KILL -"$cp" 2>/dev/null
 		: >"$run"
 		line command.status "$1" "$st"
-		shift 3
+		shift 4
 	done
+}
+# gl PGID: has the process group PGID a member that is still running? A member that has ended
+# but is not yet reaped (a zombie, whose parent is an init that reaps late) has closed its
+# output, and counts as gone; where /proc cannot be read, any member counts.
+gl() {
+	kill -0 -"$1" 2>/dev/null || return 1
+	[ -r /proc/self/stat ] || return 0
+	gl_g=$1
+	for gl_f in /proc/[0-9]*/stat; do
+		read -r gl_l 2>/dev/null <"$gl_f" || continue
+		# "PID (COMM) STATE PPID PGRP ...": COMM may hold anything, so read after its last ") "
+		set -f
+		set -- ${gl_l##*) }
+		set +f
+		[ "${3:-}" = "$gl_g" ] && [ "$1" != Z ] && return 0
+	done
+	return 1
+}
+# up: $up is the uptime in centiseconds, or empty where /proc/uptime cannot be read.
+up() {
+	up=
+	read -r up _ 2>/dev/null </proc/uptime || { up=; return 0; }
+	case $up in
+	[0-9]*.[0-9][0-9]) up=$((${up%.*} * 100 + 1${up#*.} - 100)) ;;
+	*) up= ;;
+	esac
 }
 # cx LIMIT ID...: once the lanes are done, the watchdog goes; then the lanes' records, the
 # commands the watchdog stopped, and each command's stdout and stderr, cut at LIMIT bytes.
@@ -335,7 +385,7 @@ rpmdb() {
 pk() {
 	if has dpkg-query && [ -f /var/lib/dpkg/status ]; then
 		line package.manager - dpkg
-		dpkg-query -W -f='${binary:Package}\t${Package}\t${Status}\t${Version}\n' -- "$@" >"$T/p" 2>"$T/pe" </dev/null
+		dpkg-query -W -f='${binary:Package}\t${Package}\t${Status}\t${Version}\t${Architecture}\n' -- "$@" >"$T/p" 2>"$T/pe" </dev/null
 	elif has rpm && rpmdb "$(rpm --eval '%_dbpath' 2>/dev/null </dev/null)"; then
 		line package.manager - rpm
 		rpm -q --qf '%{NAME}\t%{NAME}\tinstalled\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\n' -- "$@" >"$T/p" 2>"$T/pe" </dev/null
@@ -439,7 +489,7 @@ set --
 printf 'assert-probe 1\n'
 	OUTPUT_BLOCKS=32768
 	cs 1 && {
-		cr '0' '0' '30' 'nginx -t' >>"$T/cmds" & lanes="$lanes $!"
+		cr '0' '0' '30' '0' 'nginx -t' >>"$T/cmds" & lanes="$lanes $!"
 	}
 	line probe.at - file
 	fe 0 '/etc/nginx/nginx.conf' && set -- "$@" '/etc/nginx/nginx.conf'
