@@ -54,8 +54,10 @@ type Hygiene struct {
 	// `.viminfo`, Neovim's shada files, `.mysql_history`, `.psql_history`, mongosh's and
 	// others): they tell how the image was made, passwords typed on command lines included.
 	Histories config.Trilean `mapstructure:"histories"`
-	// `authorized_keys` (and `authorized_keys2`) in any user's `.ssh`, but of the users in
-	// `authorized_keys_users`: a key left by the build logs in to every instance.
+	// `authorized_keys` (and `authorized_keys2`) in any user's `.ssh`, and the files that sshd's
+	// `AuthorizedKeysFile` (in /etc/ssh/sshd_config and sshd_config.d/*.conf) names for any
+	// user, like `/etc/ssh/authorized_keys/%u`, but of the users in `authorized_keys_users`: a
+	// key left by the build logs in to every instance.
 	AuthorizedKeys config.Trilean `mapstructure:"authorized_keys"`
 	// The users whose `authorized_keys` may stay in the image, like `["ansible"]`. Empty by
 	// default.

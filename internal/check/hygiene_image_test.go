@@ -183,6 +183,9 @@ func TestHygieneImageFindsWhatMustNotShip(t *testing.T) {
 		{"histfile_and_nvim_shada", "histories",
 			`echo 'export TOKEN=x' >/root/.histfile; mkdir -p /root/.local/state/nvim/shada; echo x >/root/.local/state/nvim/shada/main.shada`,
 			"/root/.local/state/nvim/shada/main.shada"},
+		{"authorized_keys_where_sshd_config_says", "authorized_keys",
+			`mkdir -p /etc/ssh/authorized_keys; echo 'ssh-ed25519 AAAA attacker' >/etc/ssh/authorized_keys/root; echo 'AuthorizedKeysFile /etc/ssh/authorized_keys/%u .ssh/authorized_keys' >/etc/ssh/sshd_config.d/keys.conf`,
+			"/etc/ssh/authorized_keys/root (of root)"},
 		{"package_file_changed_whose_digests_are_gone", "package_files",
 			`rm /var/lib/dpkg/info/cron.md5sums; echo x >>/usr/sbin/cron`, "/var/lib/dpkg/info/cron.md5sums: missing"},
 	} {

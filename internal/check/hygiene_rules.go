@@ -104,9 +104,10 @@ var (
 		".local/share/fish/fish_history", ".config/fish/fish_history", ".python_history", ".node_repl_history", ".irb_history",
 		".ipython/profile_default/history.sqlite", ".lesshst", ".viminfo", ".local/share/nvim/shada/*.shada", ".local/state/nvim/shada/*.shada",
 		".mysql_history", ".psql_history", ".sqlite_history", ".rediscli_history", ".dbshell", ".mongosh/mongosh_repl_history")
-	authorizedKeysPlaces = nonEmpty(".ssh/authorized_keys", ".ssh/authorized_keys2")
-	privateKeyPlaces     = []probe.Place{{Path: ".ssh/id_*", Test: probe.Exists}}
-	credentialPlaces     = append(nonEmpty(".aws/credentials", ".config/gcloud/credentials.db", ".config/gcloud/access_tokens.db",
+	authorizedKeysPlaces = append(nonEmpty(".ssh/authorized_keys", ".ssh/authorized_keys2"),
+		probe.Place{Path: "/etc/ssh/sshd_config", Test: probe.AuthorizedKeysFiles})
+	privateKeyPlaces = []probe.Place{{Path: ".ssh/id_*", Test: probe.Exists}}
+	credentialPlaces = append(nonEmpty(".aws/credentials", ".config/gcloud/credentials.db", ".config/gcloud/access_tokens.db",
 		".config/gcloud/application_default_credentials.json", ".azure/accessTokens.json", ".azure/msal_token_cache.json",
 		".azure/msal_token_cache.bin", ".azure/service_principal_entries.json", ".kube/config", ".netrc", ".git-credentials", ".pgpass", ".vault-token",
 		".terraform.d/credentials.tfrc.json", ".cargo/credentials", ".cargo/credentials.toml", ".gem/credentials"),
@@ -344,7 +345,13 @@ func judgeHistories(j *hygieneJudgement) {
 func judgeAuthorizedKeys(j *hygieneJudgement) {
 	var found []string
 	for _, h := range j.hits(authorizedKeysPlaces) {
+		if oneOf(h.Path, found) {
+			continue // named by AuthorizedKeysFile, and a place of its own
+		}
 		users := j.usersOf(h.Home)
+		if h.User != "" {
+			users = []string{h.User}
+		}
 		allowed := false
 		for _, u := range users {
 			allowed = allowed || oneOf(u, j.h.AuthorizedKeysUsers)

@@ -113,6 +113,13 @@ func TestHygieneRulesJudge(t *testing.T) {
 		{"authorized_keys_in_root_are_of_the_users_whose_home_is_root", Hygiene{}, "authorized_keys",
 			withHits(inHome(probe.NonEmpty, ".ssh/authorized_keys", "/.ssh/authorized_keys", "/")), debian,
 			"found 1 authorized_keys file: /.ssh/authorized_keys (of systemd-network)"},
+		{"authorized_keys_named_by_sshd_config", Hygiene{AuthorizedKeysUsers: []string{"admin"}}, "authorized_keys", withHits(
+			probe.PlaceHit{Place: probe.Place{Path: "/etc/ssh/sshd_config", Test: probe.AuthorizedKeysFiles}, Path: "/etc/ssh/keys/root", Home: "/root", User: "root"},
+			probe.PlaceHit{Place: probe.Place{Path: "/etc/ssh/sshd_config", Test: probe.AuthorizedKeysFiles}, Path: "/etc/ssh/keys/admin", Home: "/home/admin", User: "admin"}), debian,
+			"found 1 authorized_keys file: /etc/ssh/keys/root (of root)"},
+		{"a_file_of_two_places_is_one_finding", Hygiene{}, "authorized_keys", withHits(inHome(probe.NonEmpty, ".ssh/authorized_keys", "/root/.ssh/authorized_keys", "/root"),
+			probe.PlaceHit{Place: probe.Place{Path: "/etc/ssh/sshd_config", Test: probe.AuthorizedKeysFiles}, Path: "/root/.ssh/authorized_keys", Home: "/root", User: "root"}), debian,
+			"found 1 authorized_keys file: /root/.ssh/authorized_keys (of root)"},
 		{"public_keys_are_not_private", Hygiene{}, "private_keys", withHits(hit(".ssh/id_*", probe.Exists, "/root/.ssh/id_ed25519.pub")), debian, "pass"},
 		{"private_key", Hygiene{}, "private_keys", withHits(hit(".ssh/id_*", probe.Exists, "/root/.ssh/id_ed25519")), debian, "found 1 private key: /root/.ssh/id_ed25519"},
 		{"key_in_a_home", Hygiene{}, "private_keys", withEntries(probe.WalkEntry{Path: "/home/admin/tls/server.key", PrivateKey: true}), debian,

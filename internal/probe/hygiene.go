@@ -35,6 +35,10 @@ const (
 	// a file, through symlinks, that is not empty and not systemd's first-boot marker (the one
 	// line "uninitialized", which makes systemd 247 and later make a new machine id at boot)
 	MachineID PlaceTest = "m"
+	// sshd's configuration (the place is its path): the files, not empty, that its
+	// AuthorizedKeysFile options, there and in sshd_config.d/*.conf, name for each user of
+	// /etc/passwd, but the .ssh/authorized_keys and authorized_keys2 of the home folders
+	AuthorizedKeysFiles PlaceTest = "K"
 )
 
 // HoldsAny is the test of a file, through symlinks, that holds one of the words: each a fixed
@@ -117,6 +121,7 @@ type PlaceHit struct {
 	Place   Place
 	Path    string
 	Home    string // the home folder it was found in; "" for an absolute place
+	User    string // whose it is, for AuthorizedKeysFiles
 	Entries int    // of a folder (NonEmptyDir)
 	KiB     int64  // the size of a folder, as du -sk says; -1 when unknown
 }
@@ -553,7 +558,11 @@ func readPlaces(asked []Place, data []byte, r records) PlaceFacts {
 				if !known {
 					kib = -1
 				}
-				pf.Hits = append(pf.Hits, PlaceHit{Place: pl, Path: path, Home: home, Entries: n, KiB: kib})
+				hit := PlaceHit{Place: pl, Path: path, Home: home, Entries: n, KiB: kib}
+				if pl.Test == AuthorizedKeysFiles {
+					hit.User, hit.Entries = extra, 0
+				}
+				pf.Hits = append(pf.Hits, hit)
 			case "unseen":
 				pf.Unseen = append(pf.Unseen, PlaceUnseen{Place: pl, Path: path,
 					Why: fmt.Sprintf("the probe's user may not look into %s (use_sudo = true may help)", extra)})

@@ -103,7 +103,11 @@ hy_end() {
 # symlinks), o (a regular file of its own, not a symlink, that is not empty), d (a folder with
 # entries, lock and partial aside: their number comes with it), m (a file that is not empty and
 # is not systemd's first-boot marker: the one line "uninitialized"), h:WORD:WORD... (a file
-# holding one of the WORDs). Each record, in hy-places, is five NUL-terminated fields:
+# holding one of the WORDs), K (PATTERN is sshd's configuration: the files that are not empty
+# among those its AuthorizedKeysFile options, there and in sshd_config.d/*.conf, name for each
+# user of /etc/passwd, but the .ssh/authorized_keys and authorized_keys2 of the home folders,
+# which are places of their own; EXTRA is the user). Each record, in hy-places, is five
+# NUL-terminated fields:
 #   hit INDEX PATH EXTRA HOME   found; EXTRA is the number of entries of a folder; HOME the
 #                               home folder it was found in, or empty for an absolute place
 #   unseen INDEX PATH FOLDER -  not there as far as we can tell, but FOLDER, on the way to it,
@@ -257,8 +261,67 @@ test_() {
 		[ "$n" -gt 0 ] && rec hit "$1" "$3" "$n" "$4" && printf "%s\n" "$3" >>"$T/hy-dirlist"
 		;;
 	h:*) [ -f "$3" ] && holds "$1" "$3" "$4" "${2#h:}" ;;
+	K) keyfiles "$1" "$3" ;;
 	esac
 	return 0
+}
+
+# expand TOKEN USER UID HOME: a path of the AuthorizedKeysFile of sshd with its tokens (%% %h %u %U)
+# put in, in $x; false for a token sshd does not know there
+expand() {
+	r=$1 x=
+	while :; do
+		case $r in *%*) ;; *) break ;; esac
+		x=$x${r%%\%*}
+		r=${r#*%}
+		case $r in
+		%*) x=$x% r=${r#%} ;;
+		h*) x=$x$4 r=${r#h} ;;
+		u*) x=$x$2 r=${r#u} ;;
+		U*) x=$x$3 r=${r#U} ;;
+		*) return 1 ;;
+		esac
+	done
+	x=$x$r
+}
+
+# keyfiles INDEX CONFIG: the files sshd reads authorized keys from, by the AuthorizedKeysFile
+# options of CONFIG and of the files of its sshd_config.d (all of them, those of Match blocks
+# too), for every user
+keyfiles() {
+	ki=$1 cfg=$2
+	set -- "$cfg"
+	for f in "${cfg%/*}"/sshd_config.d/*.conf; do [ -f "$f" ] && set -- "$@" "$f"; done
+	toks=
+	for f in "$@"; do
+		if [ ! -r "$f" ]; then
+			rec unseen "$ki" "$f" "$f" -
+			continue
+		fi
+		while read -r k v; do
+			case $k in *=*) v="${k#*=} $v" k=${k%%=*} ;; esac
+			case $k in [Aa][Uu][Tt][Hh][Oo][Rr][Ii][Zz][Ee][Dd][Kk][Ee][Yy][Ss][Ff][Ii][Ll][Ee]) toks="$toks $v" ;; esac
+		done <"$f"
+	done
+	[ -n "$toks" ] && [ -r /etc/passwd ] || return 0
+	set -f
+	for t in $toks; do
+		t=${t#\"}
+		t=${t%\"}
+		case $t in none | .ssh/authorized_keys | .ssh/authorized_keys2 | %h/.ssh/authorized_keys | %h/.ssh/authorized_keys2) continue ;; esac
+		while IFS=: read -r u _ id _ _ h _ || [ -n "$u" ]; do
+			case $h in /*) ;; *) continue ;; esac
+			while :; do case $h in ?*/) h=${h%/} ;; *) break ;; esac; done
+			expand "$t" "$u" "$id" "$h" || continue
+			case $x in /*) ;; *) x=${h%/}/$x ;; esac
+			if [ -e "$x" ] || [ -h "$x" ]; then
+				[ -f "$x" ] && [ -s "$x" ] && rec hit "$ki" "$x" "$u" "$h"
+			elif ! clear_ "$x"; then
+				rec unseen "$ki" "$x" "$blocked" -
+			fi
+		done </etc/passwd
+	done
+	set +f
 }
 
 # look INDEX TEST PATTERN [HOME]: the place in HOME, or the absolute place

@@ -71,6 +71,11 @@ key /root/server.key ''
 key /root/tls.pem 'RSA '; chmod 4600 /root/tls.pem
 mount -t tmpfs -o mode=755 none /etc/ssh
 echo key >/etc/ssh/ssh_host_ed25519_key; echo pub >/etc/ssh/ssh_host_ed25519_key.pub
+printf 'Port 22\nAuthorizedKeysFile /etc/ssh/keys/%%u %%h/.ssh/authorized_keys\nMatch User bob\n  AuthorizedKeysFile=.config/ssh/keys\n' >/etc/ssh/sshd_config
+mkdir -p /etc/ssh/sshd_config.d /etc/ssh/keys /etc/ssh/more /home/bob/.config/ssh
+printf 'AuthorizedKeysFile "/etc/ssh/more/%%U"\n' >/etc/ssh/sshd_config.d/more.conf
+echo 'ssh-ed25519 AAAA alice' >/etc/ssh/keys/alice; : >/etc/ssh/keys/bob; echo 'ssh-ed25519 AAAA' >/etc/ssh/more/1000
+echo 'ssh-ed25519 AAAA bob' >/home/bob/.config/ssh/keys
 printf 'root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000::/home/alice/:/bin/sh\nbob:x:1001:1001::/home/bob:/bin/sh\nsys:x:3:3:sys:/:/usr/sbin/nologin\nnone:x:65534:65534::/nonexistent:/usr/sbin/nologin\ncarol:x:1002:1002::/home/carol:/bin/sh\napp:x:998:998::/opt/apphome:/usr/sbin/nologin\neve:x:1003:1003::/opt/eve:/bin/sh' >"$W/passwd"
 mount --bind "$W/passwd" /etc/passwd
 `
@@ -79,7 +84,7 @@ mount --bind "$W/passwd" /etc/passwd
 var hygienePlaces = []Place{
 	{"/etc/ssh/ssh_host_*", Exists}, {".bash_history", NonEmpty}, {".zsh_history", NonEmpty}, {".lesshst", NonEmpty},
 	{".ssh/authorized_keys", NonEmpty}, {".ssh/id_*", Exists}, {".docker/config.json", Auths}, {".aws/credentials", NonEmpty},
-	{".npmrc", HoldsAny("_auth", "_password")}, {"/opt/mid/*", MachineID},
+	{".npmrc", HoldsAny("_auth", "_password")}, {"/opt/mid/*", MachineID}, {"/etc/ssh/sshd_config", AuthorizedKeysFiles},
 	{"/opt/cache", NonEmptyDir}, {"/opt/empty-cache", NonEmptyDir}, {"/opt/no-such-cache", NonEmptyDir},
 }
 
@@ -129,7 +134,7 @@ func runInNamespace(t *testing.T, p *Plan, shell, setup string, nobody bool, bin
 	return f
 }
 
-// hits lists what was found, as "TEST PATH [ENTRIES]" (TEST h for a HoldsAny), sorted.
+// hits lists what was found, as "TEST PATH [ENTRIES] [USER]" (TEST h for a HoldsAny), sorted.
 func hits(pf PlaceFacts) []string {
 	var s []string
 	for _, h := range pf.Hits {
@@ -140,6 +145,9 @@ func hits(pf PlaceFacts) []string {
 		e := test + " " + h.Path
 		if h.Place.Test == NonEmptyDir {
 			e += " " + strconv.Itoa(h.Entries)
+		}
+		if h.User != "" {
+			e += " " + h.User
 		}
 		s = append(s, e)
 	}
@@ -177,6 +185,7 @@ func octal(m uint32) string {
 // The hits and entries of hygieneTree, as root.
 var (
 	treeHits = []string{
+		"K /etc/ssh/keys/alice alice", "K /etc/ssh/more/1000 alice", "K /home/bob/.config/ssh/keys bob",
 		"d /opt/cache 2",
 		"e /etc/ssh/ssh_host_ed25519_key", "e /etc/ssh/ssh_host_ed25519_key.pub",
 		"e /home/alice/.ssh/id_ed25519", "e /home/alice/.ssh/id_ed25519.pub", "e /home/bob/.ssh/id_rsa.pub",
