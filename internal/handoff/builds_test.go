@@ -395,7 +395,7 @@ func TestATemplateThePluginCannotTrust(t *testing.T) {
 		}
 		touchLater(t, inv.Template+"/build.pkr.hcl")
 		_, err := q.Load(src)
-		mustFail(t, err, "changed after Packer read it")
+		mustFail(t, err, "changed since Packer prepared the builds")
 	})
 	t.Run("standard_input", func(t *testing.T) {
 		inv := packerBuild(t, oneBuild)

@@ -169,13 +169,13 @@ func (s *Slot) Register(role Role, b Build) error {
 		return nil // not a packer build that can be seen: Load says so
 	}
 	s.at = time.Now()
-	s.seq, s.err = register(role, b, s.id, s.inv.PID)
+	s.seq, s.err = register(role, b, s.id, s.inv)
 	return s.err
 }
 
 // register writes a registration of the slot id for b, and returns its number.
-func register(role Role, b Build, id string, packerPID int) (int, error) {
-	_, dir, err := prepare(b, packerPID)
+func register(role Role, b Build, id string, inv Invocation) (int, error) {
+	_, dir, err := prepare(b, inv)
 	if err != nil {
 		return 0, err
 	}
@@ -462,6 +462,13 @@ func (s *Slot) ownProvisioners(b Build, regs []registration) (usage, []registrat
 	for _, r := range regs {
 		got = append(got, string(r.role))
 	}
+	run, _, err := b.dir()
+	if err != nil {
+		return usage{}, nil, err
+	}
+	if err := sameTemplate(run, s.inv); err != nil {
+		return usage{}, nil, fmt.Errorf("cannot tell which assert provisioners of source %s are this build's: %w", b, err)
+	}
 	if legacyJSON(s.inv.Template) {
 		// a legacy JSON template names each build after its builder: the source is built once,
 		// its assert provisioners prepared before its post-processors
@@ -473,7 +480,7 @@ func (s *Slot) ownProvisioners(b Build, regs []registration) (usage, []registrat
 		}
 		return usage{name: b.String()}, mine, nil
 	}
-	usages, err := plan(s.inv, b, s.at)
+	usages, err := plan(s.inv, b)
 	if err != nil {
 		return usage{}, nil, fmt.Errorf("cannot tell whether source %s is built by other builds of this run too, whose results "+
 			"could be taken for this build's: %w; give this build a source block of its own", b, err)
@@ -566,14 +573,18 @@ func load(dir, slot string, b Build) (Record, error) {
 }
 
 // prepare makes the folders of b, sweeping away those of ended runs when it makes a run's.
-func prepare(b Build, packerPID int) (run, build string, err error) {
+func prepare(b Build, inv Invocation) (run, build string, err error) {
 	run, build, err = b.dir()
 	if err != nil {
 		return "", "", err
 	}
 	switch err := os.Mkdir(run, 0o700); {
 	case err == nil:
-		if err := os.WriteFile(filepath.Join(run, "packer.pid"), []byte(strconv.Itoa(packerPID)+"\n"), 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(run, "packer.pid"), []byte(strconv.Itoa(inv.PID)+"\n"), 0o600); err != nil {
+			return "", "", where(run, err)
+		}
+		// the first registration of the run: Packer has just read the template
+		if err := recordTemplate(run, inv); err != nil {
 			return "", "", where(run, err)
 		}
 		sweep(filepath.Dir(run), filepath.Base(run))

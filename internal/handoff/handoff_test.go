@@ -60,6 +60,7 @@ func packerBuild(t *testing.T, src string, flags ...string) Invocation {
 	if inv.Problem != "" {
 		t.Fatal(inv.Problem)
 	}
+	inv.Started = time.Now() // packer starts once its template is written
 	return inv
 }
 

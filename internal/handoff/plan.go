@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
@@ -82,9 +81,9 @@ func legacyJSON(template string) bool {
 // plan reads the template of inv as Packer does and returns the builds of source b in this run
 // that have an assert provisioner or an assert-attestation post-processor, in the order Packer
 // prepares them. It refuses, saying why, when it cannot be sure: a template it cannot read, or
-// changed after notAfter (when Packer had read it), a value it cannot evaluate without the
+// a value it cannot evaluate without the
 // template's variables, a dynamic block, an -only or -except pattern with more than * and ?.
-func plan(inv Invocation, b Build, notAfter time.Time) ([]usage, error) {
+func plan(inv Invocation, b Build) ([]usage, error) {
 	if inv.Template == "-" {
 		return nil, errors.New("the template was read from standard input, which the plugin cannot read")
 	}
@@ -99,13 +98,6 @@ func plan(inv Invocation, b Build, notAfter time.Time) ([]usage, error) {
 	p := planner{inv: inv, source: b, provType: provType, ppType: ppType}
 	parser := hclparse.NewParser()
 	for _, name := range files {
-		fi, err := os.Stat(name)
-		if err != nil {
-			return nil, err
-		}
-		if fi.ModTime().After(notAfter) {
-			return nil, fmt.Errorf("the template file %s changed after Packer read it", name)
-		}
 		var f *hcl.File
 		var diags hcl.Diagnostics
 		if strings.HasSuffix(name, ".pkr.json") {

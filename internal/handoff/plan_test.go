@@ -151,7 +151,7 @@ build {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			inv := packerBuild(t, tt.template, tt.flags...)
-			usages, err := plan(inv, src, time.Now())
+			usages, err := plan(inv, src)
 			if tt.err != "" {
 				mustFail(t, err, tt.err)
 				return

@@ -70,6 +70,14 @@ type Config struct {
 	// files, to the builder type and the source's name, like `amazon-ebs.web`. Builds that run in
 	// parallel must not share one: use `"${source.name}"` in it.
 	OutputName string `mapstructure:"output_name"`
+	// Certify the artifact even when provisioners that may change the image run after the
+	// build's last `assert` provisioner (a `shell`, `shell-local`, `ansible`, a `file` upload …;
+	// a `file` download changes nothing): their changes were not checked. By default the
+	// post-processor refuses such a build. When true, it certifies it and lists those
+	// provisioners' types, in the template's order, on every subject of the statement
+	// (annotation `provisionersAfterChecks`), which `verify-attestation` prints and a policy can
+	// refuse.
+	AllowProvisionersAfter bool `mapstructure:"allow_provisioners_after"`
 	// A link to the run, like a CI job's page (`"${env("CI_JOB_URL")}"`), put in the predicate's
 	// `url`.
 	URL string `mapstructure:"url"`
@@ -198,10 +206,17 @@ func (p *PostProcessor) certify(ctx context.Context, ui packersdk.Ui, art attest
 	if err := attest.Refuse(reports); err != nil {
 		return fmt.Errorf("build %s: %w", res.Build, err)
 	}
+	if len(res.After) > 0 && !p.config.AllowProvisionersAfter {
+		return fmt.Errorf("build %s: provisioners run after its last assert provisioner and may change the image, which "+
+			"the checks then did not see: %s. Make assert the last provisioner that changes the image, or set "+
+			"allow_provisioners_after = true to certify it anyway, with those provisioners named in the attestation",
+			res.Build, strings.Join(res.After, ", "))
+	}
 	subjects, err := attest.Subjects(ctx, art, p.config.AllowMutableArtifactID)
 	if err != nil {
 		return err
 	}
+	attest.MarkUnchecked(subjects, res.After)
 	st, err := attest.Statement(subjects, reports, p.config.URL)
 	if err != nil {
 		return err
@@ -248,8 +263,8 @@ func (p *PostProcessor) certify(ctx context.Context, ui packersdk.Ui, art attest
 	ui.Say("Wrote " + strings.Join(written, ", ") + signed)
 	if len(res.After) > 0 {
 		ui.Error(fmt.Sprintf("Warning: the attestation covers the instance as the assert provisioners saw it, and provisioners "+
-			"of build %s run after the last of them (%s): what they changed was not checked. Make assert the last provisioner "+
-			"that changes the image.", res.Build, strings.Join(res.After, ", ")))
+			"of build %s run after the last of them (%s): what they changed was not checked. The attestation names them "+
+			"(%s), as allow_provisioners_after allows.", res.Build, strings.Join(res.After, ", "), attest.UncheckedAnnotation))
 	}
 	if p.key != nil {
 		if err := shared(p.config.KeyFile); err != nil {

@@ -24,6 +24,7 @@ type FlatConfig struct {
 	AllowMutableArtifactID *bool             `mapstructure:"allow_mutable_artifact_id" cty:"allow_mutable_artifact_id" hcl:"allow_mutable_artifact_id"`
 	OutputDirectory        *string           `mapstructure:"output_directory" cty:"output_directory" hcl:"output_directory"`
 	OutputName             *string           `mapstructure:"output_name" cty:"output_name" hcl:"output_name"`
+	AllowProvisionersAfter *bool             `mapstructure:"allow_provisioners_after" cty:"allow_provisioners_after" hcl:"allow_provisioners_after"`
 	URL                    *string           `mapstructure:"url" cty:"url" hcl:"url"`
 }
 
@@ -53,6 +54,7 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"allow_mutable_artifact_id":  &hcldec.AttrSpec{Name: "allow_mutable_artifact_id", Type: cty.Bool, Required: false},
 		"output_directory":           &hcldec.AttrSpec{Name: "output_directory", Type: cty.String, Required: false},
 		"output_name":                &hcldec.AttrSpec{Name: "output_name", Type: cty.String, Required: false},
+		"allow_provisioners_after":   &hcldec.AttrSpec{Name: "allow_provisioners_after", Type: cty.Bool, Required: false},
 		"url":                        &hcldec.AttrSpec{Name: "url", Type: cty.String, Required: false},
 	}
 	return s

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -87,23 +88,35 @@ func (a artifact) with(files ...string) artifact { a.files = files; return a }
 var artifice = artifact{builderID: "packer.post-processor.artifice"}
 
 // The tests play a `packer build` of a template with one build of source null.target: its
-// assert provisioners (as many as the test prepares) and this post-processor.
+// assert provisioners and this post-processor.
 var current struct {
-	dir          string // the template's folder
-	provisioners int
+	dir     string    // the template's folder
+	started time.Time // when packer started
 }
 
 // invocation is the packer command of the test's run.
 func invocation() handoff.Invocation {
-	return handoff.Invocation{PID: os.Getpid(), Template: current.dir}
+	return handoff.Invocation{PID: os.Getpid(), Template: current.dir, Started: current.started}
 }
 
-// inRun makes the test a packer run of its own, with a hand-off folder of its own.
-func inRun(t *testing.T, uuid string) {
+// inRun makes the test a packer run of its own, with a hand-off folder of its own, of a
+// template with n assert provisioners.
+func inRun(t *testing.T, uuid string, n int) {
+	t.Helper()
+	inRunOf(t, uuid, "build {\n  sources = [\"source.null.target\"]\n"+strings.Repeat("  provisioner \"assert\" {}\n", n)+
+		"  post-processor \"assert-attestation\" {}\n}\n")
+}
+
+// inRunOf is inRun with a template of the test's own.
+func inRunOf(t *testing.T, uuid, template string) {
 	t.Helper()
 	t.Setenv("TMPDIR", t.TempDir())
 	t.Setenv(handoff.RunUUIDEnv, uuid)
-	current.dir, current.provisioners = t.TempDir(), 0
+	current.dir = t.TempDir()
+	if err := os.WriteFile(filepath.Join(current.dir, "build.pkr.hcl"), []byte(template), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	current.started = time.Now()
 }
 
 // provisioned is what an assert provisioner of build null.target leaves: prepared, then run.
@@ -124,7 +137,6 @@ func provisioned(t *testing.T, uuid string, results ...check.Result) {
 	if err := s.Save(doc, b); err != nil {
 		t.Fatal(err)
 	}
-	current.provisioners++
 }
 
 var (
@@ -137,11 +149,6 @@ var (
 // configured is the post-processor of build null.target as Packer configures it.
 func configured(t *testing.T, settings map[string]interface{}) *PostProcessor {
 	t.Helper()
-	template := "build {\n  sources = [\"source.null.target\"]\n" + strings.Repeat("  provisioner \"assert\" {}\n", current.provisioners) +
-		"  post-processor \"assert-attestation\" {}\n}\n"
-	if err := os.WriteFile(filepath.Join(current.dir, "build.pkr.hcl"), []byte(template), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	p := &PostProcessor{}
 	p.handoff.Packer = invocation
 	raws := map[string]interface{}{"packer_build_name": "target", "packer_builder_type": "null"}
@@ -187,7 +194,7 @@ func publicKey(t *testing.T) *attest.Key {
 }
 
 func TestASignedAttestationBesideTheArtifact(t *testing.T) {
-	inRun(t, runUUID)
+	inRun(t, runUUID, 1)
 	provisioned(t, runUUID, pass, pass2)
 	p := configured(t, map[string]interface{}{"key_file": privateEd})
 	art := artifice.with(tarball(t))
@@ -221,7 +228,7 @@ func TestASignedAttestationBesideTheArtifact(t *testing.T) {
 }
 
 func TestUnsignedWithoutAKey(t *testing.T) {
-	inRun(t, runUUID)
+	inRun(t, runUUID, 1)
 	provisioned(t, runUUID, pass, warned)
 	p := configured(t, nil)
 	art := artifice.with(tarball(t))
@@ -245,7 +252,7 @@ func TestUnsignedWithoutAKey(t *testing.T) {
 
 // Signed and unsigned: the envelope signs the very bytes of the unsigned statement.
 func TestSignedBesideAnUnsignedCopy(t *testing.T) {
-	inRun(t, runUUID)
+	inRun(t, runUUID, 1)
 	provisioned(t, runUUID, pass)
 	p := configured(t, map[string]interface{}{"key_file": privateEd, "unsigned_statement": true})
 	art := artifice.with(tarball(t))
@@ -267,7 +274,7 @@ func TestSignedBesideAnUnsignedCopy(t *testing.T) {
 // A build whose checks failed (continue_on_failure let it go on) gets no attestation, and an
 // attestation an earlier build left under the same name goes.
 func TestFailedChecksAreNotCertified(t *testing.T) {
-	inRun(t, runUUID)
+	inRun(t, runUUID, 1)
 	provisioned(t, runUUID, pass, fail)
 	p := configured(t, map[string]interface{}{"key_file": privateEd, "unsigned_statement": true})
 	art := artifice.with(tarball(t))
@@ -288,7 +295,7 @@ func TestFailedChecksAreNotCertified(t *testing.T) {
 }
 
 func TestMissingResultsAreNotCertified(t *testing.T) {
-	inRun(t, runUUID)
+	inRun(t, runUUID, 0)
 	p := configured(t, map[string]interface{}{"key_file": privateEd})
 	art := artifice.with(tarball(t))
 	_, _, _, err := p.PostProcess(context.Background(), &ui{}, art)
@@ -302,7 +309,7 @@ func TestMissingResultsAreNotCertified(t *testing.T) {
 
 // The results of an earlier packer run (a build that passed yesterday) do not certify today's.
 func TestResultsOfAnotherRunAreNotCertified(t *testing.T) {
-	inRun(t, otherRun)
+	inRun(t, otherRun, 1)
 	provisioned(t, otherRun, pass)
 	t.Setenv(handoff.RunUUIDEnv, runUUID)
 	p := configured(t, nil)
@@ -313,7 +320,7 @@ func TestResultsOfAnotherRunAreNotCertified(t *testing.T) {
 }
 
 func TestOutsideAPackerRunNothingIsCertified(t *testing.T) {
-	inRun(t, "")
+	inRun(t, "", 0)
 	p := configured(t, nil)
 	_, _, _, err := p.PostProcess(context.Background(), &ui{}, artifice.with(tarball(t)))
 	if err == nil || !strings.Contains(err.Error(), "PACKER_RUN_UUID is not set") {
@@ -324,7 +331,7 @@ func TestOutsideAPackerRunNothingIsCertified(t *testing.T) {
 // Every assert provisioner of the build counts, each with its report, and its checks are named
 // by its place.
 func TestSeveralAssertProvisioners(t *testing.T) {
-	inRun(t, runUUID)
+	inRun(t, runUUID, 2)
 	provisioned(t, runUUID, pass)
 	provisioned(t, runUUID, pass2)
 	p := configured(t, nil)
@@ -344,7 +351,7 @@ func TestSeveralAssertProvisioners(t *testing.T) {
 }
 
 func TestOneFailingProvisionerOfSeveral(t *testing.T) {
-	inRun(t, runUUID)
+	inRun(t, runUUID, 2)
 	provisioned(t, runUUID, pass)
 	provisioned(t, runUUID, fail)
 	_, _, _, err := configured(t, nil).PostProcess(context.Background(), &ui{}, artifice.with(tarball(t)))
@@ -356,7 +363,7 @@ func TestOneFailingProvisionerOfSeveral(t *testing.T) {
 // A cloud image has no files: its subject is its ID, and the files go where Packer runs, or to
 // output_directory.
 func TestACloudImage(t *testing.T) {
-	inRun(t, runUUID)
+	inRun(t, runUUID, 1)
 	provisioned(t, runUUID, pass)
 	dir := filepath.Join(t.TempDir(), "attestations")
 	p := configured(t, map[string]interface{}{"key_file": privateEd, "output_directory": dir})
@@ -374,7 +381,7 @@ func TestACloudImage(t *testing.T) {
 }
 
 func TestOutputNameAndDirectory(t *testing.T) {
-	inRun(t, runUUID)
+	inRun(t, runUUID, 1)
 	provisioned(t, runUUID, pass)
 	dir := filepath.Join(t.TempDir(), "a", "b")
 	p := configured(t, map[string]interface{}{"output_directory": dir, "output_name": "web-1.2"})
@@ -387,7 +394,7 @@ func TestOutputNameAndDirectory(t *testing.T) {
 }
 
 func TestTheNullBuildersArtifactIsNothingToCertify(t *testing.T) {
-	inRun(t, runUUID)
+	inRun(t, runUUID, 1)
 	provisioned(t, runUUID, pass)
 	_, _, _, err := configured(t, nil).PostProcess(context.Background(), &ui{}, artifact{builderID: "fnoeding.null", id: "Null"})
 	if err == nil || !strings.Contains(err.Error(), `an "artifice" post-processor before this one`) {
@@ -396,7 +403,7 @@ func TestTheNullBuildersArtifactIsNothingToCertify(t *testing.T) {
 }
 
 func TestConfigurationProblemsAllAtOnce(t *testing.T) {
-	inRun(t, runUUID)
+	inRun(t, runUUID, 0)
 	p := &PostProcessor{}
 	err := p.Configure(map[string]interface{}{"packer_build_name": "target", "packer_builder_type": "null",
 		"unsigned_statement": false, "output_name": "out/web", "url": "ci/jobs/42"})
@@ -422,7 +429,7 @@ func TestConfigurationProblemsAllAtOnce(t *testing.T) {
 // The files of an attestation are written all or none: when one cannot be written (here a
 // folder is where the report's copy goes), the signed envelope is not left behind either.
 func TestAnAttestationIsWrittenWholeOrNotAtAll(t *testing.T) {
-	inRun(t, runUUID)
+	inRun(t, runUUID, 1)
 	provisioned(t, runUUID, pass)
 	p := configured(t, map[string]interface{}{"key_file": privateEd, "unsigned_statement": true})
 	art := artifice.with(tarball(t))
@@ -453,7 +460,7 @@ func TestAnAttestationIsWrittenWholeOrNotAtAll(t *testing.T) {
 // copy_reports = false publishes the attestation alone; the statement still names the reports
 // by digest.
 func TestWithoutCopiesOfTheReports(t *testing.T) {
-	inRun(t, runUUID)
+	inRun(t, runUUID, 1)
 	provisioned(t, runUUID, pass)
 	p := configured(t, map[string]interface{}{"copy_reports": false})
 	art := artifice.with(tarball(t))
@@ -471,7 +478,7 @@ func TestWithoutCopiesOfTheReports(t *testing.T) {
 
 // A Google Compute image is named, not identified for ever: not certified unless allowed.
 func TestAnArtifactKnownByANameIsCertifiedOnlyWhenAllowed(t *testing.T) {
-	inRun(t, runUUID)
+	inRun(t, runUUID, 1)
 	provisioned(t, runUUID, pass)
 	image := artifact{builderID: "packer.googlecompute", id: "web-20240101"}
 	dir := t.TempDir()
@@ -482,7 +489,7 @@ func TestAnArtifactKnownByANameIsCertifiedOnlyWhenAllowed(t *testing.T) {
 	if got := files(t, dir); len(got) != 0 {
 		t.Errorf("files %s", got)
 	}
-	inRun(t, runUUID) // another run: Packer prepares a post-processor once
+	inRun(t, runUUID, 1) // another run: Packer prepares a post-processor once
 	provisioned(t, runUUID, pass)
 	p := configured(t, map[string]interface{}{"output_directory": dir, "allow_mutable_artifact_id": true})
 	if _, _, _, err := p.PostProcess(context.Background(), &ui{}, image); err != nil {
@@ -496,11 +503,9 @@ func TestAnArtifactKnownByANameIsCertifiedOnlyWhenAllowed(t *testing.T) {
 
 // The post-processor warns when provisioners run after the last assert provisioner, and when
 // others may read the signing key.
-func TestWarnings(t *testing.T) {
-	inRun(t, runUUID)
-	provisioned(t, runUUID, pass)
-	p := configured(t, map[string]interface{}{"key_file": privateEd})
-	template := `
+// afterTemplate has a shell provisioner after the last assert provisioner, and a file download,
+// which changes nothing.
+const afterTemplate = `
 build {
   sources = ["source.null.target"]
   provisioner "assert" {}
@@ -508,9 +513,62 @@ build {
   provisioner "file" { direction = "download" }
   post-processor "assert-attestation" {}
 }`
-	os.WriteFile(filepath.Join(current.dir, "build.pkr.hcl"), []byte(template), 0o644)
-	past := time.Now().Add(-time.Minute)
-	os.Chtimes(filepath.Join(current.dir, "build.pkr.hcl"), past, past) // as Packer read it
+
+// The review's stale checks: a provisioner after the last assert provisioner may change the
+// image after it was checked, so the build is not certified, unless the user allows it; then
+// the statement names the provisioner on every subject.
+func TestProvisionersAfterTheChecksAreRefusedUnlessAllowed(t *testing.T) {
+	inRunOf(t, runUUID, afterTemplate)
+	provisioned(t, runUUID, pass)
+	art := artifice.with(tarball(t))
+	_, _, _, err := configured(t, nil).PostProcess(context.Background(), &ui{}, art)
+	if err == nil || !strings.Contains(err.Error(), "assert-attestation: build null.target: provisioners run after its last assert "+
+		"provisioner and may change the image, which the checks then did not see: shell. Make assert the last provisioner that "+
+		"changes the image, or set allow_provisioners_after = true") {
+		t.Fatalf("got %v", err)
+	}
+	if got := strings.Join(files(t, filepath.Dir(art.files[0])), " "); got != "image.tar.gz" {
+		t.Errorf("files %s", got)
+	}
+
+	inRunOf(t, runUUID, afterTemplate) // another run: Packer prepares a post-processor once
+	provisioned(t, runUUID, pass)
+	var u ui
+	if _, _, _, err := configured(t, map[string]interface{}{"allow_provisioners_after": true}).PostProcess(context.Background(), &u, art); err != nil {
+		t.Fatal(err)
+	}
+	st := readStatement(t, art.files[0]+".intoto.json")
+	if got := fmt.Sprint(st.Subject[0].Annotations[attest.UncheckedAnnotation]); got != "[shell]" {
+		t.Errorf("the subject's %s is %s, want [shell]", attest.UncheckedAnnotation, got)
+	}
+	if said := strings.Join(u.said, "\n"); !strings.Contains(said, "[error] Warning: the attestation covers the instance as the assert "+
+		"provisioners saw it, and provisioners of build null.target run after the last of them (shell): what they changed was not "+
+		"checked. The attestation names them (provisionersAfterChecks), as allow_provisioners_after allows.") {
+		t.Errorf("the post-processor does not warn:\n%s", said)
+	}
+}
+
+// readStatement reads an unsigned statement's subjects.
+func readStatement(t *testing.T, name string) (st struct {
+	Subject []struct {
+		Annotations map[string]any `json:"annotations"`
+	} `json:"subject"`
+}) {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &st); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func TestWarnings(t *testing.T) {
+	inRun(t, runUUID, 1)
+	provisioned(t, runUUID, pass)
+	p := configured(t, map[string]interface{}{"key_file": privateEd})
 	os.Chmod(privateEd, 0o644)
 	defer os.Chmod(privateEd, 0o600)
 	var u ui
@@ -519,19 +577,21 @@ build {
 	}
 	said := strings.Join(u.said, "\n")
 	for _, want := range []string{
-		"[error] Warning: the attestation covers the instance as the assert provisioners saw it, and provisioners of build null.target run after the last of them (shell): what they changed was not checked",
 		"[error] Warning: key_file " + privateEd + ": its mode is 0644, so other users may read the private key: chmod 600 it",
 	} {
 		if !strings.Contains(said, want) {
 			t.Errorf("the post-processor does not say %q:\n%s", want, said)
 		}
 	}
+	if strings.Contains(said, "run after the last of them") {
+		t.Errorf("a build without provisioners after assert is warned about them:\n%s", said)
+	}
 }
 
 // A hand-off folder that cannot be used does not fail Packer's preparation (packer validate):
 // the post-processor refuses when it runs, saying why.
 func TestAnUnusableHandOffFolderRefusesWhenRunning(t *testing.T) {
-	inRun(t, runUUID)
+	inRun(t, runUUID, 0)
 	run := filepath.Join(os.TempDir(), "packer-plugin-assert-"+strconv.Itoa(os.Getuid())+"-"+runUUID)
 	os.WriteFile(run, []byte("in the way"), 0o600)
 	p := configured(t, nil) // Configure does not fail
