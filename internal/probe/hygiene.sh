@@ -487,17 +487,18 @@ walk() {
 	{
 		while IFS= read -r root && IFS= read -r rr; do
 			set -- -H "$root"
-			# what to leave out: every mount point below the root, and every other root
+			# what to leave out: every mount point below the root, and every other root; only
+			# folders are tried against them, which spares the many files the patterns
 			n=0
 			while read -r _ _ _ _ mp _; do
 				unesc "$mp"
 				below "$u" "$root" "$rr" || continue
-				if [ "$n" -eq 0 ]; then set -- "$@" "(" -path "$e"; else set -- "$@" -o -path "$e"; fi
+				if [ "$n" -eq 0 ]; then set -- "$@" -type d "(" -path "$e"; else set -- "$@" -o -path "$e"; fi
 				n=$((n + 1))
 			done <"$T/hy-mi"
 			while IFS= read -r _ && IFS= read -r other; do
 				below "$other" "$root" "$rr" || continue
-				if [ "$n" -eq 0 ]; then set -- "$@" "(" -path "$e"; else set -- "$@" -o -path "$e"; fi
+				if [ "$n" -eq 0 ]; then set -- "$@" -type d "(" -path "$e"; else set -- "$@" -o -path "$e"; fi
 				n=$((n + 1))
 			done <"$T/hy-walkroots"
 			[ "$n" -gt 0 ] && set -- "$@" ")" -prune -o

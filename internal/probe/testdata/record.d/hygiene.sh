@@ -28,7 +28,7 @@ HYG_TREE="$HYG/tree holds: bin/tool (mode 4755), bin/gtool (2755), 'bin/new<newl
 # the walk as hygiene.sh writes it for the root ROOT (tree, or missing), with home/* as the home
 # folders, sys as the folder of owners, and tree/mnt as a mount point below it
 hyg_find() {
-	printf '%s\n' "-H $1 '(' -path $HYG/tree/mnt ')' -prune -o '(' -type f '(' -name '*.pem' -o -name '*.key' -o -name '*.ppk' -o -path '*/.ssh/*' ')' '(' -path '$HYG/tree/home/*' ')' -exec grep -q -e 'PRIVATE KEY-----' -e 'PuTTY-User-Key-File-' '{}' ';' -exec printf 'k%s\\0' '{}' ';' ! -type f -o -type f '(' -perm -4000 -o -perm -2000 ')' -print0 -o -perm -0002 '(' -type f -o -type d ')' '(' -path $HYG/tree -o -path '$HYG/tree/*' ')' -print0 -o ! -type l ! -user 0 '(' -path $HYG/tree/sys -o -path '$HYG/tree/sys/*' ')' -print0 ')'"
+	printf '%s\n' "-H $1 -type d '(' -path $HYG/tree/mnt ')' -prune -o '(' -type f '(' -name '*.pem' -o -name '*.key' -o -name '*.ppk' -o -path '*/.ssh/*' ')' '(' -path '$HYG/tree/home/*' ')' -exec grep -q -e 'PRIVATE KEY-----' -e 'PuTTY-User-Key-File-' '{}' ';' -exec printf 'k%s\\0' '{}' ';' ! -type f -o -type f '(' -perm -4000 -o -perm -2000 ')' -print0 -o -perm -0002 '(' -type f -o -type d ')' '(' -path $HYG/tree -o -path '$HYG/tree/*' ')' -print0 -o ! -type l ! -user 0 '(' -path $HYG/tree/sys -o -path '$HYG/tree/sys/*' ')' -print0 ')'"
 }
 HYG_FIND=$(hyg_find "$HYG/tree")
 NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
