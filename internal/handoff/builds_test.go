@@ -367,19 +367,58 @@ build {
 	mustFail(t, err, "build two.null.target has no assert provisioner")
 }
 
-// A legacy JSON template names each build after its builder: a source is built once.
+// A legacy JSON template names each build after its builder: a source is built once. Its
+// provisioners are read (their only and except name builders), then its
+// error-cleanup-provisioner, which Packer prepares before the post-processors but runs only
+// when the build fails: an assert one checks nothing the artifact is made of, and is not the
+// build's check.
 func TestALegacyJSONTemplate(t *testing.T) {
-	inv := packerBuild(t, "")
-	if err := writeTemplate(inv.Template, "legacy.json", `{"builders": [{"type": "null", "name": "target"}]}`); err != nil {
-		t.Fatal(err)
-	}
-	inv.Template += "/legacy.json"
-	p := prepared(t, inv, Provisioner, src)
-	q := prepared(t, inv, PostProcessor, src)
-	save(t, p, src, "/x")
-	res, err := q.Load(src)
-	if err != nil || subjects(res) != "/x" {
-		t.Fatalf("got %+v, %v", res, err)
+	for _, tt := range []struct {
+		name, template, roles string
+		want                  string // "ok: SUBJECTS after: TYPES" or "error: SUBSTRING"
+	}{
+		{"one_assert", `{"builders": [{"type": "null", "name": "target"}], "provisioners": [{"type": "shell"}, {"type": "assert"}]}`,
+			"PQ", "ok: b/p0 after: "},
+		{"an_error_cleanup_assert_is_not_a_check_of_the_build", `{"builders": [{"type": "null", "name": "target"}],
+  "provisioners": [{"type": "assert"}], "error-cleanup-provisioner": {"type": "assert"}}`, "PPQ", "ok: b/p0 after: "},
+		{"only_and_except_name_builders", `{"builders": [{"type": "null", "name": "target"}, {"type": "null", "name": "other"}],
+  "provisioners": [{"type": "assert", "only": ["other"]}, {"type": "assert", "except": ["other"]}, {"type": "assert", "only": ["target"]},
+  {"type": "shell", "only": ["other"]}]}`, "PPQ", "ok: b/p0 b/p1 after: "},
+		{"provisioners_after_the_last_assert", `{"builders": [{"type": "null", "name": "target"}],
+  "provisioners": [{"type": "assert"}, {"type": "file", "direction": "download"}, {"type": "shell"}, {"type": "shell", "except": ["target"]}, {"type": "file"}]}`,
+			"PQ", "ok: b/p0 after: shell file"},
+		{"no_assert", `{"builders": [{"type": "null", "name": "target"}], "provisioners": [{"type": "shell"}], "error-cleanup-provisioner": {"type": "assert"}}`,
+			"PQ", "error: build null.target has no assert provisioner"},
+		{"not_what_packer_prepared", `{"builders": [{"type": "null", "name": "target"}], "provisioners": [{"type": "assert"}]}`,
+			"PPQ", "error: as having 1 of them (and 0 assert error-cleanup-provisioner), but Packer prepared 2"},
+		{"unreadable", `{"builders": [`, "PQ", "error: cannot be read"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			inv := packerBuild(t, "")
+			if err := writeTemplate(inv.Template, "legacy.json", tt.template); err != nil {
+				t.Fatal(err)
+			}
+			inv.Template += "/legacy.json"
+			var q *Slot
+			for i, r := range tt.roles {
+				if r == 'Q' {
+					q = prepared(t, inv, PostProcessor, src)
+					continue
+				}
+				save(t, prepared(t, inv, Provisioner, src), src, fmt.Sprintf("b/p%d", i))
+			}
+			res, err := q.Load(src)
+			if msg, ok := strings.CutPrefix(tt.want, "error: "); ok {
+				mustFail(t, err, msg)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := "ok: " + subjects(res) + " after: " + strings.Join(res.After, " "); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
 

@@ -470,15 +470,39 @@ func (s *Slot) ownProvisioners(b Build, regs []registration) (usage, []registrat
 		return usage{}, nil, fmt.Errorf("cannot tell which assert provisioners of source %s are this build's: %w", b, err)
 	}
 	if legacyJSON(s.inv.Template) {
-		// a legacy JSON template names each build after its builder: the source is built once,
-		// its assert provisioners prepared before its post-processors
-		var mine []registration
+		provType, _ := componentTypes()
+		n, cleanup, after, err := legacyPlan(s.inv.Template, b.Name, provType)
+		if err != nil {
+			return usage{}, nil, fmt.Errorf("cannot tell which assert provisioners of source %s are this build's: %w", b, err)
+		}
+		u := usage{name: b.String(), provisioners: n, after: after}
+		if cleanup {
+			u.cleanup = 1
+		}
+		// the provisioners, then the error-cleanup provisioner, are prepared before the
+		// post-processors
+		before := 0
 		for _, r := range regs[:own] {
 			if r.role == Provisioner {
+				before++
+			}
+		}
+		if before != n+u.cleanup {
+			return usage{}, nil, fmt.Errorf("cannot tell which assert provisioners of build %s are its own: the plugin reads the "+
+				"legacy JSON template %s as having %d of them (and %d assert error-cleanup-provisioner), but Packer prepared %d "+
+				"before this post-processor", b, s.inv.Template, n, u.cleanup, before)
+		}
+		var mine []registration
+		for _, r := range regs[:own] {
+			if r.role == Provisioner && len(mine) < n {
 				mine = append(mine, r)
 			}
 		}
-		return usage{name: b.String()}, mine, nil
+		if n == 0 {
+			return u, nil, fmt.Errorf("build %s has no assert provisioner, so nothing was checked to certify its artifact: add an "+
+				"assert provisioner to it, after the provisioners that configure the image", b)
+		}
+		return u, mine, nil
 	}
 	usages, err := plan(s.inv, b)
 	if err != nil {
