@@ -636,7 +636,8 @@ func readWalk(asked []root, complaints string, r records) WalkFacts {
 		rootPaths = append(rootPaths, a.path)
 	}
 	statuses, _ := r.text("hygiene.walkstatus", "-")
-	said, _ := r.text("hygiene.walkerr", "-")
+	rawSaid, _ := r.get("hygiene.walkerr", "-")
+	said := strings.TrimSpace(string(rawSaid))
 	if mst, _ := r.text("hygiene.mountstatus", "-"); statuses == "nomounts" || (mst != "" && mst != "0") {
 		w.Err = "the mount table (/proc/self/mountinfo) could not be read (" + firstLine(complaintOf(complaints, "/proc/self/mountinfo", ""), "cat exited with status "+mst) +
 			"), so the walk could not keep to the file systems it walks, and did not walk"
@@ -667,7 +668,7 @@ func readWalk(asked []root, complaints string, r records) WalkFacts {
 	if w.Err != "" {
 		return w
 	}
-	if len(said) > walkComplaintsLimit {
+	if len(rawSaid) > walkComplaintsLimit {
 		w.Unreadable = append(w.Unreadable, WalkUnseen{Why: fmt.Sprintf("find complained of more than %d MiB, and what it said past that was not kept", walkComplaintsLimit>>20)})
 	}
 	if contains(codes, strconv.Itoa(findExit)) && strings.TrimSpace(said) == "" && !w.Truncated {

@@ -956,7 +956,8 @@ func TestHygieneWalkAnswersThatWereNotSeen(t *testing.T) {
 	}
 	// find's complaints past what the probe brings back (1 MiB and a byte) were cut: what they
 	// said past that, about paths not known, was not seen
-	long := strings.Repeat("find: '/srv/a/very/long/path/that/is/repeated': Permission denied\n", (1<<20)/60+1)
+	// exactly what the probe hands over when cut: the limit and a byte more, here a newline
+	long := strings.Repeat("find: '/srv/a/very/long/path/that/is/repeated': Permission denied\n", (1<<20)/60+1)[:1<<20] + "\n"
 	if w := walk("1", "", long); len(w.Unreadable) == 0 || w.Unreadable[len(w.Unreadable)-1].Path != "" || !strings.Contains(w.Unreadable[len(w.Unreadable)-1].Why, "more than 1 MiB") {
 		t.Errorf("complaints cut: %d unreadable, last %+v", len(w.Unreadable), w.Unreadable[len(w.Unreadable)-1])
 	}
