@@ -256,6 +256,7 @@ func Checks(resources []gossfile.Resource) (checks []*Check, errs []error, warni
 			b.errorf("", "goss resources of type %q cannot be checked", r.Type)
 		} else {
 			build(b)
+			b.unchecked()
 		}
 		if b.skip() {
 			// goss never looks at the matchers of a skipped resource: a problem with one is only
@@ -275,6 +276,41 @@ func Checks(resources []gossfile.Resource) (checks []*Check, errs []error, warni
 	}
 	return checks, errs, warnings
 }
+
+// unchecked warns of what goss silently tests nothing for: an attribute that is null (~, or no
+// value at all) or an empty list and made no check, and a resource with no check at all.
+func (b *builder) unchecked() {
+	checked := map[string]bool{}
+	for _, c := range b.checks {
+		checked[c.Attr] = true
+	}
+	keys := make([]string, 0, len(b.r.Attrs))
+	for k := range b.r.Attrs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if checked[k] || (b.r.Type == "matching" && k == "content") { // content is compared, whatever it is
+			continue
+		}
+		switch v := b.r.Attrs[k].(type) {
+		case nil:
+			b.warnf(k, "is null (~, or no value): goss ignores it, so nothing is checked for it; give it a value or remove it")
+		case []any:
+			if len(v) == 0 {
+				b.warnf(k, "is an empty list: goss tests nothing for it, so nothing is checked for it; give it a value or remove it")
+			}
+		}
+	}
+	if len(b.checks) == 0 && len(b.errs) == 0 && !b.skip() {
+		b.warnf("", "has no attribute that goss tests, so nothing is checked for it (goss reports nothing for it either); add one, like %s", example(firstOf[b.r.Type]))
+	}
+}
+
+// firstOf is the attribute a resource of each type is most often checked by, for a hint.
+var firstOf = map[string]string{"file": "exists", "package": "installed", "service": "running", "port": "listening",
+	"user": "exists", "group": "exists", "command": "exit-status", "process": "running", "kernel-param": "value",
+	"mount": "exists", "http": "status", "addr": "reachable", "dns": "resolvable", "interface": "exists", "matching": "matches"}
 
 // problem is a problem with one attribute of a resource.
 type problem struct{ attr, msg string }

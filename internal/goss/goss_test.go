@@ -595,3 +595,57 @@ func TestOtherConversions(t *testing.T) {
 }
 
 func exit2user(f probe.UserFacts) measured { return valueOf(f.UID) }
+
+// TestNothingDroppedSilently: an attribute that is null or an empty list, which goss tests
+// nothing for, and a resource left with no check, are warned of, naming the attribute; a
+// matching's content, which is compared whatever it is, is not.
+func TestNothingDroppedSilently(t *testing.T) {
+	checks, errs, warnings := Checks(load(t, `service:
+  cron: {}
+  dbus:
+    enabled: null
+file:
+  /etc/passwd:
+    exists: true
+    contents: []
+    mode: ~
+    owner:
+command:
+  "true":
+    exit-status: 0
+    stdout: []
+    stderr: null
+matching:
+  m:
+    content: []
+    matches: []
+`))
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	all := strings.Join(warnings, "\n")
+	for _, want := range []string{
+		`service "cron": has no attribute that goss tests, so nothing is checked for it`,
+		`service "dbus": enabled: is null`,
+		`service "dbus": has no attribute that goss tests`,
+		`file "/etc/passwd": contents: is an empty list`,
+		`file "/etc/passwd": mode: is null`,
+		`file "/etc/passwd": owner: is null`,
+		`command "true": stdout: is an empty list`,
+		`command "true": stderr: is null`,
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("warnings %q, want one with %q", warnings, want)
+		}
+	}
+	if strings.Contains(all, `matching "m": content`) {
+		t.Errorf("a matching's content is compared, yet warned of: %q", warnings)
+	}
+	var subjects []string
+	for _, c := range checks {
+		subjects = append(subjects, c.Subject())
+	}
+	if want := "file /etc/passwd exists|command true exit-status|matching m matches"; strings.Join(subjects, "|") != want {
+		t.Errorf("checks %q, want %q", subjects, want)
+	}
+}

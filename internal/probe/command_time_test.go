@@ -1,8 +1,10 @@
 package probe
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -112,4 +114,40 @@ func TestCommandTimingLocally(t *testing.T) {
 		p, hs := plan()
 		check(t, runBusyboxOnly(t, p), hs)
 	})
+}
+
+// The probe is one script: a function of command.sh defined again by another kind would replace
+// it for the whole probe (a helper named gl, defined by goss_file.sh too, once made every
+// command look as if it left children running).
+func TestCommandHelpersHaveNamesOfTheirOwn(t *testing.T) {
+	def := regexp.MustCompile(`(?m)^([A-Za-z_][A-Za-z_0-9]*)\(\) *\{`)
+	files, err := filepath.Glob("*.sh")
+	if err != nil || len(files) < 2 {
+		t.Fatalf("no probe fragments found: %v", err)
+	}
+	own, err := os.ReadFile("command.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, m := range def.FindAllStringSubmatch(string(own), -1) {
+		names[m[1]] = true
+	}
+	if !names["cg"] || !names["cr"] {
+		t.Fatalf("command.sh's functions not found: %v", names)
+	}
+	for _, f := range files {
+		if f == "command.sh" {
+			continue
+		}
+		text, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range def.FindAllStringSubmatch(string(text), -1) {
+			if names[m[1]] {
+				t.Errorf("%s defines %s(), which command.sh defines too", f, m[1])
+			}
+		}
+	}
 }

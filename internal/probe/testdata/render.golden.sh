@@ -228,7 +228,7 @@ cr() {
 	ulimit -f "$OUTPUT_BLOCKS" || return 1
 	run=$T/run.$1; shift
 	while [ $# -ge 4 ]; do
-		up; u0=$up
+		cup; u0=$up
 		(umask "$UMASK0" 2>/dev/null; exec $SETSID sh -c "$4") </dev/null >"$T/o$1" 2>"$T/e$1" &
 		cp=$!
 		echo "$cp $2 $1 ." >"$run"
@@ -237,12 +237,12 @@ cr() {
 		if [ "$3" = 1 ]; then
 			if [ -z "$SETSID" ]; then
 				line command.linger "$1" "?"
-			elif gl "$cp"; then
+			elif cg "$cp"; then
 				line command.linger "$1" 1
-				while gl "$cp"; do sleep 0.1 2>/dev/null || sleep 1; done
+				while cg "$cp"; do sleep 0.1 2>/dev/null || sleep 1; done
 			fi
 		fi
-		up
+		cup
 		[ -n "$u0" ] && [ -n "$up" ] && line command.elapsed "$1" $((up - u0))
 		# It has ended: stop what it left running in its group (the group outlives its leader only
 		# while it has members, so the id is still ours), then forget it.
@@ -252,25 +252,25 @@ cr() {
 		shift 4
 	done
 }
-# gl PGID: has the process group PGID a member that is still running? A member that has ended
+# cg PGID: has the process group PGID a member that is still running? A member that has ended
 # but is not yet reaped (a zombie, whose parent is an init that reaps late) has closed its
 # output, and counts as gone; where /proc cannot be read, any member counts.
-gl() {
+cg() {
 	kill -0 -"$1" 2>/dev/null || return 1
 	[ -r /proc/self/stat ] || return 0
-	gl_g=$1
-	for gl_f in /proc/[0-9]*/stat; do
-		read -r gl_l 2>/dev/null <"$gl_f" || continue
+	cg_g=$1
+	for cg_f in /proc/[0-9]*/stat; do
+		read -r cg_l 2>/dev/null <"$cg_f" || continue
 		# "PID (COMM) STATE PPID PGRP ...": COMM may hold anything, so read after its last ") "
 		set -f
-		set -- ${gl_l##*) }
+		set -- ${cg_l##*) }
 		set +f
-		[ "${3:-}" = "$gl_g" ] && [ "$1" != Z ] && return 0
+		[ "${3:-}" = "$cg_g" ] && [ "$1" != Z ] && return 0
 	done
 	return 1
 }
-# up: $up is the uptime in centiseconds, or empty where /proc/uptime cannot be read.
-up() {
+# cup: $up is the uptime in centiseconds, or empty where /proc/uptime cannot be read.
+cup() {
 	up=
 	read -r up _ 2>/dev/null </proc/uptime || { up=; return 0; }
 	case $up in
