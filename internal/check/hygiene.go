@@ -65,7 +65,7 @@ type Hygiene struct {
 	// Private keys in home folders: `.ssh/id_*` (but the `.pub` files), and files anywhere in a
 	// home folder named `*.pem`, `*.key` or `*.ppk`, or in a `.ssh` folder, that hold a private
 	// key (`-----BEGIN … PRIVATE KEY-----`, or PuTTY's). A home folder that is a symlink is looked
-	// at where it leads; for a user whose home is `/`, the files right in `/`.
+	// at where it leads; for a user whose home is `/`, the files right in `/` and in `/.ssh`.
 	PrivateKeys config.Trilean `mapstructure:"private_keys"`
 	// Cloud, registry and package credentials in home folders: `.aws/credentials`, the
 	// credential files of `.config/gcloud` and `.azure`, `.docker/config.json` and

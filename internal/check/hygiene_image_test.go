@@ -161,6 +161,7 @@ func TestHygieneImageFindsWhatMustNotShip(t *testing.T) {
 			`mkdir -p /srv/bobdata; rm -rf /home/bob; ln -s /srv/bobdata /home/bob; ` + key + ` >/srv/bobdata/deploy.pem`, "/srv/bobdata/deploy.pem"},
 		{"key_in_ssh_folder_without_id_name", "private_keys",
 			`mkdir -p /root/.ssh; ` + key + ` >/root/.ssh/deploy_key`, "/root/.ssh/deploy_key"},
+		{"key_in_the_ssh_of_a_user_whose_home_is_root", "private_keys", `mkdir -p /.ssh; ` + key + ` >/.ssh/deploy`, "/.ssh/deploy"},
 		{"key_named_dot_key", "private_keys", key + ` >/root/server.key`, "/root/server.key"},
 		{"set_uid_pem_key", "private_keys", key + ` >/root/tls.pem; chmod 4600 /root/tls.pem`, "/root/tls.pem"},
 		{"world_writable_pem_key_in_a_home_in_var", "private_keys",

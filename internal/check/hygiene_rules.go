@@ -383,8 +383,8 @@ func (j *hygieneJudgement) usersOf(home string) []string {
 }
 
 // homeFolders are the folders the private key rule looks in: /root, /home's, those of
-// /etc/passwd, and where each of them resolves to, but /, which holds only the files right in it
-// (inRoot).
+// /etc/passwd, and where each of them resolves to, but /, where only the files right in it and
+// in its .ssh count (inRoot).
 func (j *hygieneJudgement) homeFolders() (homes []string, inRoot bool) {
 	homes = []string{"/root", "/home"}
 	for _, h := range j.facts.Places.Homes {
@@ -409,7 +409,7 @@ func judgePrivateKeys(j *hygieneJudgement) {
 	}
 	homes, inRoot := j.homeFolders()
 	inHome := func(p string) bool {
-		return under(p, homes) || (inRoot && p != "/" && path.Dir(p) == "/")
+		return under(p, homes) || (inRoot && p != "/" && (path.Dir(p) == "/" || within(p, "/.ssh")))
 	}
 	for _, e := range j.facts.Walk.Entries {
 		if e.PrivateKey && inHome(e.Path) && !oneOf(e.Path, found) {

@@ -131,6 +131,8 @@ func TestHygieneRulesJudge(t *testing.T) {
 		}(), debian, "found 1 private key: /srv/bobdata/deploy.pem"},
 		{"key_right_in_root_of_a_user_whose_home_is_root", Hygiene{}, "private_keys", withEntries(probe.WalkEntry{Path: "/deploy.pem", PrivateKey: true}), debian,
 			"found 1 private key: /deploy.pem"},
+		{"key_in_the_ssh_of_a_user_whose_home_is_root", Hygiene{}, "private_keys", withEntries(probe.WalkEntry{Path: "/.ssh/deploy", PrivateKey: true}), debian,
+			"found 1 private key: /.ssh/deploy"},
 		{"a_key_deeper_in_root_is_no_home", Hygiene{}, "private_keys", withEntries(probe.WalkEntry{Path: "/srv/www/tls.pem", PrivateKey: true}), debian, "pass"},
 		{"credentials", Hygiene{}, "credentials", withHits(hit(".docker/config.json", probe.Auths, "/root/.docker/config.json")), debian,
 			"found 1 credential file: /root/.docker/config.json"},

@@ -468,7 +468,7 @@ walk() {
 		return 0
 	fi
 	# the home folders as patterns of -path: each, and where it resolves to; / only for the
-	# files right in it
+	# files right in it and in its .ssh
 	printf "%s\n" "/root/*" "/home/*" >"$T/hy-homepat"
 	if on k; then
 		while IFS= read -r h; do
@@ -511,7 +511,7 @@ walk() {
 					[ -n "$first" ] || set -- "$@" -o
 					first=
 					if [ "$h" = / ]; then
-						set -- "$@" "(" -path "/*" ! -path "/*/*" ")"
+						set -- "$@" "(" -path "/*" ! -path "/*/*" -o -path "/.ssh/*" ")"
 					else
 						set -- "$@" -path "$h"
 					fi
