@@ -340,8 +340,22 @@ build {
   post-processor "assert-attestation" {}
 }`,
 			builds: []preparedBuild{{src, "PQ"}, {src, "Q"}},
+			want:   []string{"ok: null.a: b0/p0", "error: build null.b has no assert provisioner"},
+		},
+		{
+			// a value the plugin cannot know, where it matters: refused, never guessed
+			name: "only_from_a_variable_without_a_value",
+			template: `
+variable "which" { type = list(string) }
+build {
+  source "null.target" { name = "a" }
+  source "null.target" { name = "b" }
+  provisioner "assert" { only = var.which }
+  post-processor "assert-attestation" {}
+}`,
+			builds: []preparedBuild{{src, "PQ"}, {src, "Q"}},
 			want: []string{"error: cannot tell whether source null.target is built by other builds of this run too",
-				"error: cannot be evaluated without the template's variables"},
+				"error: uses a value the plugin cannot know"},
 		},
 	} {
 		t.Run(c.name, func(t *testing.T) { play(t, c) })

@@ -97,6 +97,7 @@ func plan(inv Invocation, b Build) ([]usage, error) {
 	provType, ppType := componentTypes()
 	p := planner{inv: inv, source: b, provType: provType, ppType: ppType}
 	parser := hclparse.NewParser()
+	var bodies []hcl.Body
 	for _, name := range files {
 		var f *hcl.File
 		var diags hcl.Diagnostics
@@ -108,7 +109,11 @@ func plan(inv Invocation, b Build) ([]usage, error) {
 		if diags.HasErrors() {
 			return nil, fmt.Errorf("the template file %s cannot be read: %s", name, diags.Error())
 		}
-		if err := p.file(f.Body, name); err != nil {
+		bodies = append(bodies, f.Body)
+	}
+	p.ctx = evalContext(inv, bodies)
+	for i, body := range bodies {
+		if err := p.file(body, files[i]); err != nil {
 			return nil, err
 		}
 	}
@@ -153,6 +158,7 @@ type planner struct {
 	inv              Invocation
 	source           Build
 	provType, ppType string
+	ctx              *hcl.EvalContext // the template's var and local
 	usages           []usage
 }
 
@@ -212,15 +218,21 @@ func (p *planner) build(block *hcl.Block) error {
 	if diags.HasErrors() {
 		return errors.New(diags.Error())
 	}
+	if mine, err := p.hasComponents(content); err != nil || !mine {
+		// a build without this plugin's components registers nothing: what it builds does not matter
+		return err
+	}
 	buildName, nameKnown := "", true
 	if attr, ok := content.Attributes["name"]; ok {
-		buildName, nameKnown = literalString(attr.Expr)
+		buildName, nameKnown = p.str(attr.Expr)
 	}
 	var uses []sourceUse
 	if attr, ok := content.Attributes["sources"]; ok {
-		refs, known := literalStrings(attr.Expr)
+		refs, known := p.strs(attr.Expr)
 		if !known {
-			return errors.New("its sources cannot be evaluated without the template's variables")
+			return fmt.Errorf("its sources (at %s) cannot be evaluated: they use a value the plugin cannot know (a variable "+
+				"without a value it can find, a local that needs a function, a data source); write them out, or give the "+
+				"build with assert and assert-attestation its own source list that needs no such value", attr.Expr.Range())
 		}
 		for _, ref := range refs {
 			if typ, name, ok := sourceRef(ref); ok {
@@ -245,7 +257,7 @@ func (p *planner) build(block *hcl.Block) error {
 				return errors.New(diags.Error())
 			}
 			if attr, ok := sc.Attributes["name"]; ok {
-				use.local, use.known = literalString(attr.Expr)
+				use.local, use.known = p.str(attr.Expr)
 			}
 			uses = append(uses, use)
 		case "provisioner":
@@ -292,13 +304,13 @@ func (p *planner) usage(buildName string, nameKnown bool, use sourceUse, provisi
 		u.name = buildName + "." + local
 	}
 	if !use.known || !nameKnown {
-		u.name = use.typ + "." + use.name + " (a name that cannot be evaluated without the template's variables)"
+		u.name = use.typ + "." + use.name + " (a name that uses a value the plugin cannot know)"
 	}
 	// -only, then -except, match the build's name (GetBuilds)
 	if len(p.inv.Only) > 0 || len(p.inv.Except) > 0 {
 		if !use.known || !nameKnown {
-			return u, false, fmt.Errorf("the name of its build of %s cannot be evaluated without the template's variables, "+
-				"so -only and -except cannot be matched with it", p.source)
+			return u, false, fmt.Errorf("the name of its build of %s uses a value the plugin cannot know (a variable without a "+
+				"value it can find, a local that needs a function), so -only and -except cannot be matched with it", p.source)
 		}
 	}
 	if len(p.inv.Only) > 0 {
@@ -322,13 +334,13 @@ func (p *planner) usage(buildName string, nameKnown bool, use sourceUse, provisi
 			return false, nil
 		}
 		if !use.known {
-			return false, fmt.Errorf("the %s %q at %s has only or except, and the name of its build of %s cannot be evaluated "+
-				"without the template's variables", b.Type, b.Labels[0], b.DefRange, p.source)
+			return false, fmt.Errorf("the %s %q at %s has only or except, and the name of its build of %s uses a value the "+
+				"plugin cannot know", b.Type, b.Labels[0], b.DefRange, p.source)
 		}
-		skip, known := onlyExceptSkips(c, local)
+		skip, known := p.onlyExceptSkips(c, local)
 		if !known {
-			return false, fmt.Errorf("the only or except of the %s %q at %s cannot be evaluated without the template's variables",
-				b.Type, b.Labels[0], b.DefRange)
+			return false, fmt.Errorf("the only or except of the %s %q at %s uses a value the plugin cannot know (a variable "+
+				"without a value it can find, a local that needs a function)", b.Type, b.Labels[0], b.DefRange)
 		}
 		return skip, nil
 	}
@@ -336,7 +348,7 @@ func (p *planner) usage(buildName string, nameKnown bool, use sourceUse, provisi
 		skip, err := skips(b)
 		if b.Labels[0] != p.provType {
 			// for a warning only: one that may run counts
-			if (err != nil || !skip) && !downloadsOnly(b) {
+			if (err != nil || !skip) && !p.downloadsOnly(b) {
 				u.after = append(u.after, b.Labels[0])
 			}
 			continue
@@ -349,36 +361,64 @@ func (p *planner) usage(buildName string, nameKnown bool, use sourceUse, provisi
 			u.after = nil
 		}
 	}
-	// a post-processor that -except names ends its chain (getCoreBuildPostProcessors)
+	// a post-processor that -except names ends its chain (getCoreBuildPostProcessors); one that
+	// its only or except skips does not. Only what can change the count of this plugin's
+	// post-processors is evaluated.
 	for _, chain := range chains {
+		uncertain := "" // why the chain may have ended before this point
 		for _, b := range chain {
-			skip, err := skips(b)
-			if err != nil {
-				return u, false, err
+			ours := b.Labels[0] == p.ppType
+			if ours {
+				skip, err := skips(b)
+				if err != nil {
+					return u, false, err
+				}
+				if skip {
+					continue
+				}
+			} else if len(p.inv.Except) == 0 {
+				continue // another post-processor ends no chain without -except
 			}
-			if skip {
-				continue
-			}
-			name := b.Labels[0]
+			name, nameKnown := b.Labels[0], true
 			c, _, _ := b.Body.PartialContent(componentSchema)
 			if attr, ok := c.Attributes["name"]; ok {
-				n, known := literalString(attr.Expr)
-				if !known && len(p.inv.Except) > 0 {
-					return u, false, fmt.Errorf("the name of the post-processor %q at %s cannot be evaluated without the "+
-						"template's variables, so -except cannot be matched with it", b.Labels[0], b.DefRange)
-				}
-				if n != "" {
+				n, known := p.str(attr.Expr)
+				nameKnown = known
+				if known && n != "" {
 					name = n
 				}
+			}
+			if !nameKnown && len(p.inv.Except) > 0 {
+				why := fmt.Sprintf("the name of the post-processor %q at %s uses a value the plugin cannot know, so -except "+
+					"cannot be matched with it", b.Labels[0], b.DefRange)
+				if ours {
+					return u, false, errors.New(why)
+				}
+				uncertain = why
+				continue
 			}
 			excluded, err := anyMatch(p.inv.Except, name, "-except")
 			if err != nil {
 				return u, false, err
 			}
 			if excluded {
-				break
+				if ours {
+					break
+				}
+				skip, err := skips(b)
+				if err != nil {
+					uncertain = err.Error()
+					continue
+				}
+				if !skip {
+					break
+				}
+				continue
 			}
-			if b.Labels[0] == p.ppType {
+			if ours {
+				if uncertain != "" {
+					return u, false, errors.New(uncertain)
+				}
 				u.postProcessors++
 			}
 		}
@@ -400,24 +440,58 @@ func (p *planner) usage(buildName string, nameKnown bool, use sourceUse, provisi
 
 // downloadsOnly reports whether b is a file provisioner that copies from the instance, which
 // changes nothing in it.
-func downloadsOnly(b *hcl.Block) bool {
+func (p *planner) downloadsOnly(b *hcl.Block) bool {
 	if b.Labels[0] != "file" {
 		return false
 	}
 	c, _, _ := b.Body.PartialContent(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "direction"}}})
 	if attr, ok := c.Attributes["direction"]; ok {
-		d, known := literalString(attr.Expr)
+		d, known := p.str(attr.Expr)
 		return known && d == "download"
 	}
 	return false
 }
 
+// hasComponents reports whether a build block has an assert provisioner, error-cleanup
+// provisioner or assert-attestation post-processor; a dynamic block may make any, and is
+// refused.
+func (p *planner) hasComponents(content *hcl.BodyContent) (bool, error) {
+	for _, b := range content.Blocks {
+		switch b.Type {
+		case "dynamic":
+			return false, errDynamicBlocks
+		case "provisioner", "error-cleanup-provisioner":
+			if b.Labels[0] == p.provType {
+				return true, nil
+			}
+		case "post-processor":
+			if b.Labels[0] == p.ppType {
+				return true, nil
+			}
+		case "post-processors":
+			pc, _, diags := b.Body.PartialContent(postProcessorsSchema)
+			if diags.HasErrors() {
+				return false, errors.New(diags.Error())
+			}
+			for _, inner := range pc.Blocks {
+				if inner.Type == "dynamic" {
+					return false, errDynamicBlocks
+				}
+				if inner.Labels[0] == p.ppType {
+					return true, nil
+				}
+			}
+		}
+	}
+	return false, nil
+}
+
 // onlyExceptSkips is hcl2template's OnlyExcept.Skip: only, when given, lists the sources the
 // component runs for; else except lists those it skips. known is false when a list cannot be
 // evaluated.
-func onlyExceptSkips(c *hcl.BodyContent, local string) (skip, known bool) {
+func (p *planner) onlyExceptSkips(c *hcl.BodyContent, local string) (skip, known bool) {
 	if attr, ok := c.Attributes["only"]; ok {
-		only, known := literalStrings(attr.Expr)
+		only, known := p.strs(attr.Expr)
 		if !known {
 			return false, false
 		}
@@ -431,7 +505,7 @@ func onlyExceptSkips(c *hcl.BodyContent, local string) (skip, known bool) {
 		}
 	}
 	if attr, ok := c.Attributes["except"]; ok {
-		except, known := literalStrings(attr.Expr)
+		except, known := p.strs(attr.Expr)
 		if !known {
 			return false, false
 		}
@@ -457,19 +531,19 @@ func sourceRef(ref string) (typ, name string, ok bool) {
 	return parts[0], parts[1], true
 }
 
-// literalString evaluates expr without variables; known is false when it needs them or is not
-// a string.
-func literalString(expr hcl.Expression) (string, bool) {
-	v, diags := expr.Value(nil)
+// str evaluates expr with the template's var and local; known is false when it needs a value
+// the plugin cannot know, or is not a string.
+func (p *planner) str(expr hcl.Expression) (string, bool) {
+	v, diags := expr.Value(p.ctx)
 	if diags.HasErrors() || !v.IsWhollyKnown() || v.IsNull() || v.Type() != cty.String {
 		return "", false
 	}
 	return v.AsString(), true
 }
 
-// literalStrings evaluates expr, a list of strings, without variables.
-func literalStrings(expr hcl.Expression) ([]string, bool) {
-	v, diags := expr.Value(nil)
+// strs evaluates expr, a list of strings, with the template's var and local.
+func (p *planner) strs(expr hcl.Expression) ([]string, bool) {
+	v, diags := expr.Value(p.ctx)
 	if diags.HasErrors() || !v.IsWhollyKnown() || v.IsNull() || !(v.Type().IsListType() || v.Type().IsTupleType() || v.Type().IsSetType()) {
 		return nil, false
 	}

@@ -136,17 +136,36 @@ build {
   name    = var.name
   sources = ["source.null.target"]
   provisioner "assert" {}
-}`, []string{"-only=x.*"}, "", "cannot be evaluated without the template's variables, so -only and -except cannot be matched"},
+}`, []string{"-only=x.*"}, "", "uses a value the plugin cannot know (a variable without a value it can find, a local that needs a function), so -only and -except cannot be matched"},
 		{"a_build_name_from_a_variable_without_filters", `
 build {
   name    = var.name
   sources = ["source.null.target"]
   provisioner "assert" {}
-}`, nil, "null.target (a name that cannot be evaluated without the template's variables) (1 assert, 0 assert-attestation)", ""},
-		{"sources_from_a_local", `
+}`, nil, "null.target (a name that uses a value the plugin cannot know) (1 assert, 0 assert-attestation)", ""},
+		{"sources_from_a_local_that_cannot_be_known", `
 build {
   sources = local.sources
-}`, nil, "", "its sources cannot be evaluated"},
+  provisioner "assert" {}
+}`, nil, "", "its sources (at "},
+		{"sources_from_a_local", `
+locals { srcs = ["source.null.${var.s}"] }
+variable "s" { default = "target" }
+build {
+  name    = "b"
+  sources = local.srcs
+  provisioner "assert" {}
+}`, nil, "b.null.target (1 assert, 0 assert-attestation)", ""},
+		{"a_build_without_this_plugins_components_is_not_read", `
+build {
+  sources = var.unknown
+  provisioner "shell" {}
+  post-processor "manifest" { only = local.unknown }
+}
+build {
+  sources = ["source.null.target"]
+  provisioner "assert" {}
+}`, nil, "null.target (1 assert, 0 assert-attestation)", ""},
 		{"a_glob_it_does_not_match", oneBuild, []string{"-only=[ab].*"}, "", "glob syntax the plugin does not match"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
