@@ -145,13 +145,14 @@ type statement struct {
 		Configuration []struct {
 			Name        string            `json:"name"`
 			Digest      map[string]string `json:"digest"`
-			Annotations map[string]string `json:"annotations"`
+			Annotations map[string]any `json:"annotations"`
 		} `json:"configuration"`
 	} `json:"predicate"`
 	PredicateType string `json:"predicateType"`
 	Subject       []struct {
-		Name   string            `json:"name"`
-		Digest map[string]string `json:"digest"`
+		Name        string            `json:"name"`
+		Digest      map[string]string `json:"digest"`
+		Annotations map[string]any    `json:"annotations"`
 	} `json:"subject"`
 }
 
@@ -443,18 +444,54 @@ func TestAccAttestationABuildThatOnlyChecks(t *testing.T) {
 }
 
 // TestAccAttestationSaysWhatRanAfterTheChecks: a shell provisioner changes the instance after
-// assert has checked it; the attestation covers the instance as assert saw it, and the
-// post-processor says which provisioners ran after (not the file download).
+// assert has checked it. The post-processor refuses to certify the artifact; with
+// allow_provisioners_after it certifies it, and the statement names the provisioners that ran
+// after (not the file download) on the subject, which verify-attestation prints.
 func TestAccAttestationSaysWhatRanAfterTheChecks(t *testing.T) {
 	handoffRoot(t)
 	out := t.TempDir()
 	code, log := build(t, "attestation-after", "out="+out)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	mustContain(t, log, "assert-attestation: build null.target: provisioners run after its last assert provisioner and may change "+
+		"the image, which the checks then did not see: shell, shell. Make assert the last provisioner that changes the image, "+
+		"or set allow_provisioners_after = true")
+	noAttestation(t, out)
+
+	out = t.TempDir()
+	code, log = build(t, "attestation-after", "out="+out, "allow=true")
 	if code != 0 {
-		t.Fatalf("exit %d, want 0", code)
+		t.Fatalf("allowed: exit %d, want 0", code)
 	}
 	mustContain(t, log, "Certified image.tar.gz: PASSED",
 		"Warning: the attestation covers the instance as the assert provisioners saw it, and provisioners of build null.target "+
-			"run after the last of them (shell, shell): what they changed was not checked. Make assert the last provisioner that changes the image.")
+			"run after the last of them (shell, shell): what they changed was not checked. The attestation names them "+
+			"(provisionersAfterChecks), as allow_provisioners_after allows.")
+	st := statementOf(t, filepath.Join(out, "image.tar.gz.intoto.json"))
+	if got := fmt.Sprint(st.Subject[0].Annotations["provisionersAfterChecks"]); got != "[shell shell]" {
+		t.Errorf("the subject's provisionersAfterChecks is %s, want [shell shell]", got)
+	}
+}
+
+// TestAccAttestationVariables: the review's false refusals, as a user runs them: a build named
+// with a variable (-var env=prod), kept by -only, its sources a local, a manifest
+// post-processor whose only is a local, and another build whose sources are a variable. The
+// artifact is certified as the build Packer names.
+func TestAccAttestationVariables(t *testing.T) {
+	handoffRoot(t)
+	host, key := target(t)
+	out := t.TempDir()
+	code, log := packer(t, filepath.Join("test-fixtures", "attestation-variables"), "build", "-color=false", "-only=web-*",
+		"-var", "ssh_key="+key, "-var", "host="+host, "-var", "out="+out, "-var", "env=prod", ".")
+	t.Logf("packer build attestation-variables: exit %d\n%s", code, log)
+	if code != 0 {
+		t.Fatalf("exit %d, want 0", code)
+	}
+	mustContain(t, log, "Certified web-prod.tar.gz: PASSED, 1 checks passed and 0 warned in 1 assert provisioner of build web-prod.null.target")
+	if got := statementOf(t, filepath.Join(out, "web-prod.tar.gz.intoto.json")).Subject[0].Digest["sha256"]; got != sha256sum(t, filepath.Join(out, "web-prod.tar.gz")) {
+		t.Errorf("the subject's digest %s is not the artifact's", got)
+	}
 }
 
 // TestAccAttestationNeedsThisBuildsChecks: a build without an assert provisioner is not
@@ -539,7 +576,7 @@ func TestAccAttestationAnotherUsersFolderIsNoObstacle(t *testing.T) {
 		t.Skipf("cannot give the folder to another user: %v", err)
 	}
 	out := t.TempDir()
-	code, log := build(t, "attestation-after", "out="+out)
+	code, log := build(t, "attestation-after", "out="+out, "allow=true")
 	if code != 0 {
 		t.Fatalf("exit %d, want 0", code)
 	}

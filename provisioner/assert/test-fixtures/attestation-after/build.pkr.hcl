@@ -1,9 +1,13 @@
 # The review's stale checks: a provisioner changes the instance after assert has checked it
 # (nginx.conf made world-writable), the artifact is made from the changed instance, and the
-# change is undone. The attestation covers the instance as assert saw it: the post-processor
-# says that the shell provisioners after assert were not checked (the file download is no
-# change).
+# change is undone. The post-processor refuses to certify it, unless allow = true: then the
+# attestation names the shell provisioners after assert, which were not checked (the file
+# download is no change).
 variable "out" { type = string }
+variable "allow" {
+  type    = bool
+  default = false
+}
 
 build {
   sources = ["source.null.target"]
@@ -30,6 +34,8 @@ build {
     post-processor "artifice" {
       files = ["${var.out}/image.tar.gz"]
     }
-    post-processor "assert-attestation" {}
+    post-processor "assert-attestation" {
+      allow_provisioners_after = var.allow
+    }
   }
 }
