@@ -657,6 +657,10 @@ func TestHygieneVerifyFromRealDpkgAndRpm(t *testing.T) {
 		// dpkg stops at a file that became a folder: nothing it says can be trusted to be all
 		{"dpkg", "hygiene-dpkg-verify-replaced", "", "",
 			"dpkg --verify failed (exit status 2): dpkg: error: cannot compute MD5 digest for file '/tmp/rec-hyg/dpkg2/opt/rec-hygiene/replaced': failed to read (Is a directory)"},
+		// a file replaced by a symlink is no longer a regular file, whatever the content it leads to
+		{"dpkg", "hygiene-dpkg-verify-symlinks",
+			"/etc/rec-hygiene.conf: content differs (config)|/opt/rec-hygiene/changed: content differs|/opt/rec-hygiene/gone: missing|" +
+				"/opt/rec-hygiene/same: no longer a regular file, content differs|/opt/rec-hygiene/secret: no longer a regular file", "", ""},
 		// dpkg says nothing of an owner or a mode changed (same, chowned; secret, made 4777),
 		// nor of the content of a package whose digests are gone (replaced, changed): the
 		// owners rule and the probe's own look for .md5sums (TestProbeHygieneFindsPackagesWithoutDigests)

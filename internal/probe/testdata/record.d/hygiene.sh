@@ -137,6 +137,10 @@ line'
 	# a file that became a folder, in a copy of the database and its files ($HYG/dpkg2)
 	prep host "cp -a $HYG/dpkg $HYG/dpkg2; R=$HYG/dpkg2; $HYG_REPLACE"
 	rec hygiene-dpkg-verify-replaced host "$HYG_DPKG_STATE; then, in a copy of it all at $HYG/dpkg2 (R=$HYG/dpkg2), $HYG_REPLACE; as root" "dpkg --root=$HYG/dpkg2 --verify"
+	# files that became symlinks, in another copy ($HYG/dpkg3): same, to a file of other content;
+	# secret, to a copy of itself
+	prep host "cp -a $HYG/dpkg $HYG/dpkg3; R=$HYG/dpkg3; rm \$R/opt/rec-hygiene/same; ln -s changed \$R/opt/rec-hygiene/same; cp -p \$R/opt/rec-hygiene/secret \$R/opt/secret.copy; rm \$R/opt/rec-hygiene/secret; ln -s ../secret.copy \$R/opt/rec-hygiene/secret"
+	rec hygiene-dpkg-verify-symlinks host "$HYG_DPKG_STATE; then, in a copy of it all at $HYG/dpkg3 (R=$HYG/dpkg3), same replaced by a symlink to changed, and secret by a symlink to a copy of itself (/opt/secret.copy); as root" "dpkg --root=$HYG/dpkg3 --verify"
 	# what dpkg does not check: the owner and mode of a file, and the content of the files of a
 	# package whose digests (its .md5sums) are gone
 	prep host "R=$HYG/dpkg; chown 1000:1000 \$R/opt/rec-hygiene/same; chmod 4777 \$R/opt/rec-hygiene/secret; rm \$R/var/lib/dpkg/info/rec-hygiene.md5sums; echo more >>\$R/opt/rec-hygiene/replaced"
