@@ -17,8 +17,12 @@
 // did, to know which builds of its source there are and how many of this plugin's components
 // each has (plan.go). The sequence of registrations must be exactly the one the template
 // predicts; then the post-processor's place in it names its build, and the provisioners of that
-// build are its own. When the plugin cannot be sure (it cannot see the packer command, the
-// template cannot be read or evaluated, the two do not agree), the post-processor refuses.
+// build are its own. The template is read with its variables and locals evaluated as Packer
+// evaluates them (variables.go), and must be the one Packer read: the run's first registration
+// records the sha256 of every file the plugin reads, and no file may have changed after the
+// packer process started (template.go). A legacy JSON template is read too (legacy.go). When
+// the plugin cannot be sure (it cannot see the packer command, the template cannot be read or
+// evaluated, or changed, the two do not agree), the post-processor refuses.
 // Registration happens only in a `packer build`: `packer validate` writes nothing.
 //
 // The provisioner saves the JSON report of every run beside its registration; the
