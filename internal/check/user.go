@@ -96,6 +96,9 @@ func (c *User) judge(f probe.UserFacts) Outcome {
 	if c.Shell != "" && c.Shell != f.Shell {
 		p.addf("shell is %q, want %q", f.Shell, c.Shell)
 	}
+	if len(c.Groups) > 0 && f.GroupsErr != "" {
+		return errorf("%s", f.GroupsErr)
+	}
 	var missing []string
 	for _, g := range c.Groups {
 		if !oneOf(g, f.Groups) {

@@ -649,3 +649,49 @@ matching:
 		t.Errorf("checks %q, want %q", subjects, want)
 	}
 }
+
+// TestUserGroupsAsGossReadsThem: a user's groups come from /etc/group itself, as goss's
+// groupsForUser (system/user_group_unix.go) reads it: the groups of the primary gid, every one
+// (two groups sharing a gid are both there), and those that list the user, as often as they
+// list it; lines without four fields are skipped; sorted. A primary gid with no group is no
+// error, and never makes the user's other attributes errors.
+func TestUserGroupsAsGossReadsThem(t *testing.T) {
+	group := []byte("root:x:0:\nrvg1:x:5001:rv1,rv1,rv2\nrvg2:x:5002:\r\nrvg2b:x:5002:\nrvg3:x:5003:rv2\nrvg3:x:5004:rv1\nbroken:x:5005\n")
+	file := probe.FileFacts{Exists: true, Content: group, ContentRead: true}
+	for _, tc := range []struct {
+		user string
+		gid  int
+		want []string
+	}{
+		{"rv1", 4242, []string{"rvg1", "rvg1", "rvg3"}},
+		{"rv2", 5002, []string{"rvg1", "rvg2", "rvg2b", "rvg3"}},
+		{"nobody", 5005, []string{}},
+	} {
+		if got := userName(tc.user).groups(tc.gid, file); !reflect.DeepEqual(got, valueOf(tc.want)) {
+			t.Errorf("%s: got %+v, want %v", tc.user, got, tc.want)
+		}
+	}
+	if got := userName("u").groups(1, probe.FileFacts{Exists: true, Err: "permission denied"}); got.err == "" {
+		t.Errorf("an unreadable /etc/group: %+v", got)
+	}
+	if got := userName("u").groups(1, probe.FileFacts{Exists: true, ContentRead: true, ContentTruncated: true}); got.err == "" {
+		t.Errorf("/etc/group cut short: %+v", got)
+	}
+	// the user's entry is asked without its groups (id -Gn), so that nothing about the groups
+	// can make exists or gid an error
+	checks, errs, _ := Checks(load(t, "user:\n  rv1:\n    exists: true\n    gid: 4242\n    groups: [rvg1]\n"))
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	p := probe.NewPlan()
+	for _, c := range checks {
+		c.Gather(p)
+	}
+	script, err := probe.Render(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(script), "\n\tug ") || !strings.Contains(string(script), "'/etc/group'") {
+		t.Errorf("the goss user's groups are not read from /etc/group alone")
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -395,12 +396,14 @@ func buildUser(b *builder) {
 	b.atoi("gid")
 	u := userName(name)
 	entry := func(pl *probe.Plan) probe.Fact[probe.UserFacts] { return pl.User(name, false) }
-	withGroups := func(pl *probe.Plan) probe.Fact[probe.UserFacts] { return pl.User(name, true) }
+	groupFile := func(pl *probe.Plan) probe.Fact[probe.FileFacts] { return pl.File("/etc/group", true) }
 	b.add("exists", firstAttr, from(entry, u.exists))
 	b.add("uid", optional, from(entry, u.known(func(f probe.UserFacts) measured { return valueOf(f.UID) })))
 	b.add("gid", optional, from(entry, u.known(func(f probe.UserFacts) measured { return valueOf(f.GID) })))
 	b.add("home", optional, from(entry, u.known(func(f probe.UserFacts) measured { return valueOf(f.Home) })))
-	b.add("groups", optional, from(withGroups, u.known(func(f probe.UserFacts) measured { return valueOf(sortedStrings(f.Groups)) })))
+	b.add("groups", optional, from2(entry, groupFile, func(f probe.UserFacts, g probe.FileFacts) measured {
+		return u.known(func(f probe.UserFacts) measured { return u.groups(f.GID, g) })(f)
+	}))
 	b.add("shell", optional, from(entry, u.known(func(f probe.UserFacts) measured { return valueOf(f.Shell) })))
 }
 
@@ -412,6 +415,44 @@ func (u userName) exists(f probe.UserFacts) measured {
 		return measured{err: f.Err}
 	}
 	return valueOf(f.Exists)
+}
+
+// groups follows goss's DefUser.Groups (system/user.go, user_group_unix.go): /etc/group itself,
+// not the name service, read line by line; a line of four fields names a group the user is in
+// when its gid is the user's primary gid or its list of members holds the user, as often as it
+// does (a name listed twice counts twice); sorted. Two groups of one gid are both there.
+func (u userName) groups(gid int, g probe.FileFacts) measured {
+	switch {
+	case g.Err != "":
+		return measured{err: "/etc/group: " + g.Err}
+	case !g.Exists:
+		return measured{err: "open /etc/group: no such file or directory"}
+	case g.ContentErr != "":
+		return measured{err: "/etc/group: " + g.ContentErr}
+	case g.ContentTruncated:
+		return measured{err: fmt.Sprintf("/etc/group holds more than the %d bytes the probe reads", probe.ContentLimit)}
+	case !g.ContentRead:
+		return measured{err: "/etc/group was not read"}
+	}
+	out := []string{}
+	for _, l := range strings.Split(string(g.Content), "\n") {
+		l = strings.TrimSuffix(l, "\r") // as bufio.ScanLines
+		parts := strings.Split(l, ":")
+		if l == "" || len(parts) != 4 {
+			continue
+		}
+		if n, err := strconv.Atoi(parts[2]); err == nil && n == gid {
+			out = append(out, parts[0])
+			continue
+		}
+		for _, m := range strings.Split(parts[3], ",") {
+			if m == string(u) {
+				out = append(out, parts[0])
+			}
+		}
+	}
+	sort.Strings(out)
+	return valueOf(out)
 }
 
 // known gives what get makes of the user's entry, or goss's failure to look the user up.

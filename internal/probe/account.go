@@ -13,7 +13,10 @@ type UserFacts struct {
 	Home     string
 	Shell    string
 	Groups   []string // every group the user is in, primary first, as id -Gn says (when asked for)
-	Err      string
+	// GroupsErr says why the groups could not be listed (id -Gn failed, as it does when the
+	// primary group has no name): only what is said of the groups is undecided by it.
+	GroupsErr string
+	Err       string
 }
 
 // GroupFacts describe a group as the name service (or /etc/group) knows it.
@@ -72,7 +75,7 @@ func (g *users) parse(r records) any {
 		default:
 			facts[i] = userFacts(e)
 			if req.groups && facts[i].Err == "" {
-				facts[i].Groups, facts[i].Err = memberOf(r, i)
+				facts[i].Groups, facts[i].GroupsErr = memberOf(r, i)
 			}
 		}
 	}
