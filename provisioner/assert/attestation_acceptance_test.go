@@ -145,7 +145,7 @@ type statement struct {
 		Configuration []struct {
 			Name        string            `json:"name"`
 			Digest      map[string]string `json:"digest"`
-			Annotations map[string]any `json:"annotations"`
+			Annotations map[string]any    `json:"annotations"`
 		} `json:"configuration"`
 	} `json:"predicate"`
 	PredicateType string `json:"predicateType"`
