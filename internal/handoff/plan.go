@@ -453,13 +453,18 @@ func (p *planner) downloadsOnly(b *hcl.Block) bool {
 }
 
 // hasComponents reports whether a build block has an assert provisioner, error-cleanup
-// provisioner or assert-attestation post-processor; a dynamic block may make any, and is
-// refused.
+// provisioner or assert-attestation post-processor; a dynamic block that makes provisioners or
+// post-processors may make any, and is refused.
 func (p *planner) hasComponents(content *hcl.BodyContent) (bool, error) {
 	for _, b := range content.Blocks {
 		switch b.Type {
 		case "dynamic":
-			return false, errDynamicBlocks
+			// one that makes provisioners or post-processors may make this plugin's; another
+			// (of sources, say) matters only in a build with them
+			switch b.Labels[0] {
+			case "provisioner", "error-cleanup-provisioner", "post-processor", "post-processors":
+				return false, errDynamicBlocks
+			}
 		case "provisioner", "error-cleanup-provisioner":
 			if b.Labels[0] == p.provType {
 				return true, nil

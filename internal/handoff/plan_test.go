@@ -53,6 +53,11 @@ func TestParseInvocation(t *testing.T) {
 			}
 		})
 	}
+	// the variables' sources, in order, as written
+	inv := parseInvocation(1, []string{"packer", "build", "-var", "a=1", "-var-file=v.pkrvars.hcl", "--var=b=x=y", "-var-file", "/abs/w.json", "."}, "/work")
+	if !reflect.DeepEqual(inv.Vars, []string{"a=1", "b=x=y"}) || !reflect.DeepEqual(inv.VarFiles, []string{"v.pkrvars.hcl", "/abs/w.json"}) || inv.Dir != "/work" {
+		t.Errorf("variables: got %+v", inv)
+	}
 	if inv := parseInvocation(1, []string{"packer", "build", "t.pkr.hcl"}, ""); !strings.Contains(inv.Problem, "working folder cannot be read") {
 		t.Errorf("a relative template without packer's working folder: %+v", inv)
 	}
@@ -166,6 +171,32 @@ build {
   sources = ["source.null.target"]
   provisioner "assert" {}
 }`, nil, "null.target (1 assert, 0 assert-attestation)", ""},
+		{"dynamic_sources_in_a_build_without_this_plugins_components", `
+build {
+  name = "other"
+  dynamic "source" {
+    for_each = ["a"]
+    labels   = ["null.target"]
+    content {}
+  }
+}
+build {
+  sources = ["source.null.target"]
+  provisioner "assert" {}
+}`, nil, "null.target (1 assert, 0 assert-attestation)", ""},
+		{"dynamic_provisioners_in_another_build", `
+build {
+  sources = ["source.null.other"]
+  dynamic "provisioner" {
+    for_each = ["a"]
+    labels   = ["shell"]
+    content {}
+  }
+}
+build {
+  sources = ["source.null.target"]
+  provisioner "assert" {}
+}`, nil, "", "dynamic blocks"},
 		{"a_glob_it_does_not_match", oneBuild, []string{"-only=[ab].*"}, "", "glob syntax the plugin does not match"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
