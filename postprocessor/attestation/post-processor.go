@@ -252,6 +252,16 @@ func (p *PostProcessor) certify(ctx context.Context, ui packersdk.Ui, art attest
 	ui.Say(fmt.Sprintf("Certified %s: %s, %d checks passed and %d warned in %d assert %s of build %s",
 		strings.Join(names, ", "), pred["result"].GetStringValue(), len(pred["passedTests"].GetListValue().GetValues()),
 		len(pred["warnedTests"].GetListValue().GetValues()), len(reports), plural(len(reports), "provisioner", "provisioners"), res.Build))
+	var skipped []string
+	for _, conf := range pred["configuration"].GetListValue().GetValues() {
+		for _, v := range conf.GetStructValue().GetFields()["annotations"].GetStructValue().GetFields()[attest.SkippedAnnotation].GetListValue().GetValues() {
+			skipped = append(skipped, v.GetStringValue())
+		}
+	}
+	if len(skipped) > 0 {
+		ui.Say(fmt.Sprintf("%d %s skipped, not checked, and named so in the attestation (%s): %s", len(skipped),
+			plural(len(skipped), "check was", "checks were"), attest.SkippedAnnotation, strings.Join(skipped, ", ")))
+	}
 	var written []string
 	for _, f := range files {
 		written = append(written, f.name)

@@ -600,3 +600,33 @@ func TestAnUnusableHandOffFolderRefusesWhenRunning(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// The review's 1 passed + 499 skipped: certified PASSED, and the skipped checks are named, in
+// the build log and in the statement (each report's skippedTests).
+func TestSkippedChecksAreNamed(t *testing.T) {
+	inRun(t, runUUID, 1)
+	skipped := check.Result{Block: "user[0]", Kind: "user", Subject: "bob", Status: check.Skipped}
+	provisioned(t, runUUID, pass, skipped)
+	art := artifice.with(tarball(t))
+	var u ui
+	if _, _, _, err := configured(t, nil).PostProcess(context.Background(), &u, art); err != nil {
+		t.Fatal(err)
+	}
+	if said := strings.Join(u.said, "\n"); !strings.Contains(said, "1 check was skipped, not checked, and named so in the attestation (skippedTests): user[0] bob") {
+		t.Errorf("the post-processor does not name the skipped check:\n%s", said)
+	}
+	var st struct {
+		Predicate struct {
+			Configuration []struct {
+				Annotations map[string]any `json:"annotations"`
+			} `json:"configuration"`
+		} `json:"predicate"`
+	}
+	b, _ := os.ReadFile(art.files[0] + ".intoto.json")
+	if err := json.Unmarshal(b, &st); err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(st.Predicate.Configuration[0].Annotations[attest.SkippedAnnotation]); got != "[user[0] bob]" {
+		t.Errorf("skippedTests %s", got)
+	}
+}
