@@ -1,6 +1,9 @@
 package goss
 
 import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -559,7 +562,7 @@ func TestOtherConversions(t *testing.T) {
 		{"addresses ifconfig shows", ifaceAddrs(probe.InterfaceFacts{Exists: true, FourFrom: "ifconfig"}), measured{err: "the image has no ip(8), and its ifconfig shows only some of an interface's IPv4 addresses"}},
 		{"an address without its prefix", ifaceAddrs(probe.InterfaceFacts{Exists: true, Addresses: []probe.InterfaceAddress{ifAddr("10.0.0.5", -1)}}), measured{err: "the prefix length of 10.0.0.5 is not known"}},
 		{"no interface", ifaceMTU(probe.InterfaceFacts{}), measured{err: "route ip+net: no such network interface"}},
-		{"headers as goss writes them", responded(httpHeaders)(probe.HTTPFacts{Status: 200, Headers: []probe.HTTPHeader{{Name: "x-test", Value: "1"}, {Name: "content-type", Value: "text/html"}, {Name: "X-TEST", Value: "2"}}}),
+		{"headers as goss writes them", responded(goClient{method: "GET"}.headers)(probe.HTTPFacts{Status: 200, Headers: []probe.HTTPHeader{{Name: "x-test", Value: "1"}, {Name: "content-type", Value: "text/html"}, {Name: "X-TEST", Value: "2"}}}),
 			textOf([]byte("Content-Type: text/html\nX-Test: 1\nX-Test: 2"))},
 		{"no response", responded(httpBody)(probe.HTTPFacts{Failure: "connection refused"}), measured{err: "no response: connection refused"}},
 		{"a body cut short", httpBody(probe.HTTPFacts{BodyTruncated: true}), measured{err: "the body is longer than the 1048576 bytes the probe keeps, and goss matches the whole of it"}},
@@ -693,5 +696,59 @@ func TestUserGroupsAsGossReadsThem(t *testing.T) {
 	}
 	if strings.Contains(string(script), "\n\tug ") || !strings.Contains(string(script), "'/etc/group'") {
 		t.Errorf("the goss user's groups are not read from /etc/group alone")
+	}
+}
+
+// TestHTTPAsGoClient: the response as curl saw it becomes what goss's Go client hands goss:
+// Transfer-Encoding goes, a chunked response has no Content-Length, a gzip answer to the gzip
+// that curl asked for (as Go asks) is decompressed and loses Content-Encoding and
+// Content-Length; not for HEAD, a 204 or 304, an empty body, or a tool that did not ask for gzip.
+// Go's rules: net/http transfer.go (fixLength, parseTransferEncoding) and transport.go (the
+// addedGzip branch of readLoop), go1.26.
+func TestHTTPAsGoClient(t *testing.T) {
+	var gz bytes.Buffer
+	w := gzip.NewWriter(&gz)
+	w.Write([]byte("hello\n"))
+	w.Close()
+	hd := func(kv ...string) []probe.HTTPHeader {
+		var h []probe.HTTPHeader
+		for i := 0; i+1 < len(kv); i += 2 {
+			h = append(h, probe.HTTPHeader{Name: kv[i], Value: kv[i+1]})
+		}
+		return h
+	}
+	get := goClient{method: "GET"}
+	for _, tc := range []struct {
+		name          string
+		c             goClient
+		h             probe.HTTPFacts
+		headers, body string
+	}{
+		{"chunked", get, probe.HTTPFacts{Tool: "curl", Status: 200, Headers: hd("transfer-encoding", "chunked", "content-type", "text/plain"), Body: []byte("hi")},
+			"Content-Type: text/plain", "hi"},
+		{"gzip", get, probe.HTTPFacts{Tool: "curl", Status: 200, Headers: hd("Content-Encoding", "gzip", "Content-Length", fmt.Sprint(gz.Len()), "Vary", "Accept-Encoding"), Body: gz.Bytes()},
+			"Vary: Accept-Encoding", "hello\n"},
+		{"gzip, chunked", get, probe.HTTPFacts{Tool: "curl", Status: 200, Headers: hd("Content-Encoding", "GZIP", "Transfer-Encoding", "chunked"), Body: gz.Bytes()},
+			"", "hello\n"},
+		{"plain, with its length", get, probe.HTTPFacts{Tool: "curl", Status: 200, Headers: hd("Content-Length", "2"), Body: []byte("hi")},
+			"Content-Length: 2", "hi"},
+		{"gzip said of an empty body", get, probe.HTTPFacts{Tool: "curl", Status: 200, Headers: hd("Content-Encoding", "gzip", "Content-Length", "0")},
+			"Content-Encoding: gzip\nContent-Length: 0", ""},
+		{"HEAD", goClient{method: "HEAD"}, probe.HTTPFacts{Tool: "curl", Status: 200, Headers: hd("Content-Encoding", "gzip", "Content-Length", "26")},
+			"Content-Encoding: gzip\nContent-Length: 26", ""},
+		{"wget asked for no gzip", get, probe.HTTPFacts{Tool: "wget", Status: 200, Headers: hd("Content-Encoding", "gzip"), Body: gz.Bytes()},
+			"Content-Encoding: gzip", string(gz.Bytes())},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.c.headers(tc.h); string(got.text) != tc.headers || got.err != "" {
+				t.Errorf("headers %q (%s), want %q", got.text, got.err, tc.headers)
+			}
+			if got := tc.c.body(tc.h); string(got.text) != tc.body || got.err != "" {
+				t.Errorf("body %q (%s), want %q", got.text, got.err, tc.body)
+			}
+		})
+	}
+	if got := get.body(probe.HTTPFacts{Tool: "curl", Status: 200, Headers: hd("Content-Encoding", "gzip"), Body: []byte("not gzip")}); got.err == "" {
+		t.Errorf("a body that says gzip and is not: %+v", got)
 	}
 }

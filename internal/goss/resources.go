@@ -1,7 +1,10 @@
 package goss
 
 import (
+	"bytes"
+	"compress/gzip"
 	"fmt"
+	"io"
 	"math"
 	"net"
 	"net/netip"
@@ -818,13 +821,84 @@ func buildHTTP(b *builder) {
 		b.errorf("method", "%q is not an HTTP method", method)
 	}
 	q := probe.HTTPRequest{URL: u, Method: method, Timeout: b.millis("timeout", 5000, false),
-		Insecure: b.boolean("allow-insecure"), FollowRedirects: !b.boolean("no-follow-redirects")}
+		Insecure: b.boolean("allow-insecure"), FollowRedirects: !b.boolean("no-follow-redirects"), AsGoss: true}
 	raw, _ := b.raw("body")
 	q.Body = gossmatch.IsSet(raw)
 	req := func(pl *probe.Plan) probe.Fact[probe.HTTPFacts] { return pl.HTTP(q) }
+	g := goClient{method: method}
 	b.add("status", firstAttr, from(req, responded(func(h probe.HTTPFacts) measured { return valueOf(h.Status) })))
-	b.addText("headers", from(req, responded(httpHeaders)))
-	b.addText("body", from(req, responded(httpBody)))
+	b.addText("headers", from(req, responded(g.headers)))
+	b.addText("body", from(req, responded(g.body)))
+}
+
+// goClient makes a response as the image's curl or wget saw it into what goss's Go client
+// (net/http, HTTP/1.1) hands goss: the header Transfer-Encoding is gone (Go keeps it apart), a
+// chunked response has no Content-Length, and a response to the gzip that Go (and, for goss,
+// the probe's curl) asks for is decompressed, without Content-Encoding and Content-Length.
+type goClient struct{ method string }
+
+// gunzipped reports whether Go would decompress the response: it asked for gzip (curl was told
+// to, as Go does but for HEAD), the response says gzip, and it may have a body.
+func (g goClient) gunzipped(h probe.HTTPFacts) bool {
+	if h.Tool != "curl" || g.method == "HEAD" || h.Status == 204 || h.Status == 304 || h.Status < 200 {
+		return false
+	}
+	gz := false
+	for _, hd := range h.Headers {
+		switch canonicalHeader(hd.Name) {
+		case "Content-Length":
+			if strings.TrimSpace(hd.Value) == "0" {
+				return false
+			}
+		case "Content-Encoding":
+			gz = strings.EqualFold(strings.TrimSpace(hd.Value), "gzip")
+		}
+	}
+	return gz
+}
+
+func (g goClient) headers(h probe.HTTPFacts) measured {
+	if h.HeadersErr != "" {
+		return measured{err: h.HeadersErr}
+	}
+	chunked := false
+	for _, hd := range h.Headers {
+		if canonicalHeader(hd.Name) == "Transfer-Encoding" && strings.Contains(strings.ToLower(hd.Value), "chunked") {
+			chunked = true
+		}
+	}
+	gz := g.gunzipped(h)
+	var lines []string
+	for _, hd := range h.Headers {
+		name := canonicalHeader(hd.Name)
+		switch {
+		case name == "Transfer-Encoding",
+			name == "Content-Length" && (chunked || gz),
+			name == "Content-Encoding" && gz:
+			continue
+		}
+		lines = append(lines, name+": "+hd.Value)
+	}
+	return textOf([]byte(strings.Join(sortedStrings(lines), "\n")))
+}
+
+func (g goClient) body(h probe.HTTPFacts) measured {
+	m := httpBody(h)
+	if m.err != "" || !g.gunzipped(h) {
+		return m
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(h.Body))
+	if err != nil {
+		return measured{err: "the body says it is gzip, and is not: " + err.Error()}
+	}
+	plain, err := io.ReadAll(io.LimitReader(zr, int64(probe.ContentLimit)+1))
+	switch {
+	case err != nil:
+		return measured{err: "the gzip body could not be decompressed: " + err.Error()}
+	case len(plain) > probe.ContentLimit:
+		return measured{err: fmt.Sprintf("the body, decompressed, is longer than the %d bytes the probe keeps, and goss matches the whole of it", probe.ContentLimit)}
+	}
+	return textOf(plain)
 }
 
 // responded gives what get makes of the response, or why there is none.
@@ -838,17 +912,6 @@ func responded(get func(probe.HTTPFacts) measured) func(probe.HTTPFacts) measure
 		}
 		return get(h)
 	}
-}
-
-func httpHeaders(h probe.HTTPFacts) measured {
-	if h.HeadersErr != "" {
-		return measured{err: h.HeadersErr}
-	}
-	lines := make([]string, len(h.Headers))
-	for i, hd := range h.Headers {
-		lines[i] = canonicalHeader(hd.Name) + ": " + hd.Value
-	}
-	return textOf([]byte(strings.Join(sortedStrings(lines), "\n")))
 }
 
 func httpBody(h probe.HTTPFacts) measured {

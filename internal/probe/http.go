@@ -16,6 +16,11 @@ type HTTPRequest struct {
 	Insecure        bool // do not verify the server's TLS certificate
 	FollowRedirects bool // judge the response a redirect leads to, not the redirect
 	Body            bool // keep the response's body, at most ContentLimit bytes of it
+	// AsGoss: send the request headers goss v0.4.9's Go client sends, in place of the tool's
+	// own: User-Agent goss/v0.4.9, no Accept, Connection: close, and (but for HEAD) Accept-Encoding:
+	// gzip, whose answer the caller decompresses as Go does. curl sends them all; wget and busybox's
+	// wget only the User-Agent.
+	AsGoss bool
 }
 
 // An HTTPHeader is one header line of a response.
@@ -56,7 +61,7 @@ func (p *Plan) HTTP(q HTTPRequest) Fact[HTTPFacts] {
 	}
 	body := q.Body
 	q.Body = false
-	id, _ := g.add(fmt.Sprintf("%q %q %d %t %t", q.URL, q.Method, seconds(q.Timeout), q.Insecure, q.FollowRedirects), q)
+	id, _ := g.add(fmt.Sprintf("%q %q %d %t %t %t", q.URL, q.Method, seconds(q.Timeout), q.Insecure, q.FollowRedirects, q.AsGoss), q)
 	g.list[id].Body = g.list[id].Body || body
 	return newFact[HTTPFacts](p, httpKind, id)
 }
@@ -79,7 +84,7 @@ func (g *httpRequests) render(s *script) {
 	s.call(&s.main, "http_tool", strconv.Itoa(httpBlocks), strconv.Itoa(ContentLimit))
 	for i, q := range g.list {
 		s.call(&s.main, "http_get", strconv.Itoa(i), strconv.Itoa(seconds(q.Timeout)), q.URL, q.Method,
-			bit(q.Insecure), bit(q.FollowRedirects), bit(q.Body))
+			bit(q.Insecure), bit(q.FollowRedirects), bit(q.Body), bit(q.AsGoss))
 	}
 }
 

@@ -18,15 +18,16 @@ http_tool() {
 	HTTP_BLOCKS=$1 HTTP_LIMIT=$2
 	(ulimit -f "$1") 2>/dev/null || { HTTP_BLOCKS=; line http.nolimit - ""; }
 }
-# http_get ID SECONDS URL METHOD INSECURE FOLLOW BODY: one request; INSECURE, FOLLOW and BODY are
-# 1 or 0. curl prints the headers of every response it got (-D -), then the final status code
+# http_get ID SECONDS URL METHOD INSECURE FOLLOW BODY GOSS: one request; INSECURE, FOLLOW, BODY
+# and GOSS are 1 or 0. With GOSS, the request carries the headers goss's Go client sends (see
+# HTTPRequest.AsGoss). curl prints the headers of every response it got (-D -), then the final status code
 # (-w), on stdout; both wgets print every response's status line and headers on stderr, each
 # line indented by two spaces (-S). The tool stops itself at SECONDS, where it can. Requests that
 # the plugin refuses for busybox's wget (a method other than GET; https without insecure, as it
 # verifies no certificate), and those that want a body whose size cannot be limited, are not
 # made.
 http_get() {
-	http_i=$1 http_s=$2 http_u=$3 http_m=$4 http_k=$5 http_f=$6 http_b=/dev/null
+	http_i=$1 http_s=$2 http_u=$3 http_m=$4 http_k=$5 http_f=$6 http_g=$8 http_b=/dev/null
 	if [ "$7" = 1 ]; then
 		[ -n "$HTTP_BLOCKS" ] || return 0
 		http_b=$T/http-b$1
@@ -42,19 +43,25 @@ http_get() {
 		set -- curl -q -g -s -S -D - -o "$http_o" -w '%{http_code}\n' --max-time "$http_s" --proto =http,https
 		case $http_m in HEAD) set -- "$@" -I ;; GET) ;; *) set -- "$@" -X "$http_m" ;; esac
 		[ "$http_k" = 1 ] && set -- "$@" -k
-		[ "$http_f" = 1 ] && set -- "$@" -L --proto-redir =http,https ;;
+		[ "$http_f" = 1 ] && set -- "$@" -L --proto-redir =http,https
+		if [ "$http_g" = 1 ]; then
+			set -- "$@" --http1.1 -H "Accept:" -H "User-Agent: goss/v0.4.9" -H "Connection: close"
+			[ "$http_m" = HEAD ] || set -- "$@" -H "Accept-Encoding: gzip"
+		fi ;;
 	wget)
 		# --no-config: a wgetrc may turn certificate checks off or follow redirects
 		set -- wget --no-config -nv -S -O "$http_b" --tries=1 -T "$http_s" --content-on-error
 		[ "$http_m" = GET ] || set -- "$@" --method="$http_m"
 		[ "$http_k" = 1 ] && set -- "$@" --no-check-certificate
-		[ "$http_f" = 1 ] || set -- "$@" --max-redirect=0 ;;
+		[ "$http_f" = 1 ] || set -- "$@" --max-redirect=0
+		[ "$http_g" = 1 ] && set -- "$@" -U goss/v0.4.9 ;;
 	busybox)
 		[ "$http_m" = GET ] || return 0
 		case $http_u in [Hh][Tt][Tt][Pp][Ss]:*) [ "$http_k" = 1 ] || return 0 ;; esac
 		# no -T: it is missing from some builds and crashes Debian's; http_run's limit holds
 		set -- wget -S -O "$http_b"
-		[ "$http_k" = 1 ] && set -- "$@" --no-check-certificate ;;
+		[ "$http_k" = 1 ] && set -- "$@" --no-check-certificate
+		[ "$http_g" = 1 ] && set -- "$@" -U goss/v0.4.9 ;;
 	*) return 0 ;;
 	esac
 	http_run "$@" "$http_u"
