@@ -108,8 +108,8 @@ hy_end() {
 # user of /etc/passwd, but the .ssh/authorized_keys and authorized_keys2 of the home folders,
 # which are places of their own; EXTRA is the user). Each record, in hy-places, is five
 # NUL-terminated fields:
-#   hit INDEX PATH EXTRA HOME   found; EXTRA is the number of entries of a folder; HOME the
-#                               home folder it was found in, or empty for an absolute place
+#   hit INDEX PATH EXTRA HOME   found; EXTRA is the number of entries of a folder (d), or the
+#                               user (K); HOME the home folder it was found in, or empty
 #   unseen INDEX PATH FOLDER -  not there as far as we can tell, but FOLDER, on the way to it,
 #                               is one we may not search (or, for a glob, not read)
 #   err INDEX PATH STATUS -     grep could not read it (its complaint is in hy-placeerr)
@@ -127,8 +127,9 @@ hy_end() {
 # not folders go to hy-noroot. Without the mount table nothing is walked.
 #
 # The walk: one find for each root, which leaves out (-prune) every other root and every mount
-# point below it, so that it walks only what is on the root's own file system, or on a part of
-# it with a device number of its own that is no mount (a btrfs subvolume). Each lists, NUL-
+# point below it (only folders are tried against them), so that it walks only what is on the
+# root's own file system, or on a part of it with a device number of its own that is no mount
+# (a btrfs subvolume, which find -xdev would not enter). Each lists, NUL-
 # terminated: the files in the home folders named *.pem, *.key, *.ppk or in a .ssh folder that
 # hold a private key, with a k before the path ("k/root/id.pem"; this branch never ends the
 # others, so such a file may be listed again); the set-uid and set-gid files (s); the
