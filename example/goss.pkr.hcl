@@ -10,7 +10,7 @@
 # With the goss provisioner, the same suite was:
 #
 #   provisioner "goss" {
-#     tests       = ["goss.yaml"]
+#     tests       = ["${path.root}/goss.yaml"]   # relative paths start where packer runs
 #     vars_inline = { web_port = "80" }
 #     use_sudo    = true
 #   }

@@ -613,6 +613,9 @@ file:
     contents: []
     mode: ~
     owner:
+  /etc/shadow:
+    exists: true
+    mode: 0644
 command:
   "true":
     exit-status: 0
@@ -635,6 +638,7 @@ matching:
 		`file "/etc/passwd": mode: is null`,
 		`file "/etc/passwd": owner: is null`,
 		`command "true": stdout: is an empty list`,
+		`file "/etc/shadow": mode: 420 is a number (YAML reads an unquoted 0644 as octal)`,
 		`command "true": stderr: is null`,
 	} {
 		if !strings.Contains(all, want) {
@@ -648,7 +652,7 @@ matching:
 	for _, c := range checks {
 		subjects = append(subjects, c.Subject())
 	}
-	if want := "file /etc/passwd exists|command true exit-status|matching m matches"; strings.Join(subjects, "|") != want {
+	if want := "file /etc/passwd exists|file /etc/shadow exists|file /etc/shadow mode|command true exit-status|matching m matches"; strings.Join(subjects, "|") != want {
 		t.Errorf("checks %q, want %q", subjects, want)
 	}
 }

@@ -58,6 +58,15 @@ func buildFile(b *builder) {
 		b.errorf(subjectAttrIfSet(b, "path"), "%q is relative, which goss resolves from the folder it runs in (the goss provisioner's remote_path): write the absolute path", p)
 		return
 	}
+	switch m := b.r.Attrs["mode"].(type) {
+	case int:
+		// YAML reads an unquoted 0644 as the octal number 420; goss then compares the mode, a
+		// string like "0644", with 420, which never matches
+		b.warnf("mode", "%d is a number (YAML reads an unquoted 0%o as octal): goss compares the mode as a string like \"0%o\", "+
+			"which a number never matches; quote it: mode: \"0%o\"", m, m, m, m)
+	case float64:
+		b.warnf("mode", "%v is a number: goss compares the mode as a string like \"0644\", which a number never matches; quote it", m)
+	}
 	f := filePath(path.Clean(p)) // goss's filepath.Abs cleans the path
 	plain := func(pl *probe.Plan) probe.Fact[probe.FileFacts] { return pl.File(string(f), false) }
 	content := func(pl *probe.Plan) probe.Fact[probe.FileFacts] { return pl.File(string(f), true) }
