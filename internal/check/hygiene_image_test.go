@@ -28,10 +28,9 @@ var imageRootfs = func() string {
 	return "/var/cache/packer-plugin-assert/e2e/rootfs"
 }()
 
-// runOnImage runs the hygiene block h on a fresh overlay of the image: hostSetup runs on the host
-// with the overlay at $M (to mount file systems into it), then dirty runs in the chroot with
-// sh -e, then the probe runs there as root, with dash. It returns each rule's result by name.
-func runOnImage(t *testing.T, h *Hygiene, hostSetup, dirty string) map[string]Result {
+// needImage skips a test that cannot run on the image here: it needs root, unshare(1) and the
+// image's root file system.
+func needImage(t *testing.T) {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("needs root")
@@ -42,6 +41,14 @@ func runOnImage(t *testing.T, h *Hygiene, hostSetup, dirty string) map[string]Re
 	if _, err := os.Stat(filepath.Join(imageRootfs, "usr/bin/dash")); err != nil {
 		t.Skipf("no image at %s (sh test/targets.sh build makes it)", imageRootfs)
 	}
+}
+
+// runOnImage runs the hygiene block h on a fresh overlay of the image: hostSetup runs on the host
+// with the overlay at $M (to mount file systems into it), then dirty runs in the chroot with
+// sh -e, then the probe runs there as root, with dash. It returns each rule's result by name.
+func runOnImage(t *testing.T, h *Hygiene, hostSetup, dirty string) map[string]Result {
+	t.Helper()
+	needImage(t)
 	s := NewSuite(Declare(h.Expand("hygiene[0]")), Options{})
 	script, err := probe.Render(s.Plan())
 	if err != nil {
@@ -133,6 +140,7 @@ rm -f /root/.ssh/authorized_keys /home/*/.ssh/authorized_keys
 // inline commands (sh -e), on the Debian 12 image (which has no cloud-init), leaves nothing any
 // rule finds: every rule passes, which means every rule was seen to hold.
 func TestHygieneImageDocsCleanUpPasses(t *testing.T) {
+	needImage(t) // before reading the docs, which a copy of the package for another user lacks
 	results := runOnImage(t, &Hygiene{}, "", docsCleanUp(t))
 	if len(results) != len(hygieneRules) {
 		t.Fatalf("%d results", len(results))
