@@ -144,8 +144,11 @@ func commandResult(r records, i int, limit time.Duration) CommandResult {
 	if cs, ok := r.number("command.elapsed", i); ok && cs >= 0 {
 		c.Elapsed = time.Duration(cs) * 10 * time.Millisecond
 	}
-	// the watchdog's limit, in whole seconds, is never below a second (seconds)
-	c.TimedOut = r.has("command.timeout", i) || c.Elapsed > max(limit, time.Second)
+	// a limit of 0 is none of the command's own: the watchdog's, a second (seconds), holds
+	if limit <= 0 {
+		limit = time.Second
+	}
+	c.TimedOut = r.has("command.timeout", i) || c.Elapsed > limit
 	if l, ok := r.text("command.linger", i); ok {
 		c.Lingered, c.LingerUnknown = l == "1", l != "1"
 	}

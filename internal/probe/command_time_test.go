@@ -42,6 +42,8 @@ func TestCommandTimeLimitJudgedOnElapsedTime(t *testing.T) {
 		{"ended past its limit, unseen by the watchdog", 1000 * time.Millisecond, []string{"L command.elapsed 0 150"}, true, 1500 * time.Millisecond, false, false},
 		{"goss's default 10 s, ended 0.8 s late", 10 * time.Second, []string{"L command.elapsed 0 1080"}, true, 10800 * time.Millisecond, false, false},
 		{"a limit in milliseconds, not rounded up", 1500 * time.Millisecond, []string{"L command.elapsed 0 170"}, true, 1700 * time.Millisecond, false, false},
+		{"a limit under a second, ended 0.2 s late", 500 * time.Millisecond, []string{"L command.elapsed 0 70"}, true, 700 * time.Millisecond, false, false},
+		{"no limit of its own: the watchdog's second", 0, []string{"L command.elapsed 0 70"}, false, 700 * time.Millisecond, false, false},
 		{"exactly at its limit", time.Second, []string{"L command.elapsed 0 100"}, false, time.Second, false, false},
 		{"well within", 2 * time.Second, []string{"L command.elapsed 0 3"}, false, 30 * time.Millisecond, false, false},
 		{"stopped by the watchdog", time.Second, []string{"L command.elapsed 0 100", "L command.timeout 0 "}, true, time.Second, false, false},
