@@ -3,6 +3,7 @@ package goss
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/x509"
 	"fmt"
 	"io"
 	"math"
@@ -834,17 +835,52 @@ func buildHTTP(b *builder) {
 	raw, _ := b.raw("body")
 	q.Body = gossmatch.IsSet(raw)
 	req := func(pl *probe.Plan) probe.Fact[probe.HTTPFacts] { return pl.HTTP(q) }
-	g := goClient{method: method}
-	b.add("status", firstAttr, from(req, responded(func(h probe.HTTPFacts) measured { return valueOf(h.Status) })))
-	b.addText("headers", from(req, responded(g.headers)))
-	b.addText("body", from(req, responded(g.body)))
+	g := goClient{method: method, verify: strings.HasPrefix(strings.ToLower(u), "https:") && !q.Insecure}
+	b.add("status", firstAttr, from(req, g.responded(func(h probe.HTTPFacts) measured { return valueOf(h.Status) })))
+	b.addText("headers", from(req, g.responded(g.headers)))
+	b.addText("body", from(req, g.responded(g.body)))
+}
+
+// responded is responded, and for an https request that verifies the certificate, the check Go
+// makes of its names and curl or wget does not: Go refuses a certificate that names its host
+// only in its Common Name ("x509: certificate relies on legacy Common Name field"), an error in
+// goss. Where the tool did not show the certificate (wget, a curl older than 7.88), a response
+// is not trusted to pass.
+func (g goClient) responded(get func(probe.HTTPFacts) measured) func(probe.HTTPFacts) measured {
+	inner := responded(get)
+	return func(h probe.HTTPFacts) measured {
+		m := inner(h)
+		if !g.verify || m.err != "" || h.Err != "" || h.Failure != "" {
+			return m
+		}
+		if len(h.ServerCert) == 0 {
+			m.doubt = fmt.Sprintf("the image's %s did not show the server's certificate, so whether Go, as goss, would accept the names it holds "+
+				"(not those of a certificate naming its host only in its Common Name) was not seen; with curl 7.88 or later it is", h.Tool)
+			return m
+		}
+		cert, err := x509.ParseCertificate(h.ServerCert)
+		if err != nil {
+			return measured{err: "the server's certificate could not be read: " + err.Error()}
+		}
+		host := h.ServerCertURL
+		if pu, err := url.Parse(h.ServerCertURL); err == nil && pu.Hostname() != "" {
+			host = pu.Hostname()
+		}
+		if err := cert.VerifyHostname(host); err != nil {
+			return measured{err: "tls: failed to verify certificate: " + err.Error()}
+		}
+		return m
+	}
 }
 
 // goClient makes a response as the image's curl or wget saw it into what goss's Go client
 // (net/http, HTTP/1.1) hands goss: the header Transfer-Encoding is gone (Go keeps it apart), a
 // chunked response has no Content-Length, and a response to the gzip that Go (and, for goss,
 // the probe's curl) asks for is decompressed, without Content-Encoding and Content-Length.
-type goClient struct{ method string }
+type goClient struct {
+	method string
+	verify bool // an https request that verifies the server's certificate
+}
 
 // gunzipped reports whether Go would decompress the response: it asked for gzip (curl was told
 // to, as Go does but for HEAD), the response says gzip, and it may have a body.

@@ -1,6 +1,8 @@
 package probe
 
 import (
+	"bytes"
+	"encoding/pem"
 	"fmt"
 	"strconv"
 	"strings"
@@ -43,6 +45,12 @@ type HTTPFacts struct {
 	Body          []byte // at most ContentLimit bytes, when the request asked for it
 	BodyTruncated bool   // the body was longer than ContentLimit
 	BodyErr       string // why the body is not known
+	// For an https request AsGoss that verifies the certificate, made with curl 7.88 or later:
+	// the certificate the last server showed (DER) and the URL it served, so that its names can
+	// be checked as Go checks them (Go refuses a certificate that names its host only in its
+	// Common Name, which curl and wget accept). Empty where the tool did not show it.
+	ServerCert    []byte
+	ServerCertURL string
 	// Why the request could not be made or what came of it could not be read: no tool, a tool
 	// the probe cannot read, a refusal of busybox's wget.
 	Err string
@@ -84,7 +92,7 @@ func (g *httpRequests) render(s *script) {
 	s.call(&s.main, "http_tool", strconv.Itoa(httpBlocks), strconv.Itoa(ContentLimit))
 	for i, q := range g.list {
 		s.call(&s.main, "http_get", strconv.Itoa(i), strconv.Itoa(seconds(q.Timeout)), q.URL, q.Method,
-			bit(q.Insecure), bit(q.FollowRedirects), bit(q.Body), bit(q.AsGoss))
+			bit(q.Insecure), bit(q.FollowRedirects), bit(q.Body), bit(q.AsGoss), bit(q.certShown()))
 	}
 }
 
@@ -130,6 +138,35 @@ func httpRefusal(r records, tool string, told bool, q HTTPRequest) string {
 	return ""
 }
 
+// certShown: the request asks curl to show the server's certificate, after the headers.
+func (q HTTPRequest) certShown() bool {
+	return q.AsGoss && !q.Insecure && strings.HasPrefix(strings.ToLower(q.URL), "https:")
+}
+
+// The marks around what curl's -w writes of the certificate (http.sh).
+const (
+	certsStart = "\n<<<assert-certs\n"
+	certsEnd   = "\nassert-certs>>>\n"
+)
+
+// cutCerts takes what curl wrote of the last server's certificate (%{url_effective}, then
+// %{certs}: each certificate's details and PEM, the server's own first) out of its output,
+// into f, and returns the rest. A curl older than 7.88 writes nothing for %{certs}.
+func cutCerts(f *HTTPFacts, out []byte) []byte {
+	i := bytes.LastIndex(out, []byte(certsStart))
+	j := bytes.LastIndex(out, []byte(certsEnd))
+	if i < 0 || j < i {
+		return out
+	}
+	section := out[i+len(certsStart) : j]
+	rest := append(append([]byte(nil), out[:i]...), out[j+len(certsEnd):]...)
+	url, certs, _ := bytes.Cut(section, []byte("\n"))
+	if block, _ := pem.Decode(certs); block != nil && block.Type == "CERTIFICATE" {
+		f.ServerCert, f.ServerCertURL = block.Bytes, string(url)
+	}
+	return rest
+}
+
 // The exit statuses of tools and shells that the parsers tell apart.
 const (
 	killedByTERM = 128 + 15
@@ -143,6 +180,9 @@ func httpResult(f *HTTPFacts, r records, i int, q HTTPRequest) {
 	if !ok || !ok1 || !ok2 {
 		f.Err = "the probe did not report this request's exit status and output"
 		return
+	}
+	if f.Tool == "curl" && q.certShown() {
+		out = cutCerts(f, out)
 	}
 	// stopped by the watchdog: no response, unless busybox's wget had shown the first response
 	// (the one judged without FollowRedirects) before the redirect it followed hung

@@ -18,16 +18,17 @@ http_tool() {
 	HTTP_BLOCKS=$1 HTTP_LIMIT=$2
 	(ulimit -f "$1") 2>/dev/null || { HTTP_BLOCKS=; line http.nolimit - ""; }
 }
-# http_get ID SECONDS URL METHOD INSECURE FOLLOW BODY GOSS: one request; INSECURE, FOLLOW, BODY
-# and GOSS are 1 or 0. With GOSS, the request carries the headers goss's Go client sends (see
-# HTTPRequest.AsGoss). curl prints the headers of every response it got (-D -), then the final status code
+# http_get ID SECONDS URL METHOD INSECURE FOLLOW BODY GOSS CERT: one request; INSECURE, FOLLOW,
+# BODY, GOSS and CERT are 1 or 0. With GOSS, the request carries the headers goss's Go client
+# sends (see HTTPRequest.AsGoss); with CERT, curl shows the last server's certificate after the
+# headers, between marks (see cutCerts), for the plugin to check its names as Go does. curl prints the headers of every response it got (-D -), then the final status code
 # (-w), on stdout; both wgets print every response's status line and headers on stderr, each
 # line indented by two spaces (-S). The tool stops itself at SECONDS, where it can. Requests that
 # the plugin refuses for busybox's wget (a method other than GET; https without insecure, as it
 # verifies no certificate), and those that want a body whose size cannot be limited, are not
 # made.
 http_get() {
-	http_i=$1 http_s=$2 http_u=$3 http_m=$4 http_k=$5 http_f=$6 http_g=$8 http_b=/dev/null
+	http_i=$1 http_s=$2 http_u=$3 http_m=$4 http_k=$5 http_f=$6 http_g=$8 http_c=$9 http_b=/dev/null
 	if [ "$7" = 1 ]; then
 		[ -n "$HTTP_BLOCKS" ] || return 0
 		http_b=$T/http-b$1
@@ -40,7 +41,9 @@ http_get() {
 		# with -I, curl writes the headers where the body would go: a HEAD response has no body
 		http_o=$http_b
 		[ "$http_m" = HEAD ] && http_o=/dev/null
-		set -- curl -q -g -s -S -D - -o "$http_o" -w '%{http_code}\n' --max-time "$http_s" --proto =http,https
+		http_w='%{http_code}\n'
+		[ "$http_c" = 1 ] && http_w='\n<<<assert-certs\n%{url_effective}\n%{certs}\nassert-certs>>>\n%{http_code}\n'
+		set -- curl -q -g -s -S -D - -o "$http_o" -w "$http_w" --max-time "$http_s" --proto =http,https
 		case $http_m in HEAD) set -- "$@" -I ;; GET) ;; *) set -- "$@" -X "$http_m" ;; esac
 		[ "$http_k" = 1 ] && set -- "$@" -k
 		[ "$http_f" = 1 ] && set -- "$@" -L --proto-redir =http,https
