@@ -315,6 +315,13 @@ func gossDiffRefused(t *testing.T, corpus string) (all []gossDiffResource) {
 		file := "refused/" + filepath.Base(f)
 		t.Run(file, func(t *testing.T) {
 			rendered, validated, code, stderr := gossDiffRun(t, file)
+			// goss v0.4.9 tests each resource in a goroutine of its own; where one panics, goss
+			// at times ends first, having counted nothing (exit 0, "Count: 0": about one run in
+			// ten on this machine, 4 of 40 with the empty-map case): a file that says goss
+			// crashes is run again, a few times, before goss is taken not to crash on it
+			for try := 0; try < 5 && code == 0 && strings.Contains(rendered, "crash"); try++ {
+				_, validated, code, stderr = gossDiffRun(t, file)
+			}
 			d := newGossDiff()
 			crash := code == 2 && strings.Contains(stderr, "panic:")
 			var resources map[string]gossDiffResource
