@@ -518,7 +518,13 @@ func TestAccAttestationExample(t *testing.T) {
 	host, key := target(t)
 	dir := t.TempDir()
 	example, _ := filepath.Abs("../../example/attestation.pkr.hcl")
-	code, log := packer(t, dir, "build", "-color=false", "-var", "key_file="+testKey, "-var", "host="+host, "-var", "ssh_key="+key, example)
+	// a private key as a user keeps it, 0600 (a checkout makes the test's key 0644, which the
+	// post-processor warns about)
+	keyFile := filepath.Join(dir, "attest.pem")
+	if err := os.WriteFile(keyFile, readFile(t, testKey), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, log := packer(t, dir, "build", "-color=false", "-var", "key_file="+keyFile, "-var", "host="+host, "-var", "ssh_key="+key, example)
 	t.Logf("packer build example/attestation.pkr.hcl: exit %d\n%s", code, log)
 	if code != 0 {
 		t.Fatalf("exit %d, want 0", code)
